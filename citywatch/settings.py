@@ -1,0 +1,40 @@
+"""Process-wide settings. The environment is read here and nowhere else."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from citywatch import defaults
+
+__all__ = ["Settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Where the database and the watch list live, and how loudly to log.
+
+    Command-line flags win over the environment, which wins over `citywatch.defaults`.
+    """
+
+    db_url: str = defaults.DB_URL
+    sources_path: str = defaults.SOURCES_PATH
+    feed_path: str = defaults.FEED_PATH
+    log_level: str = "WARNING"
+
+    @classmethod
+    def from_env(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        db_url: str | None = None,
+        sources_path: str | None = None,
+    ) -> Settings:
+        env = os.environ if env is None else env
+        return cls(
+            db_url=db_url or env.get("CITYWATCH_DB") or defaults.DB_URL,
+            sources_path=sources_path or env.get("CITYWATCH_SOURCES") or defaults.SOURCES_PATH,
+            feed_path=env.get("CITYWATCH_FEED") or defaults.FEED_PATH,
+            log_level=(env.get("CITYWATCH_LOG_LEVEL") or "WARNING").upper(),
+        )

@@ -1,0 +1,278 @@
+"""The watch list (`sources.toml`): what to watch, how politely, and where to send alerts.
+
+Validation is pydantic's; this module only turns its errors into one line that names the watch
+and the field, because that is what a person editing the file needs."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Collection, Sequence
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
+
+import soupsieve
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from citywatch import defaults
+from citywatch.errors import ConfigError
+
+__all__ = [
+    "Alerts",
+    "Defaults",
+    "Sources",
+    "Watch",
+    "load_sources",
+    "merge_alert_urls",
+    "parse_duration",
+    "sources_from_dict",
+]
+
+_M = TypeVar("_M", bound=BaseModel)
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+_WATCH_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ALERT_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
+
+
+def _check_alert_urls(urls: tuple[str, ...]) -> tuple[str, ...]:
+    """Apprise URLs look like scheme://...; the message never repeats one (it may hold secrets)."""
+    for n, url in enumerate(urls, start=1):
+        if not _ALERT_URL.match(url):
+            raise ValueError(f"entry {n} is not an alert URL of the form scheme://...")
+    return urls
+
+
+def parse_duration(value: Any) -> float:
+    """'6h' -> 21600.0. A bare number is seconds."""
+    if isinstance(value, bool):
+        raise ValueError("a duration is a number with s, m, h or d, such as '6h'")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            raise ValueError(f"bad duration {value!r}: use a number with s, m, h or d, like '6h'")
+        seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if seconds < 0:
+        raise ValueError("a duration cannot be negative")
+    return seconds
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+
+
+def _positive(value: float) -> float:
+    if value <= 0:
+        raise ValueError("must be more than zero")
+    return value
+
+
+Positive = Annotated[float, BeforeValidator(parse_duration), AfterValidator(_positive)]
+
+
+def _check_http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"only http and https URLs can be watched, not {value!r}")
+    if not parts.hostname:
+        raise ValueError(f"URL {value!r} has no host")
+    return value
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Defaults(_Frozen):
+    """Settings every watch inherits unless it says otherwise."""
+
+    interval: Positive = Field(default_factory=lambda: parse_duration(defaults.INTERVAL))
+    per_host_delay: Duration = Field(
+        default_factory=lambda: parse_duration(defaults.PER_HOST_DELAY)
+    )
+    per_host_concurrency: int = Field(default=defaults.PER_HOST_CONCURRENCY, ge=1, le=64)
+    allow_private: bool = False
+    user_agent: str = defaults.USER_AGENT
+    follow_limit: int = Field(default=defaults.FOLLOW_LIMIT, ge=0)
+    max_bytes: int = Field(default=defaults.MAX_BODY_BYTES, ge=1024)
+    timeout: Positive = defaults.TOTAL_TIMEOUT
+    retries: int = Field(default=defaults.RETRIES, ge=0, le=10)
+    respect_robots: bool = True
+
+
+class Watch(_Frozen):
+    """One watched page, with every inherited setting filled in."""
+
+    id: str
+    url: str
+    site: str
+    city: str | None = None
+    interval: Positive
+    per_host_delay: Duration
+    per_host_concurrency: int = Field(ge=1, le=64)
+    allow_private: bool
+    user_agent: str
+    follow: str | None = None
+    follow_pattern: str | None = None
+    follow_limit: int = Field(ge=0)
+    feed: str | None = None
+    max_bytes: int = Field(ge=1024)
+    timeout: Positive
+    retries: int = Field(ge=0, le=10)
+    respect_robots: bool
+    alerts: tuple[str, ...] = ()
+
+    @field_validator("alerts")
+    @classmethod
+    def _alert_urls(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_alert_urls(value)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _WATCH_ID.match(value):
+            raise ValueError("use lowercase letters, digits and '-'")
+        return value
+
+    @field_validator("url", "feed")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value is None else _check_http_url(value)
+
+    @field_validator("follow")
+    @classmethod
+    def _selector(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                soupsieve.compile(value)
+            except soupsieve.SelectorSyntaxError as exc:
+                raise ValueError(f"bad CSS selector: {exc.args[0]}") from None
+        return value
+
+    @field_validator("follow_pattern")
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression: {exc}") from None
+        return value
+
+
+class Alerts(_Frozen):
+    """Alert channels (apprise URLs) for every watch, and the Atom feed file."""
+
+    urls: tuple[str, ...] = ()
+    feed: str | None = None
+
+    @field_validator("urls")
+    @classmethod
+    def _urls(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_alert_urls(value)
+
+
+class Sources(_Frozen):
+    """A whole watch list."""
+
+    defaults: Defaults = Field(default_factory=Defaults)
+    watches: tuple[Watch, ...] = ()
+    alerts: Alerts = Field(default_factory=Alerts)
+    path: str | None = None
+
+    def get(self, watch_id: str) -> Watch:
+        for watch in self.watches:
+            if watch.id == watch_id:
+                return watch
+        raise ConfigError("no such watch", watch=watch_id, known=", ".join(self.ids()))
+
+    def ids(self) -> list[str]:
+        return [w.id for w in self.watches]
+
+
+def _one_line(exc: ValidationError, where: str) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(x) for x in err["loc"]) or "value"
+    msg = err["msg"].removeprefix("Value error, ")
+    return f"{where}: {loc}: {msg}"
+
+
+def load_sources(
+    path: str | Path, *, known_sites: Collection[str] | None = None, text: str | None = None
+) -> Sources:
+    """Read and check a sources file. Every problem is a ConfigError with a one-line message."""
+    name = str(path)
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(f"{name}: no such file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{name}: cannot read: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{name}: not valid TOML: {exc}") from None
+    return sources_from_dict(data, name=name, known_sites=known_sites)
+
+
+def _section(model: type[_M], raw: Any, where: str) -> _M:
+    if raw is not None and not isinstance(raw, dict):
+        raise ConfigError(f"{where}: must be a table")
+    try:
+        return model.model_validate(raw or {})
+    except ValidationError as exc:
+        raise ConfigError(_one_line(exc, where)) from None
+
+
+def sources_from_dict(
+    data: dict[str, Any], *, name: str = "sources", known_sites: Collection[str] | None = None
+) -> Sources:
+    unknown = set(data) - {"defaults", "watch", "alerts"}
+    if unknown:
+        raise ConfigError(f"{name}: unknown section {sorted(unknown)[0]!r}")
+    base = _section(Defaults, data.get("defaults"), f"{name}: [defaults]")
+    alerts = _section(Alerts, data.get("alerts"), f"{name}: [alerts]")
+    raw_watches = data.get("watch") or []
+    if not isinstance(raw_watches, list):
+        raise ConfigError(f"{name}: 'watch' must be an array of tables ([[watch]])")
+    watches: list[Watch] = []
+    seen: set[str] = set()
+    inherited = base.model_dump()
+    for i, raw in enumerate(raw_watches):
+        label = (
+            f"watch {raw.get('id')!r}"
+            if isinstance(raw, dict) and raw.get("id")
+            else f"watch #{i + 1}"
+        )
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{name}: {label}: must be a table")
+        try:
+            watch = Watch.model_validate({**inherited, **raw})
+        except ValidationError as exc:
+            raise ConfigError(_one_line(exc, f"{name}: {label}")) from None
+        if watch.id in seen:
+            raise ConfigError(f"{name}: {label}: id: duplicate watch id")
+        if known_sites is not None and watch.site not in known_sites:
+            raise ConfigError(
+                f"{name}: {label}: site: unknown site {watch.site!r} "
+                f"(known: {', '.join(sorted(known_sites))})"
+            )
+        seen.add(watch.id)
+        watches.append(watch)
+    return Sources(defaults=base, watches=tuple(watches), alerts=alerts, path=name)
+
+
+def merge_alert_urls(sources: Sources, watch: Watch) -> Sequence[str]:
+    """The alert channels for one watch: the list's own plus the watch's."""
+    return tuple(dict.fromkeys((*sources.alerts.urls, *watch.alerts)))
