@@ -1,0 +1,155 @@
+"""The words that make a passage a visit, an agreement, or international at all.
+
+General vocabulary only (no page's names): the verbs of travel and meeting in Japanese and
+English, the documents that found a programme, the bodies that make a meeting diplomatic. The
+extraction modules ask these questions of sentences; keeping the vocabulary in one place keeps
+their answers consistent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+__all__ = [
+    "AGREEMENT",
+    "ANNIVERSARY",
+    "GOVERNMENT",
+    "INTERNATIONAL",
+    "MEETING",
+    "PROGRAMME_TITLE",
+    "RELATIVE_NOW",
+    "SIGNING",
+    "Sentence",
+    "inbound_words",
+    "is_english",
+    "movement",
+    "sentences",
+]
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def is_english(text: str) -> bool:
+    """Whether a passage is written in English (few kana or kanji among its letters)."""
+    sample = text[:4000]
+    cjk = len(_CJK.findall(sample))
+    latin = len(_LATIN.findall(sample))
+    return latin > 40 and cjk < latin * 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of a section with its offset in the section's text."""
+
+    text: str
+    begin: int
+
+
+_JA_END = re.compile(r"(?<=[。！？])")
+_EN_END = re.compile(r"[.!?](?=\s+[\"“(]?[A-Z0-9])")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Ms|Mrs|Dr|St|No|Mt|vs|Jr|Sr|Co|Inc|Ltd|Prof|Gen|Gov|Dept|etc|Jan|Feb|Mar|Apr|"
+    r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z]|\b[A-Z]\.[A-Z])$"
+)
+
+
+def _english_cuts(line: str) -> list[int]:
+    return [m.end() for m in _EN_END.finditer(line) if not _ABBREVIATION.search(line[: m.start()])]
+
+
+def sentences(text: str) -> Iterator[Sentence]:
+    """Split a section's text at line ends and sentence ends (Japanese and English)."""
+    pos = 0
+    for line in text.split("\n"):
+        start = 0
+        cuts = [m.end() for m in _JA_END.finditer(line)]
+        cuts += _english_cuts(line)
+        for cut in sorted(set(cuts)):
+            piece = line[start:cut]
+            if piece.strip():
+                yield Sentence(piece, pos + start)
+            start = cut
+        if line[start:].strip():
+            yield Sentence(line[start:], pos + start)
+        pos += len(line) + 1
+
+
+# Travel that takes someone from one city to another, in either direction.
+_MOVE_JA = (
+    r"訪問(?!者|先)|訪れ|歴訪|出張|渡航|派遣|視察(?:団)?|[へに]行って(?:まいり|参り|き)|赴(?:き|い)|"
+    r"出向(?:き|い)|到着|訪問団|代表団|使節団|視察団|ミッション団"
+)
+_MOVE_EN = (
+    r"\b(?:visit(?:s|ed|ing)?|trip|travel(?:l?ed|s)?|toured?|mission|delegation|"
+    r"arriv(?:e|ed|al)|went to|came to|courtesy (?:call|visit))\b"
+)
+# Meeting someone: a diplomatic act wherever it happens.
+MEETING = re.compile(
+    r"面会|会談|懇談|表敬|意見交換|面談|会見(?<!記者会見)|"
+    r"\b(?:met|meet(?:s|ing)?|talks|courtesy (?:call|visit))\b"
+)
+# Arrival words that say someone came to the writer's city.
+_INBOUND_JA = (
+    r"来日|来訪|来庁|来市|来県|来館|お越し|受け入れ|受入れ|受入|表敬訪問を受け|訪問を受け|"
+    r"来場(?=され)|招へいし|招聘し|招待し|出迎え|お迎えし"
+)
+_INBOUND_EN = r"\b(?:welcomed|received (?:a|the)|hosted|came to|paid a courtesy)\b"
+
+
+def movement(text: str) -> re.Match[str] | None:
+    """The first travel word in `text`."""
+    return _MOVE.search(text)
+
+
+_MOVE = re.compile(f"{_MOVE_JA}|{_MOVE_EN}", re.I)
+
+
+def inbound_words(short: str | None) -> re.Pattern[str]:
+    """Arrival words for a city whose one-letter name is `short` (浜 gives 来浜)."""
+    extra = f"|来{re.escape(short)}" if short else ""
+    return re.compile(f"{_INBOUND_JA}{extra}|{_INBOUND_EN}", re.I)
+
+
+# The documents and links that found a programme.
+AGREEMENT = re.compile(
+    r"覚書|協定(?:書)?|合意書|共同声明|(?:姉妹|友好|パートナー|友好交流|親善)(?:都市|港)?提携|"
+    r"(?:姉妹|友好|パートナー|友好交流)都市(?:となり|となった|関係を結|の関係を)|"
+    r"\b(?:memorand(?:um|a)(?: of understanding)?|MOUs?|MoUs?|agreements?|joint statement|"
+    r"sister[- ]city (?:agreement|affiliation|relationship)|"
+    r"(?:friendship|partnership|sister) cit(?:y|ies) (?:agreement|affiliation))\b"
+)
+# Verbs of concluding one.
+SIGNING = re.compile(
+    r"締結|調印|署名|結ん|交わ|取り交わ|提携し|更新|"
+    r"\b(?:sign(?:ed|ing)?|conclud(?:ed|ing)|renew(?:ed|al)?|exchanged|new)\b",
+    re.I,
+)
+ANNIVERSARY = re.compile(r"周年|記念|\banniversary\b", re.I)
+# Words meaning "now": a programme dated by them takes the page's own date.
+RELATIVE_NOW = re.compile(
+    r"このたび|この度|今般|今回|本日|this year|今年|本年(?!度)|今年度|本年度|"
+    r"\bthis (?:month|week)\b",
+    re.I,
+)
+# Titles of pages about one programme.
+PROGRAMME_TITLE = re.compile(
+    r"都市間(?:連携|協力)(?:事業)?|技術協力|姉妹都市|友好都市|パートナー都市|協力協定|覚書|"
+    r"\b(?:city-to-city (?:cooperation|collaboration)|sister cit(?:y|ies)|partnership)\b",
+    re.I,
+)
+# Bodies that make a meeting international even without a foreign place.
+INTERNATIONAL = re.compile(
+    r"国際連合|国連|ESCAP|UNDP|UNEP|UNESCO|ユネスコ|UNICEF|ユニセフ|UN-Habitat|ハビタット|OECD|"
+    r"世界銀行|World Bank|アジア開発銀行|Asian Development Bank|\bADB\b|JICA|国際協力機構|"
+    r"イクレイ|ICLEI|シティネット|CITYNET|CityNet|\bC40\b|UCLG|ASEAN|APEC|\bEU\b|欧州連合|"
+    r"大使館|総領事館|領事館|大使(?!館)|総領事|領事|Ambassador|Embassy|Consul(?:ate)?|"
+    r"国際機関|駐日|在日(?:外国|大使)"
+)
+# National government: a city's calls on ministries are part of its external relations.
+GOVERNMENT = re.compile(
+    r"(?:外務|環境|経済産業|国土交通|総務|文部科学|厚生労働|農林水産|財務|法務|防衛|復興|工業|"
+    r"商務|国務|外交|産業|通商|交通|内務)省|[\u4e00-\u9fff]{0,6}大臣|\bMinist(?:ry|er)\b"
+)

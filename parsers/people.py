@@ -1,0 +1,598 @@
+"""People and organisations named on a page, and whose side each is on.
+
+A visit record needs two lists: the page city's own people and bodies (participants) and everyone
+else (counterparts). Pages name them as titled people (`清水勇人 さいたま市長`, `バンコク都知事`,
+`Deputy Mayor Mr. Hirotoshi Shiro`), people with 氏/さん, and organisations recognised by their
+endings (外務省, 水道公社, 〜協会, Bureau, University) or as well-known bodies (ESCAP, JICA).
+Role words and endings are data (`data/people.toml`); the home city's names come from the
+gazetteer (`parsers.places.home`).
+
+The side of an actor follows what qualifies it: led by the home city (横浜市国際局) it is own;
+naming another place, a country or an outside body (ESCAP事務局長, 在タイ日本国特命全権大使) it
+is other; unqualified (市長, 国際局長, 清水市長) its role decides.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from parsers.places import HomeCity, find_countries, find_places, home
+
+__all__ = ["Actor", "Kind", "Side", "find_actors", "find_organisations", "split_actors"]
+
+Kind = Literal["person", "organisation"]
+Side = Literal["own", "other", "unknown"]
+
+_DATA = Path(__file__).parent / "data" / "people.toml"
+
+_KATA = "ァ-ヺーヽヾ"
+_KANJI = "\u3400-\u4dbf\u4e00-\u9fff々〆ヶ"
+_HIRA = "ぁ-ゖ"
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_RE_WIDE = re.compile("[\uff01-\uff5e\u3000]+")
+# Characters a Japanese name or qualifier is written with (particles and punctuation end it).
+_RE_QCHAR = re.compile(f"[{_KANJI}{_KATA}A-Za-z0-9・&\\-]")
+_RE_KANJI_NAME = re.compile(f"[{_KANJI}]{{1,5}}")
+_RE_KATA_NAME = re.compile(f"[{_KATA}]+(?:[・=][{_KATA}]+)*")
+_RE_LEFT_TRIM = re.compile(r"[・&\-0-9]+")
+_RE_EN_NAME = re.compile(r"[A-Z][a-zA-Z'’\-]*(?: (?:[A-Z][a-zA-Z'’\-]*|[A-Z]\.))*")
+_EN_WORD = r"(?:(?:[A-Z]\.){2,}|(?:Inc|Co|Ltd|Corp|Jr|St)\.|[A-Z][A-Za-z'’\-]*(?<!'s)(?<!’s))"
+_RE_EN_CAPS = re.compile(
+    rf"{_EN_WORD}(?: (?:(?:of|for|to)(?: the)?|and(?! the)|de|du|la))?"
+    rf"(?: {_EN_WORD}(?: (?:(?:of|for|to)(?: the)?|and(?! the)|de|du|la))?)*(?<=[A-Za-z.])"
+)
+_EN_LEADING = frozenset(
+    re.findall(
+        r"\S+",
+        "The A An In On At From To During Since With For By And Our His Her Its This That These "
+        "Those I We He She They It Also Meanwhile Additionally Until When After Before Later "
+        "Then Today Yesterday Finally However",
+    )
+)
+_PERSON_MARKS = ("氏", "さん", "様", "君")
+_GOVERNMENT_SUFFIXES = ("市", "都", "県", "州", "区", "府")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A person or organisation as written (`text` is a substring of the input)."""
+
+    text: str
+    kind: Kind
+    side: Side
+    begin: int = 0
+    stop: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocab:
+    """The data file, compiled into lookups and patterns."""
+
+    title_class: dict[str, str]  # Japanese role word -> city | metropolis | staff | other
+    title_re: re.Pattern[str]
+    title_en_class: dict[str, str]
+    title_en_re: re.Pattern[str]
+    honorific_re: re.Pattern[str]
+    org_class: dict[str, str]  # Japanese ending -> own | other
+    org_re: re.Pattern[str]
+    org_long_re: re.Pattern[str]  # endings of two letters or more
+    prefix_re: re.Pattern[str]
+    english_head_re: re.Pattern[str]
+    english_own: frozenset[str]
+    english_of: tuple[str, ...]
+    english_alone: frozenset[str]
+    standalone: frozenset[str]
+    known: frozenset[str]
+    known_re: re.Pattern[str]
+    not_orgs: frozenset[str]
+    skip_prefixes: tuple[str, ...]
+    generic_stems: frozenset[str]
+    title_breakers: tuple[str, ...]
+    org_breakers: tuple[str, ...]
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def _vocab() -> _Vocab:
+    with _DATA.open("rb") as fh:
+        raw = tomllib.load(fh)
+    title_class = {w: cls for cls, words in raw["titles"].items() for w in words}
+    en = raw["titles_en"]
+    title_en_class = {w: cls for cls in ("city", "metropolis", "staff", "other") for w in en[cls]}
+    orgs = raw["organisations"]
+    org_class = {w: "other" for w in orgs["other"]} | {w: "own" for w in orgs["own"]}
+    known = frozenset(raw["known"]["names"])
+    titles_en = _alternation(title_en_class)
+    lower_titles = _alternation(w.lower() for w in title_en_class)
+    return _Vocab(
+        title_class=title_class,
+        title_re=re.compile(_alternation(title_class)),
+        title_en_class=title_en_class,
+        title_en_re=re.compile(
+            rf"(?<![A-Za-z])(?:{titles_en}|(?<=the )(?:{lower_titles}))(?![A-Za-z'’])"
+        ),
+        honorific_re=re.compile(rf"(?:{_alternation(en['honorifics'])}) "),
+        org_class=org_class,
+        org_re=re.compile(_alternation(org_class)),
+        org_long_re=re.compile(_alternation(w for w in org_class if len(w) > 1)),
+        prefix_re=re.compile(_alternation(orgs["prefixes"])),
+        english_head_re=re.compile(
+            rf"(?<![A-Za-z])(?:{_alternation(orgs['english'])})(?![A-Za-z])"
+        ),
+        english_own=frozenset(orgs.get("english_own", ())),
+        english_of=tuple(orgs["english_heads"]),
+        english_alone=frozenset(orgs.get("english_alone", ())),
+        standalone=frozenset(orgs.get("standalone", ())),
+        known=known,
+        known_re=re.compile(rf"(?<![A-Za-z\-])(?:{_alternation(known)})(?![A-Za-z\-])"),
+        not_orgs=frozenset(raw["known"]["not_organisations"]),
+        skip_prefixes=tuple(raw.get("skip_prefixes", {}).get("words", ())),
+        generic_stems=frozenset(orgs.get("generic_stems", ())),
+        title_breakers=tuple(raw.get("title_compounds", {}).get("words", ())),
+        org_breakers=tuple(orgs.get("breakers", ())),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What one text's actors are judged against."""
+
+    text: str
+    home: HomeCity | None
+    places: tuple[tuple[int, int, str | None], ...]  # begin, stop, country of each place
+    place_begins: tuple[int, ...]
+    countries: tuple[tuple[int, int, str], ...]
+    country_begins: tuple[int, ...]
+
+
+def _context(text: str, city: str | None) -> _Context:
+    city_home = home(city) if city else None
+    places = tuple(
+        (m.begin, m.stop, m.place.country)
+        for m in find_places(text, country="JP" if city_home else None)
+    )
+    countries = tuple((c.begin, c.stop, c.code) for c in find_countries(text))
+    return _Context(
+        text,
+        city_home,
+        places,
+        tuple(p[0] for p in places),
+        countries,
+        tuple(c[0] for c in countries),
+    )
+
+
+# --------------------------------------------------------------------------- scanning
+
+
+def _scan_left(text: str, i: int, limit: int = 40) -> int:
+    """Start of the qualifier run ending at `i`: name characters and bracketed asides."""
+    j = i
+    while j > 0 and i - j < limit:
+        ch = text[j - 1]
+        if ch in ")）":
+            opening = max(text.rfind("(", max(0, j - 24), j), text.rfind("（", max(0, j - 24), j))
+            if opening < 0:
+                break
+            j = opening
+        elif _RE_QCHAR.match(ch):
+            j -= 1
+        else:
+            break
+    trimmed = _RE_LEFT_TRIM.match(text, j, i)
+    return trimmed.end() if trimmed else j
+
+
+def _extend_over_places(ctx: _Context, start: int) -> int:
+    """Pull the start back over a place name the run began inside (さいたま市 + 長)."""
+    k = bisect.bisect_left(ctx.place_begins, start) - 1
+    if k >= 0:
+        b, e, _ = ctx.places[k]
+        if b < start <= e:
+            return b
+    return start
+
+
+def _extend_over_no(ctx: _Context, start: int, vocab: _Vocab) -> int:
+    """`クアラルンプール市のカマルザマン市長`: take in a place or body joined by の."""
+    if start < 2 or ctx.text[start - 1] != "の":
+        return start
+    before = _extend_over_places(ctx, _scan_left(ctx.text, start - 1))
+    head = ctx.text[before : start - 1]
+    if not head:
+        return start
+    is_place = any(e == start - 1 for _, e, _ in ctx.places)
+    is_org = bool(vocab.org_re.search(head[-4:])) or head in vocab.known
+    return before if is_place or is_org else start
+
+
+def _name_tokens_left(text: str, start: int, vocab: _Vocab) -> int:
+    """A name or body before a title, after a space: `山中 竹春 横浜市長`, `ESCAP 事務局長`."""
+    pos = start
+    tokens: list[tuple[int, int]] = []
+    while len(tokens) < 2 and pos >= 2 and text[pos - 1] == " " and text[pos - 2] != " ":
+        end = pos - 1
+        b = end
+        while b > 0 and _RE_QCHAR.match(text[b - 1]) and end - b < 24:
+            b -= 1
+        while b < end and text[b] in "・-&":
+            b += 1
+        word = text[b:end]
+        if not word:
+            break
+        tokens.append((b, end))
+        pos = b
+    if not tokens:
+        return start
+    first = text[tokens[0][0] : tokens[0][1]]
+    if first in vocab.known or (_RE_KATA_NAME.fullmatch(first) and "・" in first):
+        return tokens[0][0]
+    kanji = [text[b:e] for b, e in tokens]
+    if not all(_RE_KANJI_NAME.fullmatch(w) for w in kanji):
+        return start
+    spaced = re.search(f"[{_KANJI}] $", text[max(0, tokens[-1][0] - 2) : tokens[-1][0]])
+    if len(kanji) == 2 and all(len(w) <= 3 for w in kanji) and len("".join(kanji)) >= 3:
+        return start if spaced else tokens[1][0]
+    if 2 <= len(kanji[0]) <= 5 and not vocab.org_re.search(kanji[0][-3:]):
+        return tokens[0][0]
+    return start
+
+
+def _past_mark(text: str, i: int) -> int:
+    """The end of the honorific (氏, さん, 様, 君) written at `i`."""
+    return i + next((len(m) for m in _PERSON_MARKS if text.startswith(m, i)), 0)
+
+
+def _name_right(text: str, stop: int) -> int:
+    """A name written after a title: `環境大臣 原田義昭 氏`, `市長のカマルザマン氏`."""
+    i = stop
+    if i < len(text) and text[i] in "(（":
+        close = text.find(")" if text[i] == "(" else "）", i, i + 24)
+        if close > 0:
+            i = close + 1
+    if text.startswith("の", i):
+        m = _RE_KATA_NAME.match(text, i + 1) or _RE_KANJI_NAME.match(text, i + 1)
+        if m and text.startswith(_PERSON_MARKS, m.end()):
+            return _past_mark(text, m.end())
+        if m and text.startswith("です", m.end()):
+            return m.end()  # 北九州市長の北橋です: a self-introduction
+        return stop
+    m = _RE_KATA_NAME.match(text, i)
+    if m and text.startswith(_PERSON_MARKS, m.end()):
+        return _past_mark(text, m.end())
+    if not text.startswith(" ", i):
+        return stop
+    j = i + 1
+    kata = _RE_KATA_NAME.match(text, j)
+    if kata:
+        after = kata.end() + (1 if text.startswith(" ", kata.end()) else 0)
+        if text.startswith(_PERSON_MARKS, after):
+            return _past_mark(text, after)
+        return kata.end() if "・" in kata.group() else stop
+    first = _RE_KANJI_NAME.match(text, j)
+    if not first:
+        return stop
+    end = first.end()
+    second = _RE_KANJI_NAME.match(text, end + 1) if text.startswith(" ", end) else None
+    if second and len(first.group()) <= 3 and len(second.group()) <= 3:
+        end = second.end()
+    after = end + (1 if text.startswith(" ", end) else 0)
+    if text.startswith(_PERSON_MARKS, after):
+        return _past_mark(text, after)
+    nxt = text[end : end + 1]
+    return end if nxt in ("", " ", "\n", "(", "（", "、", "。", ",") else stop
+
+
+# --------------------------------------------------------------------------- sides
+
+
+def _starts_with_home(text: str, ctx: _Context) -> bool:
+    if ctx.home is None:
+        return False
+    office = ctx.home.office
+    words = (
+        *ctx.home.names,
+        *ctx.home.self_words[:2],
+        *(office + w for w in ("役所", "議会", "会", "庁", "立", "職員")),
+    )
+    city_of = text.startswith(("the City of", "The City of"))
+    return text.startswith(words) or (city_of and any(n in text for n in ctx.home.names))
+
+
+def _foreign(b: int, e: int, ctx: _Context, vocab: _Vocab) -> bool:
+    """Whether the span names another place, a country, or an outside body."""
+    home_names = ctx.home.names if ctx.home else ()
+    for k in range(bisect.bisect_left(ctx.place_begins, b), len(ctx.places)):
+        pb, pe, country = ctx.places[k]
+        if pb >= e:
+            break
+        is_home = ctx.text[pb:pe] in home_names
+        if pe <= e and not is_home and (ctx.home is not None or country != "JP"):
+            return True
+    k = bisect.bisect_left(ctx.country_begins, b)
+    if k < len(ctx.countries) and ctx.countries[k][1] <= e:
+        return True
+    span = ctx.text[b:e]
+    if any(m.group() not in vocab.not_orgs for m in vocab.known_re.finditer(span)):
+        return True
+    return bool(re.search("(省|庁|大使館|領事館|政府|Ministry|Embassy|Consulate)", span))
+
+
+def _side(b: int, e: int, role: str, ctx: _Context, vocab: _Vocab) -> Side:
+    """own / other / unknown for the span [b, e) whose role class is `role`."""
+    text = ctx.text[b:e]
+    if role == "private" or vocab.prefix_re.match(text):
+        return "other"  # 一般社団法人...: a private body, even when named after the city
+    if ctx.home is None:
+        return "other" if role == "other" or _foreign(b, e, ctx, vocab) else "unknown"
+    if _starts_with_home(text, ctx):
+        return "own"
+    if _foreign(b, e, ctx, vocab):
+        return "other"
+    if any(n in text for n in ctx.home.names) or text.startswith(ctx.home.self_words[:2]):
+        return "own"
+    if role in ("staff", "own"):
+        return "own"
+    if role == "city":
+        return "own" if ctx.home.office == "市" else "other"
+    if role == "metropolis":
+        return "own" if ctx.home.office == "都" else "other"
+    return "other"
+
+
+# --------------------------------------------------------------------------- finders
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    begin: int
+    stop: int
+    kind: Kind
+    role: str
+
+
+def _japanese_people(ctx: _Context, vocab: _Vocab) -> list[_Span]:
+    text = ctx.text
+    out: list[_Span] = []
+    last_title_end = -1
+    for m in vocab.title_re.finditer(text):
+        tb, te, title = m.start(), m.end(), m.group()
+        opening = vocab.org_re.match(text, tb)
+        if opening and opening.end() > te:
+            continue  # 大使館, 代表団: the role word opens an organisation's name
+        if vocab.org_long_re.match(text, te):
+            continue  # 市会議員連盟
+        start = _extend_over_places(ctx, _scan_left(text, tb))
+        start = _extend_over_no(ctx, start, vocab)
+        start = _name_tokens_left(text, start, vocab)
+        if start < last_title_end <= tb:
+            start = last_title_end + (1 if text.startswith("・", last_title_end) else 0)
+        last_title_end = te
+        for word in vocab.skip_prefixes:
+            if text.startswith(word, start) and start + len(word) <= tb:
+                start += len(word)
+        if re.match(f"[{_KATA}]", text[te : te + 1]) and _name_right(text, te) == te:
+            continue  # 首長フォーラム: the role word opens a katakana compound
+        if text.startswith(vocab.title_breakers, te):
+            continue  # 議長都市, 市長選: a compound about the role, not its holder
+        stop = _name_right(text, te)
+        role = vocab.title_class[title]
+        if _RE_KATA_NAME.fullmatch(text[start:tb]) and not _starts_with_home(text[start:tb], ctx):
+            role = "other"  # カマルザマン市長: a foreign name before a city role
+        qualified = start < tb or stop > te
+        if not qualified and role == "other":
+            continue  # a bare 団長 or 代表 says nothing about who
+        out.append(_Span(start, stop, "person", role))
+    for m in re.finditer(f"(?:[{_KATA}]+(?:・[{_KATA}]+)*|[{_KANJI}]{{2,5}})(?:氏|さん)", text):
+        start = _extend_over_no(ctx, _scan_left(text, m.start()), vocab)
+        start = _extend_over_places(ctx, start)
+        out.append(_Span(start, m.end(), "person", "name" if start == m.start() else "other"))
+    return out
+
+
+def _english_name_after(text: str, te: int, vocab: _Vocab) -> int:
+    """End of `Mr. Hirotoshi Shiro` / `Chachart` written right after a title, else `te`."""
+    if not text.startswith(" ", te):
+        return te
+    hon = vocab.honorific_re.match(text, te + 1)
+    name = _RE_EN_NAME.match(text, hon.end() if hon else te + 1)
+    if not name or (not hon and name.group().split()[0] in _EN_LEADING):
+        return te
+    if not hon and vocab.title_en_re.match(name.group()):
+        return te
+    return name.start() + len(" ".join(name.group().split()[:4]))
+
+
+def _english_people(ctx: _Context, vocab: _Vocab) -> list[_Span]:
+    text = ctx.text
+    out: list[_Span] = []
+    for m in vocab.title_en_re.finditer(text):
+        tb, te = m.start(), m.end()
+        if text.startswith(("'s", "’s"), te) or vocab.english_head_re.match(text, te + 1):
+            continue  # Mayor's Room, Representative Office
+        role = vocab.title_en_class.get(m.group()) or next(
+            cls for w, cls in vocab.title_en_class.items() if w.lower() == m.group()
+        )
+        start = tb
+        # Capitalised qualifiers just before: "British Ambassador", "Yokohama ... Director".
+        window = max(0, tb - 60)
+        for w in reversed(list(re.finditer(r"[A-Z][A-Za-z.\-]*", text[window:tb]))):
+            wb, we = window + w.start(), window + w.end()
+            if text[we:start] != " " or w.group() in _EN_LEADING:
+                break
+            start = wb
+        stop = _english_name_after(text, te, vocab)
+        if stop == te:
+            # "Julia Longbottom, Ambassador of ...", "Hiroshi Nakada, the mayor of ..."
+            appo = re.search(
+                r"([A-Z][a-zA-Z\-]+(?: [A-Z][a-zA-Z\-]+){1,3}), (?:[Tt]he )?$", text[:start]
+            )
+            if appo and not vocab.title_en_re.search(appo.group(1)):
+                lead = re.match(r"(?:(?:" + "|".join(_EN_LEADING) + r") )*", appo.group(1))
+                if lead and appo.group(1)[lead.end() :].count(" ") >= 1:
+                    start = appo.start(1) + lead.end()
+        of = re.match(r" (?:of|to|for) (?:the )?", text[stop:])
+        while of:
+            phrase = _RE_EN_CAPS.match(text, stop + of.end())
+            if not phrase:
+                break
+            stop = stop + of.end() + len(re.split(r" (?:to|and|for) ", phrase.group())[0])
+            of = re.match(r" (?:of|to|for) (?:the )?", text[stop:])
+        if start == tb and stop == te and role == "other":
+            continue
+        out.append(_Span(start, stop, "person", role))
+    for m in re.finditer(
+        r"(?<![A-Za-z])(?:Mr|Ms|Mrs|Dr)\. ([A-Z][a-zA-Z\-]*)(?: [A-Z][a-zA-Z\-]*){0,3}", text
+    ):
+        out.append(_Span(m.start(), m.end(), "person", "name"))
+    return out
+
+
+def _japanese_orgs(ctx: _Context, vocab: _Vocab) -> list[_Span]:
+    text = ctx.text
+    out: list[_Span] = []
+    for m in vocab.org_re.finditer(text):
+        ending = m.group()
+        start = _extend_over_places(ctx, _scan_left(text, m.start()))
+        shortest = 0 if ending in vocab.standalone else 2 if len(ending) == 1 else 1
+        if m.start() - start < shortest:
+            continue  # 一部, 反省: a one-letter stem is a word, not a body
+        if text[start : m.start()].strip("・") in vocab.generic_stems:
+            continue  # 同委員会, 関係機関: a reference, not a name
+        if len(ending) == 1 and text.startswith(vocab.org_breakers, m.start()):
+            continue  # 課題, 部分, 省エネ: the ending letter starts another word
+        stop = m.end()
+        if text.startswith(("(", "（"), stop):
+            close = text.find(")" if text[stop] == "(" else "）", stop, stop + 16)
+            if close > 0 and re.fullmatch(r"[A-Za-z\-]{2,10}", text[stop + 1 : close]):
+                stop = close + 1
+        out.append(_Span(start, stop, "organisation", vocab.org_class[ending]))
+    for m in vocab.prefix_re.finditer(text):
+        stop = m.end()
+        while stop < len(text) and _RE_QCHAR.match(text[stop]) and stop - m.end() < 30:
+            stop += 1
+        endings = [e.end() for e in vocab.org_re.finditer(text, m.end(), stop)]
+        stop = endings[-1] if endings else stop
+        if stop > m.end():
+            out.append(_Span(m.start(), stop, "organisation", "private"))
+    for m in vocab.known_re.finditer(text):
+        if m.group() not in vocab.not_orgs:
+            out.append(_Span(m.start(), m.end(), "organisation", "other"))
+    # A quoted name with an organisation's ending: 「アフリカのきれいな街プラットフォーム」.
+    for m in re.finditer("「([^「」]{2,40})」", text):
+        tail = vocab.org_re.search(m.group(1)[-8:])
+        if tail and m.group(1).endswith(tail.group()):
+            out.append(_Span(m.start(1), m.end(1), "organisation", vocab.org_class[tail.group()]))
+    # A municipality written with its office suffix acts as a body (バンコク都と共催, 東京都と共に).
+    for b, e, _ in ctx.places:
+        if text.endswith(_GOVERNMENT_SUFFIXES, b, e):
+            out.append(_Span(b, e, "organisation", "place"))
+    return out
+
+
+def _english_orgs(ctx: _Context, vocab: _Vocab) -> list[_Span]:
+    text = ctx.text
+    out: list[_Span] = []
+    for m in _RE_EN_CAPS.finditer(text):
+        phrase, b = m.group(), m.start()
+        words = phrase.split(" ")
+        while words and words[0] in _EN_LEADING:
+            b += len(words[0]) + 1
+            words = words[1:]
+        phrase = " ".join(words)
+        if not phrase:
+            continue
+        if phrase.startswith(vocab.english_of):
+            phrase = re.split(r" (?:to|and|for) ", phrase)[0]
+            out.append(_Span(b, b + len(phrase), "organisation", "other"))
+            continue
+        heads = list(vocab.english_head_re.finditer(phrase))
+        if not heads:
+            continue
+        e = heads[-1].end()
+        if e == heads[-1].end() - heads[-1].start() and phrase[:e] not in vocab.english_alone:
+            continue  # "the Network": a bare head word refers back, it names nothing
+        role = "own" if any(phrase[:e].endswith(h) for h in vocab.english_own) else "other"
+        out.append(_Span(b, b + e, "organisation", role))
+    return out
+
+
+def _choose(spans: Iterable[_Span], size: int) -> list[_Span]:
+    """People first, then longer spans; no overlaps; text order."""
+    chosen: list[_Span] = []
+    taken = bytearray(size + 1)
+    for s in sorted(spans, key=lambda s: (s.kind != "person", s.begin - s.stop, s.begin)):
+        if s.stop > s.begin and taken.find(1, s.begin, s.stop) < 0:
+            chosen.append(s)
+            taken[s.begin : s.stop] = b"\x01" * (s.stop - s.begin)
+    return sorted(chosen, key=lambda s: s.begin)
+
+
+def _fold(text: str) -> str:
+    """Full-width ASCII to ASCII, keeping every offset (the gazetteer folds the same way)."""
+    return _RE_WIDE.sub(lambda m: m.group().translate(_WIDTH), text)
+
+
+def find_actors(text: str, *, city: str | None) -> list[Actor]:
+    """People and organisations in `text`, in text order, each with the side it is on.
+
+    `city` is the page city's slug (see `parsers.places.home`); None makes every actor that is
+    not plainly foreign 'unknown'."""
+    vocab = _vocab()
+    ctx = _context(_fold(text), city)
+    spans = [
+        *_japanese_people(ctx, vocab),
+        *_english_people(ctx, vocab),
+        *_japanese_orgs(ctx, vocab),
+        *_english_orgs(ctx, vocab),
+    ]
+    out: list[Actor] = []
+    for span in _choose(spans, len(text)):
+        words = text[span.begin : span.stop].strip()
+        if not words or words in vocab.not_orgs:
+            continue
+        side = _side(span.begin, span.stop, span.role, ctx, vocab)
+        if span.role == "name":
+            side = _side_of_earlier(words, out) or side
+        out.append(Actor(text[span.begin : span.stop], span.kind, side, span.begin, span.stop))
+    return out
+
+
+def _side_of_earlier(name: str, earlier: list[Actor]) -> Side | None:
+    """A bare name (`Mr. Shiro`, `片岡氏`) is on the side of an earlier titled mention of it."""
+    core = re.sub(r"^(?:Mr|Ms|Mrs|Dr)\.? |(?:氏|さん|様|君)$", "", name).strip()
+    key = core.split()[-1] if core.isascii() and core.split() else core
+    if len(key) < 2:
+        return None
+    for actor in reversed(earlier):
+        if actor.kind == "person" and key in actor.text and actor.text != name:
+            return actor.side
+    return None
+
+
+def split_actors(text: str, *, city: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(participants, counterparts): own-side actors, then everyone else, deduplicated."""
+    own: dict[str, None] = {}
+    other: dict[str, None] = {}
+    for actor in find_actors(text, city=city):
+        (own if actor.side == "own" else other)[actor.text] = None
+    return tuple(own), tuple(other)
+
+
+def find_organisations(text: str) -> list[str]:
+    """Organisation names in `text`, in text order, deduplicated."""
+    vocab = _vocab()
+    ctx = _context(_fold(text), None)
+    spans = [*_japanese_orgs(ctx, vocab), *_english_orgs(ctx, vocab)]
+    names = (text[s.begin : s.stop] for s in _choose(spans, len(text)))
+    return list(dict.fromkeys(n for n in names if n not in vocab.not_orgs))
