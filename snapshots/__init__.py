@@ -1,0 +1,36 @@
+"""The versioned history: bodies, checks, record versions, change events and the alert outbox,
+on SQLite or PostgreSQL through SQLAlchemy, migrated by Alembic. Imports only `citywatch`."""
+
+from snapshots.store import Store
+from snapshots.types import (
+    EVENT_KINDS,
+    ChangeEvent,
+    CheckInput,
+    CheckOutcome,
+    CheckRow,
+    Delivery,
+    EventKind,
+    GcReport,
+    Outcome,
+    PageState,
+    RecordVersion,
+    StoredRecord,
+    WatchStatus,
+)
+
+__all__ = [
+    "EVENT_KINDS",
+    "ChangeEvent",
+    "CheckInput",
+    "CheckOutcome",
+    "CheckRow",
+    "Delivery",
+    "EventKind",
+    "GcReport",
+    "Outcome",
+    "PageState",
+    "RecordVersion",
+    "Store",
+    "StoredRecord",
+    "WatchStatus",
+]

@@ -1,0 +1,1 @@
+"""Alembic migrations for the store, run by `snapshots.migrate` (no alembic.ini needed)."""

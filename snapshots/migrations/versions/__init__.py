@@ -1,0 +1,1 @@
+"""Alembic revisions, named NNNN_what and applied in order."""
