@@ -1,0 +1,1 @@
+"""Orchestration: the crawl pipeline, the daemon, alert delivery and the `citywatch` CLI."""

@@ -1,0 +1,570 @@
+"""`citywatch daemon`: check every watch on its own schedule and deliver alerts, for months.
+
+Design:
+- APScheduler 3's AsyncIOScheduler, one interval job per watch (job id = watch id, argument =
+  watch id: nothing else per job). `Crawler.check_watch` is async and the one `Fetcher` is
+  an httpx async client, so the jobs run on the loop itself; a thread pool would need a loop
+  per thread or a lock around the shared client.
+- The schedule is derived from the database, not kept in a job store: each watch's next run is
+  its last check plus its interval. After a restart nothing runs early and nothing is lost;
+  watches that are overdue or new start spread over a window (stable per watch id) instead of
+  all at once.
+- Parsing runs in a separate process (`--parse-workers`, default 1): a long PDF parse cannot
+  stall the loop (so signals are answered at once) and the parsers' gazetteer lives there,
+  not in the long-lived scheduler process.
+- Alerts go out from one thread that polls the outbox every `--alert-poll` seconds and is
+  woken at once when a check queued something; apprise blocks, so it stays off the loop.
+- sources.toml is re-read when its mtime, size or inode changes, or on SIGHUP; a broken file
+  keeps the old list and logs one line.
+- SIGTERM/SIGINT: no new checks; running checks get a grace period, then are cancelled (each
+  check is written in one transaction, so a cancelled one leaves nothing half-done); exit 0
+  well within 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from citywatch import defaults
+from citywatch.errors import CitywatchError, ConfigError, StorageError
+from citywatch.settings import Settings
+from citywatch.sources import Sources, Watch, load_sources, merge_alert_urls, parse_duration
+
+if TYPE_CHECKING:
+    from scheduler.alerts import Backoff
+    from snapshots import Store
+
+__all__ = [
+    "DaemonOptions",
+    "Deliverer",
+    "ParsePool",
+    "add_subcommand",
+    "cmd_daemon",
+    "first_run",
+    "run_daemon",
+]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class DaemonOptions:
+    """What the command line decides beyond the settings."""
+
+    alert_initial: bool = False
+    alert_poll: float = defaults.ALERT_POLL
+    retry_base: float = defaults.ALERT_RETRY_BASE
+    retry_max: float = defaults.ALERT_RETRY_MAX
+    parse_workers: int = 1
+    concurrency: int = defaults.CHECK_CONCURRENCY
+
+    @property
+    def backoff(self) -> Backoff:
+        from scheduler.alerts import Backoff
+
+        return Backoff(base=self.retry_base, max=max(self.retry_max, self.retry_base))
+
+
+def first_run(
+    watch_id: str, interval: float, last_check: datetime | None, now: datetime
+) -> datetime:
+    """When a watch should next be checked, given its last check.
+
+    Not yet due: last check + interval. Overdue or never checked: soon, at an offset that is
+    fixed for the watch id within min(interval, STARTUP_SPREAD), so a restart after
+    downtime or a cold start with thousands of watches spreads the load."""
+    if last_check is not None:
+        due = last_check + timedelta(seconds=interval)
+        if due > now:
+            return due
+    from scraper import stable_offset
+
+    return now + timedelta(seconds=stable_offset(watch_id, min(interval, defaults.STARTUP_SPREAD)))
+
+
+def _skipped_runs(record: logging.LogRecord) -> bool:
+    """APScheduler warns each time a check outlasts its interval and the next run is skipped;
+    that only means the next check starts later, which is not worth a warning per interval."""
+    return "maximum number of running instances reached" not in str(record.msg)
+
+
+def _ignore_interrupts() -> None:
+    """Parse workers leave signals to the daemon, which stops them itself (no tracebacks)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class ParsePool(Executor):
+    """A process pool that replaces itself when a worker dies (killed for memory, a crash in a
+    native library): the check that was parsing fails and is recorded, the next ones go to a
+    fresh pool, instead of every parse failing for the rest of the daemon's life."""
+
+    def __init__(self, workers: int) -> None:
+        self._workers = workers
+        self._pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self._workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_ignore_interrupts,
+        )
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        try:
+            return self._pool.submit(fn, *args, **kwargs)
+        except BrokenProcessPool:
+            log.warning("a parse process died; starting a new one")
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._new()
+            return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+class Deliverer(threading.Thread):
+    """The outbox poller: one thread, woken early when a check queued something."""
+
+    def __init__(self, store: Store, settings: Settings, options: DaemonOptions) -> None:
+        super().__init__(name="citywatch-alerts", daemon=True)
+        self._store = store
+        self._settings = settings
+        self._options = options
+        self._wake = threading.Event()
+        self.stopping = threading.Event()
+        self.sources: Sources | None = None
+        self._homes: Future[Mapping[str, str | None]] | Mapping[str, str | None] = {}
+
+    def set_homes(self, homes: Future[Mapping[str, str | None]] | Mapping[str, str | None]) -> None:
+        """Home city names, or a future of them (looked up in the parse process); resolved
+        here, off the loop, on the next delivery."""
+        self._homes = homes
+
+    def homes(self) -> Mapping[str, str | None]:
+        pending = self._homes
+        if not isinstance(pending, Future):
+            return pending
+        while not pending.done():  # the parse process may still be starting
+            if self.stopping.wait(0.1):
+                return {}
+        try:
+            found = pending.result()
+        except Exception as exc:  # messages then say 'here' instead of the city's name
+            log.warning("cannot look up the home cities: %s", exc)
+            found = {}
+        if self._homes is pending:
+            self._homes = found
+        return found
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float) -> None:
+        self.stopping.set()
+        self._wake.set()
+        self.join(timeout)
+        if self.is_alive():
+            log.warning("alert delivery still busy at exit; an unmarked alert is sent again")
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            self._wake.clear()
+            sources = self.sources
+            if sources is not None:
+                self._deliver(sources)
+            self._wake.wait(self._options.alert_poll)
+
+    def _deliver(self, sources: Sources) -> None:
+        from scheduler.alerts import deliver_pending
+
+        try:
+            report = deliver_pending(
+                self._store,
+                sources,
+                self._settings,
+                backoff=self._options.backoff,
+                homes=self.homes(),
+                stop=self.stopping,
+            )
+        except CitywatchError as exc:
+            log.error("alert delivery: %s", exc.one_line())
+            return
+        except Exception:  # a bug here must not end delivery for the months to come
+            log.exception("alert delivery failed unexpectedly")
+            return
+        if report.delivered or report.failed:
+            log.info(
+                "alerts: %d delivered, %d failed, %d feed entries",
+                report.delivered,
+                report.failed,
+                report.feed_entries,
+            )
+
+
+def _file_key(path: str) -> tuple[int, int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
+class _Daemon:
+    """The running daemon: scheduler, crawler, deliverer and the watch list they share."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        options: DaemonOptions,
+        sources: Sources,
+        store: Store,
+        load: Callable[[], Sources],
+    ) -> None:
+        self.settings = settings
+        self.options = options
+        self.sources = sources
+        self.store = store
+        self._load = load
+        self.watches: dict[str, Watch] = {w.id: w for w in sources.watches}
+        self._running: set[asyncio.Task[Any]] = set()
+        self._stop = asyncio.Event()
+        self._reload = asyncio.Event()
+        self._file_key = _file_key(settings.sources_path)
+        self._executor: Executor | None = None
+        self._slots = asyncio.Semaphore(options.concurrency)
+        self.deliverer = Deliverer(store, settings, options)
+
+    # --- life cycle -----------------------------------------------------------------------
+
+    async def run(self) -> int:
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        from scheduler.alerts import with_feed_channel
+        from scheduler.crawl import Crawler
+        from scraper import Fetcher
+
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, self._stop.set)
+        loop.add_signal_handler(signal.SIGHUP, self._reload.set)
+        if _Early.stop.is_set():  # asked to stop while starting up
+            self._stop.set()
+        logging.getLogger("apscheduler").setLevel(
+            max(logging.WARNING, logging.getLogger().getEffectiveLevel())
+        )
+        if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+            logging.getLogger("apscheduler.scheduler").addFilter(_skipped_runs)
+        self._executor = self._parse_executor()
+        self.scheduler = AsyncIOScheduler(
+            timezone=UTC,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+        started = time.monotonic()
+        try:
+            async with Fetcher(user_agent=self.sources.defaults.user_agent) as fetcher:
+                self._fetcher = fetcher
+                self.crawler = Crawler(
+                    self.store,
+                    with_feed_channel(self.sources),
+                    alert_initial=self.options.alert_initial,
+                    executor=self._executor,
+                    fetcher=fetcher,
+                )
+                self._adopt(self.sources, initial=True)
+                self.scheduler.start()
+                self.deliverer.start()
+                log.info(
+                    "daemon started: %d watches from %s, database %s",
+                    len(self.watches),
+                    self.settings.sources_path,
+                    self.store.url,
+                )
+                watcher = asyncio.create_task(self._watch_sources())
+                await self._stop.wait()
+                started = time.monotonic()
+                log.info("stopping: %d checks running", len(self._running))
+                watcher.cancel()
+                self.scheduler.pause()
+                await self._finish_checks()
+        finally:
+            if self.scheduler.running:
+                self.scheduler.shutdown(wait=False)
+            left = defaults.STOP_DEADLINE - (time.monotonic() - started)
+            if self.deliverer.is_alive():
+                self.deliverer.stop(timeout=max(0.5, left - 1.5))
+            self._stop_executor()
+        log.info("stopped")
+        return 0
+
+    async def _finish_checks(self) -> None:
+        running = set(self._running)
+        if running:
+            _done, pending = await asyncio.wait(running, timeout=defaults.STOP_GRACE)
+            for task in pending:
+                task.cancel()
+            if pending:
+                log.warning("abandoned %d checks still running at stop", len(pending))
+                await asyncio.wait(pending, timeout=1.0)
+
+    def _parse_executor(self) -> Executor | None:
+        if self.options.parse_workers < 1:
+            return None
+        return ParsePool(self.options.parse_workers)
+
+    def _stop_executor(self) -> None:
+        if self._executor is None:
+            return
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        for child in multiprocessing.active_children():
+            child.terminate()  # a parse in progress is abandoned; its check was cancelled
+        for child in multiprocessing.active_children():
+            child.join(0.5)
+
+    # --- the watch list -------------------------------------------------------------------
+
+    def _adopt(self, sources: Sources, *, initial: bool = False) -> None:
+        """Make `sources` the watch list: jobs added, removed or rescheduled to match."""
+        from scheduler.alerts import with_feed_channel
+        from scheduler.redact import protect_logs
+
+        old = {} if initial else self.watches
+        new = {w.id: w for w in sources.watches}
+        last = self._last_checks()
+        now = datetime.now(UTC)
+        for watch_id in old.keys() - new.keys():
+            with contextlib.suppress(Exception):
+                self.scheduler.remove_job(watch_id)
+        for watch_id, watch in new.items():
+            before = old.get(watch_id)
+            if before is not None and before.interval == watch.interval:
+                continue
+            start = first_run(watch_id, watch.interval, last.get(watch_id), now)
+            trigger = self._trigger(watch, start)
+            if before is None:
+                self.scheduler.add_job(
+                    self._check, trigger, args=(watch_id,), id=watch_id, name=watch_id
+                )
+            else:
+                self.scheduler.reschedule_job(watch_id, trigger=trigger)
+        self.sources = sources
+        self.watches = new
+        self.crawler.sources = with_feed_channel(sources)
+        channels = {url for w in sources.watches for url in merge_alert_urls(sources, w)}
+        protect_logs(channels)
+        self._check_channels(channels)
+        self.deliverer.set_homes(self._homes(sources))
+        self.deliverer.sources = sources
+        if not initial:
+            added, removed = new.keys() - old.keys(), old.keys() - new.keys()
+            log.info(
+                "watch list reloaded: %d watches (%d added, %d removed)",
+                len(new),
+                len(added),
+                len(removed),
+            )
+
+    def _trigger(self, watch: Watch, start: datetime) -> Any:
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        interval = max(watch.interval, 1.0)
+        return IntervalTrigger(
+            seconds=interval,
+            start_date=start,
+            jitter=interval * defaults.JITTER_FRACTION or None,
+            timezone=UTC,
+        )
+
+    def _last_checks(self) -> dict[str, datetime]:
+        try:
+            return {s.watch: s.last_check_at for s in self.store.status() if s.last_check_at}
+        except StorageError as exc:
+            log.error("cannot read the last checks, scheduling from now: %s", exc.one_line())
+            return {}
+
+    def _homes(
+        self, sources: Sources
+    ) -> Future[Mapping[str, str | None]] | Mapping[str, str | None]:
+        from scheduler.alerts import home_names, watch_cities
+
+        cities = watch_cities(sources)
+        if self._executor is None:
+            return home_names(cities)
+        return self._executor.submit(home_names, cities)
+
+    @staticmethod
+    def _check_channels(channels: Iterable[str]) -> None:
+        from scheduler.alerts import show_channel
+        from scheduler.redact import load_apprise
+
+        apprise = load_apprise()
+        for url in sorted(channels):
+            if not apprise.Apprise.instantiate(url, suppress_exceptions=True):
+                log.warning("alert channel %s is not a URL apprise understands", show_channel(url))
+
+    async def _watch_sources(self) -> None:
+        """Reload on SIGHUP or when the file changes; a broken file keeps the old list."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._reload.wait(), timeout=defaults.SOURCES_POLL)
+            asked = self._reload.is_set()
+            self._reload.clear()
+            key = _file_key(self.settings.sources_path)
+            if not asked and key == self._file_key:
+                continue
+            self._file_key = key
+            try:
+                sources = self._load()
+            except ConfigError as exc:
+                log.warning("keeping the previous watch list: %s", exc.one_line())
+                continue
+            try:
+                self._adopt(sources)
+            except Exception:
+                log.exception("could not apply the new watch list; keeping the previous one")
+
+    # --- one check ------------------------------------------------------------------------
+
+    async def _check(self, watch_id: str) -> None:
+        watch = self.watches.get(watch_id)
+        if watch is None or self._stop.is_set():
+            return
+        task = asyncio.current_task()
+        assert task is not None
+        self._running.add(task)
+        try:
+            async with self._slots:
+                if self._stop.is_set():
+                    return
+                outcomes = await self.crawler.check_watch(self._fetcher, watch)
+        except CitywatchError as exc:
+            log.error("check of %s: %s", watch_id, exc.one_line())
+            return
+        except asyncio.CancelledError:  # abandoned at stop; each page is stored whole or not
+            log.info("check of %s abandoned", watch_id)
+            return
+        except Exception:  # a bug in one check must not stop the daemon
+            log.exception("check of %s failed unexpectedly", watch_id)
+            return
+        finally:
+            self._running.discard(task)
+        for outcome in outcomes:
+            if outcome.outcome == "failed":
+                log.warning("%s: %s: %s", watch_id, outcome.url, outcome.error)
+            else:
+                log.log(
+                    logging.INFO if outcome.events else logging.DEBUG,
+                    "%s: %s: %s (%d events)",
+                    watch_id,
+                    outcome.url,
+                    outcome.outcome,
+                    len(outcome.events),
+                )
+        if any(o.events for o in outcomes):
+            self.deliverer.wake()
+
+
+class _Early:
+    """Signals that arrive while the daemon is still starting (imports, migrations): SIGTERM
+    and SIGINT stop it as soon as it runs, SIGHUP is moot (the file is about to be read)."""
+
+    stop = threading.Event()
+
+    @classmethod
+    def install(cls) -> None:
+        cls.stop.clear()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: cls.stop.set())
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+
+async def run_daemon(settings: Settings, options: DaemonOptions) -> int:
+    """Run until SIGTERM or SIGINT. Bad configuration at start raises ConfigError."""
+    import parsers
+    from scheduler.commands import open_store
+
+    def load() -> Sources:
+        return load_sources(settings.sources_path, known_sites=parsers.known_sites())
+
+    sources = load()
+    with open_store(settings) as store:
+        daemon = _Daemon(settings, options, sources, store, load)
+        return await daemon.run()
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than zero")
+    return value
+
+
+def add_subcommand(sub: Any) -> None:
+    """Add `daemon` to the CLI's subparsers."""
+    p = sub.add_parser(
+        "daemon", help="check each watch on its schedule and send alerts, until stopped"
+    )
+    p.add_argument("--sources", help="watch list (default: $CITYWATCH_SOURCES or sources.toml)")
+    p.add_argument("--db", help="database URL (default: $CITYWATCH_DB or sqlite:///citywatch.db)")
+    p.add_argument(
+        "--alert-initial",
+        action="store_true",
+        help="also alert on a watch's first check (its baseline)",
+    )
+    p.add_argument(
+        "--alert-poll",
+        type=_seconds,
+        default=defaults.ALERT_POLL,
+        metavar="DURATION",
+        help=f"how often to look for alerts to send or retry (default {defaults.ALERT_POLL:g}s)",
+    )
+    p.add_argument(
+        "--alert-retry",
+        type=_seconds,
+        default=defaults.ALERT_RETRY_BASE,
+        metavar="DURATION",
+        help="first retry delay of a failed alert; it doubles up to "
+        f"{defaults.ALERT_RETRY_MAX / 3600:g}h (default {defaults.ALERT_RETRY_BASE:g}s)",
+    )
+    p.add_argument(
+        "--parse-workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processes that parse pages (0: parse in the daemon itself; default 1)",
+    )
+
+
+def cmd_daemon(args: argparse.Namespace, settings: Settings) -> int:
+    if args.parse_workers < 0:
+        raise ConfigError("--parse-workers cannot be negative")
+    _Early.install()
+    options = DaemonOptions(
+        alert_initial=args.alert_initial,
+        alert_poll=args.alert_poll,
+        retry_base=args.alert_retry,
+        parse_workers=args.parse_workers,
+    )
+    if not getattr(args, "verbose", 0) and settings.log_level == "WARNING":
+        # a daemon says when it starts, stops, reloads, alerts and fails; checks only with -v
+        scheduler_log = logging.getLogger("scheduler")
+        scheduler_log.setLevel(min(logging.INFO, logging.getLogger().getEffectiveLevel()))
+    return asyncio.run(run_daemon(settings, options))

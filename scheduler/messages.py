@@ -1,0 +1,93 @@
+"""Words people can act on: one line per change event, and one message per check.
+
+`New visit: さいたま市 → クアラルンプール (MY), 2023-08-06–2023-08-09, 清水市長`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from snapshots import ChangeEvent
+
+__all__ = ["describe_event", "describe_record", "message_for", "title_for"]
+
+_KIND_WORD = {"record_added": "New", "record_changed": "Changed", "record_removed": "Removed"}
+
+
+def _places(record: dict[str, Any]) -> str:
+    out = []
+    for place in record.get("places") or []:
+        country = place.get("country")
+        out.append(f"{place['name']} ({country})" if country else place["name"])
+    return ", ".join(out)
+
+
+def _dates(record: dict[str, Any]) -> str:
+    start, end = record.get("start"), record.get("end")
+    if not start:
+        return "date not given"
+    return start if not end or end == start else f"{start}–{end}"
+
+
+def describe_record(record: dict[str, Any], *, home: str | None = None) -> str:
+    """The record in one line, from the page city's point of view."""
+    here = home or "here"
+    if record.get("type") == "visit":
+        elsewhere = _places(record) or "?"
+        if record.get("direction") == "outbound":
+            route = f"{here} → {elsewhere}"
+        else:
+            who = ", ".join(record.get("counterparts") or []) or elsewhere
+            route = f"{who} → {here}"
+        people = ", ".join(record.get("participants") or [])
+        bits = [route, _dates(record)] + ([people] if people else [])
+        return ", ".join(bits)
+    partners = ", ".join(record.get("partners") or []) or _places(record) or "?"
+    since = f"since {record['start']}" if record.get("start") else "start not given"
+    return f"{partners}, {since}"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(_value(v) for v in value) or "(none)"
+    if isinstance(value, dict):
+        return " ".join(str(v) for v in value.values() if v)
+    return "(none)" if value in (None, "") else str(value)
+
+
+def describe_event(event: ChangeEvent, *, home: str | None = None) -> str:
+    """One line for one event."""
+    record = event.record or {}
+    kind = record.get("type", "record")
+    if event.kind in _KIND_WORD:
+        line = f"{_KIND_WORD[event.kind]} {kind}: {describe_record(record, home=home)}"
+        if event.kind == "record_changed" and event.before is not None:
+            edits = [
+                f"{name} {_value(event.before.get(name))} → {_value(record.get(name))}"
+                for name in event.fields
+            ]
+            line += " (" + "; ".join(edits) + ")"
+        return line
+    if event.kind == "layout_changed":
+        return f"Layout changed: {event.url} now yields no records; its records were set aside"
+    if event.kind == "page_changed":
+        return f"Page text changed (no record changed): {event.url}"
+    if event.kind == "page_failed":
+        return f"Failing: {event.watch}: {event.error or 'check failed'}"
+    if event.kind == "page_recovered":
+        return f"Recovered: {event.watch} is being checked again"
+    return f"{event.kind}: {event.url}"
+
+
+def title_for(events: Sequence[ChangeEvent]) -> str:
+    news = [e for e in events if e.kind in _KIND_WORD]
+    if not news:
+        return f"citywatch: {events[0].watch}: {events[0].kind.replace('_', ' ')}"
+    return f"citywatch: {len(news)} change{'s' if len(news) > 1 else ''} on {events[0].watch}"
+
+
+def message_for(events: Sequence[ChangeEvent], *, home: str | None = None) -> str:
+    """One message for the events of one check: a line each, then the page."""
+    lines = [describe_event(e, home=home) for e in events]
+    urls = list(dict.fromkeys(e.url for e in events))
+    return "\n".join([*lines, "", *urls])
