@@ -1,0 +1,146 @@
+"""The daemon's parts that need no process of their own: when each watch runs after a (re)start,
+the parse pool that survives a dead worker, the deliverer's stop, and the command line."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import signal
+import time
+from collections import Counter
+from collections.abc import Mapping
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from citywatch import defaults
+from citywatch.settings import Settings
+from citywatch.sources import sources_from_dict
+from scheduler.daemon import (
+    DaemonOptions,
+    Deliverer,
+    ParsePool,
+    add_subcommand,
+    first_run,
+)
+from snapshots import Store
+
+NOW = datetime(2024, 7, 10, 12, 0, tzinfo=UTC)
+HOUR = 3600.0
+
+
+def test_a_watch_checked_ten_minutes_ago_runs_fifty_minutes_later() -> None:
+    last = NOW - timedelta(minutes=10)
+    assert first_run("saitama-history", HOUR, last, NOW) == NOW + timedelta(minutes=50)
+
+
+@pytest.mark.parametrize("last", [None, NOW - timedelta(hours=5)], ids=["never", "overdue"])
+def test_new_and_overdue_watches_start_soon_at_a_fixed_offset(last: datetime | None) -> None:
+    start = first_run("saitama-history", HOUR, last, NOW)
+    assert NOW <= start < NOW + timedelta(seconds=min(HOUR, defaults.STARTUP_SPREAD))
+    assert first_run("saitama-history", HOUR, last, NOW) == start  # same after every restart
+    short = first_run("saitama-history", 2.0, last, NOW)
+    assert NOW <= short < NOW + timedelta(seconds=2)
+
+
+def test_ten_thousand_new_watches_are_spread_over_the_window() -> None:
+    starts = [first_run(f"w{i:05d}", 6 * HOUR, None, NOW) for i in range(10_000)]
+    offsets = [(s - NOW).total_seconds() for s in starts]
+    assert min(offsets) >= 0 and max(offsets) < defaults.STARTUP_SPREAD
+    per_minute = Counter(int(o // 60) for o in offsets)
+    assert len(per_minute) == 10
+    assert max(per_minute.values()) < 1.2 * 10_000 / 10  # no minute takes a crowd
+
+
+def square(n: int) -> int:
+    return n * n
+
+
+def worker_pid() -> int:
+    return os.getpid()
+
+
+def test_the_parse_pool_replaces_a_worker_that_died() -> None:
+    pool = ParsePool(1)
+    try:
+        assert pool.submit(square, 7).result(timeout=60) == 49
+        pid = pool.submit(worker_pid).result(timeout=10)
+        assert pid != os.getpid()
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        broken = False
+        while time.monotonic() < deadline and not broken:
+            try:
+                pool.submit(square, 2).result(timeout=10)
+            except BrokenProcessPool:
+                broken = True  # the parse under way when the worker died fails, once
+            else:
+                break
+        assert pool.submit(square, 9).result(timeout=60) == 81
+        assert pool.submit(worker_pid).result(timeout=10) != pid
+    finally:
+        pool.shutdown(wait=True)
+
+
+def test_the_deliverer_stops_at_once_even_while_cities_are_being_looked_up(
+    tmp_path: Path,
+) -> None:
+    never: Future[Mapping[str, str | None]] = Future()
+    url = f"sqlite:///{tmp_path / 'cw.db'}"
+    with Store(url) as store:
+        deliverer = Deliverer(store, Settings(db_url=url), DaemonOptions())
+        deliverer.set_homes(never)
+        deliverer.sources = sources_from_dict({})
+        deliverer.start()
+        time.sleep(0.3)
+        began = time.monotonic()
+        deliverer.stop(timeout=5)
+        assert not deliverer.is_alive()
+        assert time.monotonic() - began < 1.0
+
+
+def parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="citywatch")
+    add_subcommand(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["daemon", *argv])
+
+
+def test_the_command_line_has_defaults_and_takes_durations() -> None:
+    args = parse()
+    assert (args.sources, args.db, args.alert_initial) == (None, None, False)
+    assert args.alert_retry == defaults.ALERT_RETRY_BASE and args.parse_workers == 1
+    args = parse(
+        "--sources",
+        "s.toml",
+        "--db",
+        "sqlite:///x.db",
+        "--alert-initial",
+        "--alert-poll",
+        "2s",
+        "--alert-retry",
+        "1m",
+        "--parse-workers",
+        "0",
+    )
+    assert (args.sources, args.db, args.alert_initial) == ("s.toml", "sqlite:///x.db", True)
+    assert (args.alert_poll, args.alert_retry, args.parse_workers) == (2.0, 60.0, 0)
+
+
+@pytest.mark.parametrize("bad", [["--alert-retry", "0s"], ["--alert-poll", "soon"]])
+def test_bad_durations_are_usage_errors(bad: list[str]) -> None:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as exit:
+        parse(*bad)
+    assert exit.value.code == 2
+    assert bad[0] in err.getvalue()
+
+
+def test_the_backoff_follows_the_options() -> None:
+    backoff = DaemonOptions(retry_base=1.0).backoff
+    assert (backoff.base, backoff.max) == (1.0, defaults.ALERT_RETRY_MAX)
+    assert DaemonOptions(retry_base=10 * HOUR).backoff.max == 10 * HOUR

@@ -1,0 +1,193 @@
+"""People, organisations and their sides, on short texts written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers.people import Actor, find_actors, find_organisations, split_actors
+
+
+def actors(text: str, city: str | None) -> list[tuple[str, str, str]]:
+    return [(a.text, a.kind, a.side) for a in find_actors(text, city=city)]
+
+
+def sides(text: str, city: str | None) -> dict[str, str]:
+    return {a.text: a.side for a in find_actors(text, city=city)}
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "expected"),
+    [
+        ("出席者 清水勇人 さいたま市長", "saitama", ("清水勇人 さいたま市長", "own")),
+        ("山中 竹春 横浜市長がタイを訪問", "yokohama", ("山中 竹春 横浜市長", "own")),
+        ("出席者 本間和義 副市長", "saitama", ("本間和義 副市長", "own")),
+        ("関山 国際局長が紹介した", "yokohama", ("関山 国際局長", "own")),
+        ("清水市長が訪問した", "saitama", ("清水市長", "own")),
+        ("バンコク都知事との会談", "yokohama", ("バンコク都知事", "other")),
+        ("ESCAP事務局長との会談", "yokohama", ("ESCAP事務局長", "other")),
+        ("在タイ日本国特命全権大使との面会", "yokohama", ("在タイ日本国特命全権大使", "other")),
+        ("原田環境大臣への要望", "saitama", ("原田環境大臣", "other")),
+        ("ペナン市のラジェンドラン市長", "saitama", ("ペナン市のラジェンドラン市長", "other")),
+        ("カマルザマン市長が来訪", "saitama", ("カマルザマン市長", "other")),
+        ("神奈川県の黒岩知事も出席", "yokohama", ("神奈川県の黒岩知事", "other")),
+        ("舛添知事が視察した", "tokyo", ("舛添知事", "own")),
+        ("パリ市長と会談", "tokyo", ("パリ市長", "other")),
+        ("議長が挨拶した", "fukuoka", ("議長", "own")),
+        ("赤間市議会議長らが参加", "sendai", ("赤間市議会議長", "own")),
+        ("北九州市長の北橋です。", "kitakyushu", ("北九州市長の北橋", "own")),
+        ("ジェトロ所長 山田太郎 氏(右)", "saitama", ("ジェトロ所長 山田太郎 氏", "other")),
+    ],
+)
+def test_titled_people(text: str, city: str, expected: tuple[str, str]) -> None:
+    found = [(a.text, a.side) for a in find_actors(text, city=city) if a.kind == "person"]
+    assert expected in found
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "expected"),
+    [
+        ("Deputy Mayor Mr. Hirotoshi Shiro met them", "yokohama", "own"),
+        ("Director General Mr. Toru Hashimoto", "yokohama", "own"),
+        ("CEO Jeong-kee Kim spoke", "yokohama", "other"),
+        ("Governor Chachart received the MOU", "yokohama", "other"),
+        ("Mayor Nakada will attend", "yokohama", "own"),
+    ],
+)
+def test_english_titled_people(text: str, city: str, expected: str) -> None:
+    found = find_actors(text, city=city)
+    person = next(a for a in found if a.kind == "person")
+    assert person.side == expected
+    assert text.startswith(person.text)
+
+
+def test_english_apposition_and_of_phrases() -> None:
+    text = (
+        "I met Jane Doe, Ambassador of U.K. to Japan. "
+        "Later Taro Yamada, the mayor of Yokohama, spoke."
+    )
+    found = sides(text, "yokohama")
+    assert found["Jane Doe, Ambassador of U.K. to Japan"] == "other"
+    assert found["Taro Yamada, the mayor of Yokohama"] == "own"
+
+
+def test_names_with_honorifics() -> None:
+    found = sides("イクレイ世界事務局長のヤン・ファン氏と面会し、片岡氏が司会", "saitama")
+    assert found["イクレイ世界事務局長のヤン・ファン氏"] == "other"
+    assert found["片岡氏"] == "other"
+
+
+def test_bare_name_takes_side_of_earlier_titled_mention() -> None:
+    text = "We met Deputy Mayor Mr. Ken Tanaka. Later Mr. Tanaka spoke with Ms. Lee."
+    found = sides(text, "yokohama")
+    assert found["Mr. Tanaka"] == "own"
+    assert found["Ms. Lee"] == "other"
+
+
+def test_roles_joined_by_dots_stay_apart() -> None:
+    found = [a.text for a in find_actors("久元市長・菅野議長の海外出張", city="kobe")]
+    assert found[:2] == ["久元市長", "菅野議長"]
+
+
+def test_organisations_and_sides() -> None:
+    text = (
+        "さいたま市未来都市推進部が外務省国際協力局を訪問し、JICA、独日産業協会、"
+        "首都ビエンチャン水道公社と会議。市の水道局も参加。"
+    )
+    found = sides(text, "saitama")
+    assert found["さいたま市未来都市推進部"] == "own"
+    assert found["外務省国際協力局"] == "other"
+    assert found["JICA"] == "other"
+    assert found["独日産業協会"] == "other"
+    assert found["首都ビエンチャン水道公社"] == "other"
+    assert found["水道局"] == "own"
+
+
+def test_legal_forms_are_private_bodies() -> None:
+    found = sides("一般社団法人福岡市西部建設協力会の懇親会に議長が出席", "fukuoka")
+    assert found == {"一般社団法人福岡市西部建設協力会": "other", "議長": "own"}
+
+
+def test_municipalities_act_as_bodies() -> None:
+    own, other = split_actors(
+        "横浜市とバンコク都は協力を確認し、東京都と共に進める", city="yokohama"
+    )
+    assert own == ("横浜市",)
+    assert other == ("バンコク都", "東京都")
+
+
+def test_words_that_only_look_like_roles_or_bodies() -> None:
+    assert actors("都市課題の解決と省エネの推進、議長都市を務める", "yokohama") == []
+    assert actors("国際首長フォーラムに参加", "saitama") == []
+    assert actors("同委員会と関係機関", "saitama") == []
+
+
+def test_quoted_body_names() -> None:
+    found = find_organisations("「アジアのきれいな街プラットフォーム」の会合")
+    assert found == ["アジアのきれいな街プラットフォーム"]
+
+
+def test_english_organisations() -> None:
+    text = (
+        "The Secretariat visited the City of Yokohama, the International Affairs Bureau and the "
+        "Consulate General of Republic of Korea to Yokohama, with the World Bank."
+    )
+    assert find_organisations(text) == [
+        "Secretariat",
+        "City of Yokohama",
+        "International Affairs Bureau",
+        "Consulate General of Republic of Korea",
+        "World Bank",
+    ]
+    found = sides(text, "yokohama")
+    assert found["City of Yokohama"] == "own"
+    assert found["International Affairs Bureau"] == "own"
+    assert found["Secretariat"] == "other"
+
+
+def test_split_actors_deduplicates_in_order() -> None:
+    text = "清水市長がESCAP事務局長と会談。清水市長はJICAとESCAP事務局長を訪問した。"
+    own, other = split_actors(text, city="saitama")
+    assert own == ("清水市長",)
+    assert other == ("ESCAP事務局長", "JICA")
+
+
+def test_without_a_city_sides_are_unknown_unless_plainly_foreign() -> None:
+    found = sides("市長とバンコク都知事、環境大臣", None)
+    assert found == {"市長": "unknown", "バンコク都知事": "other", "環境大臣": "other"}
+    own, other = split_actors("市長とバンコク都知事", city=None)
+    assert own == ()
+    assert other == ("市長", "バンコク都知事")
+
+
+def test_actor_spans_point_into_the_input() -> None:
+    text = "ＥＳＣＡＰ事務局長と　清水勇人　さいたま市長"
+    for a in find_actors(text, city="saitama"):
+        assert isinstance(a, Actor)
+        assert text[a.begin : a.stop] == a.text
+
+
+_text = st.text(
+    alphabet=st.sampled_from(
+        list(
+            "市長副議局部課省大臣使館氏さんのと・ 清水横浜バンコク都知事ESCAPMr.DeputyMayorofCity("
+        )
+    )
+    | st.characters(codec="utf-8"),
+    max_size=60,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_text, st.sampled_from([None, "yokohama", "saitama", "tokyo"]))
+def test_find_actors_never_raises_and_returns_substrings(text: str, city: str | None) -> None:
+    for a in find_actors(text, city=city):
+        assert a.text and a.text in text
+        assert text[a.begin : a.stop] == a.text
+        assert a.kind in ("person", "organisation")
+        assert a.side in ("own", "other", "unknown")
+    own, other = split_actors(text, city=city)
+    assert not set(own) & set(other) or city is None
+    for name in find_organisations(text):
+        assert name in text

@@ -1,0 +1,318 @@
+"""Gazetteer behaviour on short texts written for these tests, in the pages' styles."""
+
+from __future__ import annotations
+
+import pycountry
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from citywatch.errors import ConfigError
+from citywatch.model import Place
+from parsers.places import (
+    CountryMatch,
+    HomeCity,
+    PlaceMatch,
+    country_code,
+    find_countries,
+    find_places,
+    home,
+    resolve_place,
+)
+
+
+def places(text: str, country: str | None = None) -> list[tuple[str, str | None]]:
+    return [(m.place.name, m.place.country) for m in find_places(text, country=country)]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("バンコク", Place("バンコク", "TH")),
+        ("バンコク都", Place("バンコク都", "TH")),
+        ("クアラルンプール市", Place("クアラルンプール市", "MY")),
+        ("マレーシア国クアラルンプール市", Place("クアラルンプール市", "MY")),
+        ("ドイツ・ボン市", Place("ボン市", "DE")),
+        ("スイス・バーゼル市", Place("バーゼル市", "CH")),
+        ("フライブルク", Place("フライブルク", "DE")),
+        ("ダラス市(テキサス州)", Place("ダラス市", "US")),
+        ("仁川広域市", Place("仁川広域市", "KR")),
+        ("大邱広域市", Place("大邱広域市", "KR")),
+        ("ソウル特別市", Place("ソウル特別市", "KR")),
+        ("揚州市", Place("揚州市", "CN")),
+        ("上田市", Place("上田市", "JP")),
+        ("東京都", Place("東京都", "JP")),
+        ("さいたま市", Place("さいたま市", "JP")),
+        ("ビエンチャン", Place("ビエンチャン", "LA")),
+        ("ヴィエンチャン市", Place("ヴィエンチャン市", "LA")),
+        ("カムアン県", Place("カムアン県", "LA")),
+        ("ルアンパバーン県", Place("ルアンパバーン県", "LA")),
+        ("ベネチア市", Place("ベネチア市", "IT")),
+        ("ヴェネツィア", Place("ヴェネツィア", "IT")),
+        ("ワシントン", Place("ワシントン", "US")),
+        ("シリコンバレー", Place("シリコンバレー", "US")),
+        ("London", Place("London", "GB")),
+        ("Bangkok Metropolitan Administration", Place("Bangkok", "TH")),
+        ("City of Yokohama", Place("Yokohama", "JP")),
+        ("Hanover", Place("Hanover", "DE")),
+        ("Yokohama, Japan", Place("Yokohama", "JP")),
+        ("タイ", Place("タイ", "TH")),
+    ],
+)
+def test_resolve_place(name: str, expected: Place) -> None:
+    assert resolve_place(name) == expected
+
+
+def test_resolve_place_unknown_and_empty() -> None:
+    assert resolve_place("") is None
+    assert resolve_place("   ") is None
+    assert resolve_place("まったく存在しない場所") is None
+
+
+def test_homonyms_follow_population_then_hints() -> None:
+    assert resolve_place("London") == Place("London", "GB")
+    assert resolve_place("London", country="CA") == Place("London", "CA")
+    assert resolve_place("ハノーバー市") == Place("ハノーバー市", "DE")
+    assert resolve_place("ハノーバー", country="US") == Place("ハノーバー", "US")
+    assert resolve_place("Portland") == Place("Portland", "US")
+
+
+def test_suwon_is_korean_with_reading_or_context() -> None:
+    assert resolve_place("水原(スウォン)") == Place("水原", "KR")
+    assert resolve_place("水原", country="KR") == Place("水原", "KR")
+    assert places("韓国・水原で開催された会議") == [("水原", "KR")]
+    found = find_places("エコモビリティ2013水原(スウォン)会議")
+    assert [(m.place.name, m.place.country, m.text) for m in found] == [("水原", "KR", "水原")]
+
+
+def test_find_places_in_text_order_with_spans() -> None:
+    text = "清水勇人 さいたま市長がドイツ・ボン市とスイス・バーゼル市を訪問しました。"
+    found = find_places(text)
+    assert [(m.place.name, m.place.country) for m in found] == [
+        ("さいたま市", "JP"),
+        ("ボン市", "DE"),
+        ("バーゼル市", "CH"),
+    ]
+    for m in found:
+        assert isinstance(m, PlaceMatch)
+        assert text[m.begin : m.stop] == m.text
+
+
+def test_find_places_keeps_original_characters() -> None:
+    text = "ＢＫＫとＬｏｎｄｏｎ　Ｃｉｔｙ"
+    found = find_places(text)
+    assert [m.place.name for m in found] == ["Ｌｏｎｄｏｎ"]
+    assert found[0].text == "Ｌｏｎｄｏｎ　Ｃｉｔｙ"
+
+
+def test_country_names_are_not_places_and_do_not_swallow_cities() -> None:
+    assert places("タイの首都バンコクとマレーシア") == [("バンコク", "TH")]
+    assert places("タイ工業省産業振興局長との会談") == []
+    assert places("在マレーシア日本国大使館") == []
+
+
+def test_ordinary_words_are_not_places() -> None:
+    assert places("テーマ別セッションでリーダーがメディアにバスで移動") == []
+    assert places("バンコクエクスポへの出席") == []
+    assert places("SDGs and Nice, Mobile and Reading were discussed Of course") == []
+    assert places("Director General Mr. Toru Hashimoto met Julia Longbottom") == []
+    assert places("みなとみらい本町小学校の生徒") == []
+
+
+def test_surnames_before_honorifics_are_not_places() -> None:
+    assert places("千葉氏と上田さんが出席") == []
+
+
+def test_suffix_admits_smaller_municipalities() -> None:
+    assert places("第138回福岡県南市議会議長会(朝倉市)") == [("福岡県", "JP"), ("朝倉市", "JP")]
+    assert places("長野県上田市の母袋市長") == [("長野県", "JP"), ("上田市", "JP")]
+
+
+def test_small_places_need_their_country_beside_them() -> None:
+    assert places("ボンで会議") == []
+    assert places("ドイツ・ボンを拠点とする") == [("ボン", "DE")]
+    assert places("Bonn, Germany") == [("Bonn", "DE")]
+    assert places("Hashimoto was there") == []
+
+
+def test_names_that_modify_another_noun_are_not_places() -> None:
+    assert places("パリ協定と京都議定書、横浜宣言") == []
+    assert places("the Paris Agreement, signed in Paris") == [("Paris", "FR")]
+    assert places("パリ協定の後、パリ市を訪問") == [("パリ市", "FR")]
+
+
+def test_surname_before_given_name_is_not_a_place() -> None:
+    assert places("担当 千葉 愁子 Tel 045") == []
+    assert places("千葉市と東京 大阪") == [("千葉市", "JP"), ("東京", "JP"), ("大阪", "JP")]
+
+
+def test_bare_japanese_cities() -> None:
+    assert places("横浜と神戸、札幌") == [("横浜", "JP"), ("神戸", "JP"), ("札幌", "JP")]
+    assert places("都知事が東京に戻った") == [("東京", "JP")]
+
+
+def test_kanji_inside_compounds() -> None:
+    assert places("福岡市議会広州市友好訪問団が広州市を訪問") == [
+        ("福岡市", "JP"),
+        ("広州市", "CN"),
+        ("広州市", "CN"),
+    ]
+    assert places("クチン北市長") == [("クチン", "MY")]
+
+
+def test_bracketed_qualifiers_are_consumed() -> None:
+    found = find_places("米国ダラス市(テキサス州)およびシリコンバレー(カリフォルニア州)を訪問")
+    assert [(m.place.name, m.place.country) for m in found] == [
+        ("ダラス市", "US"),
+        ("シリコンバレー", "US"),
+    ]
+    assert places("クアラルンプール市(マレーシア)との連携") == [("クアラルンプール市", "MY")]
+
+
+def test_english_places() -> None:
+    text = "visit San Diego, Los Angeles, and San Francisco between October 25 and November 3"
+    assert places(text) == [("San Diego", "US"), ("Los Angeles", "US"), ("San Francisco", "US")]
+    found = find_places("technical cooperation with Bangkok Metropolitan Administration (BMA)")
+    assert [(m.place.name, m.text) for m in found] == [
+        ("Bangkok", "Bangkok Metropolitan Administration")
+    ]
+    assert places("the City of Yokohama and Yokohama City University") == [
+        ("Yokohama", "JP"),
+        ("Yokohama", "JP"),
+    ]
+
+
+def test_country_hint_argument() -> None:
+    assert places("London and Paris") == [("London", "GB"), ("Paris", "FR")]
+    assert places("London, Ontario", country="CA") == [("London", "CA")]
+    assert places("Portland, Maine", country="US") == [("Portland", "US")]
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("タイ", "TH"),
+        ("マレーシア", "MY"),
+        ("ドイツ", "DE"),
+        ("米国", "US"),
+        ("アメリカ合衆国", "US"),
+        ("オーストラリア連邦", "AU"),
+        ("モザンビーク共和国", "MZ"),
+        ("ベナン共和国", "BJ"),
+        ("コートジボワール共和国", "CI"),
+        ("大韓民国", "KR"),
+        ("韓国", "KR"),
+        ("ラオス", "LA"),
+        ("英国", "GB"),
+        ("独", "DE"),
+        ("Thailand", "TH"),
+        ("U.K.", "GB"),
+        ("Republic of Korea", "KR"),
+        ("United States", "US"),
+        ("Viet Nam", "VN"),
+        ("ＵＳＡ", "US"),
+    ],
+)
+def test_country_code(name: str, code: str) -> None:
+    assert country_code(name) == code
+
+
+def test_country_code_rejects_non_countries() -> None:
+    assert country_code("バンコク") is None
+    assert country_code("") is None
+    assert country_code("Yokohama") is None
+
+
+def test_find_countries() -> None:
+    text = "モザンビーク共和国から、米国・英国(U.K.)とドイツを経てタイへ。日米交流。"
+    found = find_countries(text)
+    assert [(c.code, c.text) for c in found] == [
+        ("MZ", "モザンビーク共和国"),
+        ("US", "米国"),
+        ("GB", "英国"),
+        ("GB", "U.K."),
+        ("DE", "ドイツ"),
+        ("TH", "タイ"),
+    ]
+    for c in found:
+        assert isinstance(c, CountryMatch)
+        assert text[c.begin : c.stop] == c.text
+
+
+def test_find_countries_english() -> None:
+    text = "Consulate General of Republic of Korea to Yokohama, Japan; Bangkok, Thailand"
+    assert [c.code for c in find_countries(text)] == ["KR", "JP", "TH"]
+
+
+@pytest.mark.parametrize(
+    ("slug", "base", "office", "short"),
+    [
+        ("saitama", "さいたま", "市", None),
+        ("yokohama", "横浜", "市", "浜"),
+        ("kobe", "神戸", "市", "神"),
+        ("sapporo", "札幌", "市", "札"),
+        ("sendai", "仙台", "市", "仙"),
+        ("hiroshima", "広島", "市", "広"),
+        ("fukuoka", "福岡", "市", "福"),
+        ("kitakyushu", "北九州", "市", None),
+        ("tokyo", "東京", "都", "京"),
+        ("ueda", "上田", "市", None),
+    ],
+)
+def test_home(slug: str, base: str, office: str, short: str | None) -> None:
+    city = home(slug)
+    assert isinstance(city, HomeCity)
+    assert city.place == Place(base, "JP")
+    assert base + office in city.names
+    assert city.office == office
+    assert city.short == short
+    assert city.self_words == (f"本{office}", f"当{office}", office)
+    assert any(n.isascii() for n in city.names)
+
+
+def test_home_names_and_lookup_by_japanese_name() -> None:
+    saitama = home("saitama")
+    assert {"さいたま", "さいたま市", "Saitama", "City of Saitama"} <= set(saitama.names)
+    assert home("横浜") == home("yokohama")
+    assert "Tokyo Metropolitan Government" in home("tokyo").names
+
+
+def test_home_unknown_city() -> None:
+    with pytest.raises(ConfigError):
+        home("atlantis")
+
+
+_valid_codes = {c.alpha_2 for c in pycountry.countries}
+_text = st.text(
+    alphabet=st.sampled_from(
+        list("バンコク都市県タイドイツ・ボン水原()（）横浜東京ロンドンLondon CityofJapan、。 ")
+    )
+    | st.characters(codec="utf-8"),
+    max_size=60,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_text)
+def test_find_places_never_raises_and_returns_substrings(text: str) -> None:
+    last = -1
+    for m in find_places(text):
+        assert text[m.begin : m.stop] == m.text
+        assert m.place.name in m.text
+        assert m.place.country in _valid_codes
+        assert m.begin >= last
+        last = m.stop
+    for c in find_countries(text):
+        assert text[c.begin : c.stop] == c.text
+        assert c.code in _valid_codes
+
+
+@settings(max_examples=200, deadline=None)
+@given(_text)
+def test_resolve_and_country_code_never_raise(text: str) -> None:
+    place = resolve_place(text)
+    if place is not None:
+        assert place.country in _valid_codes
+        assert place.name
+    code = country_code(text)
+    assert code is None or code in _valid_codes
