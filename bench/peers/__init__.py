@@ -1,0 +1,1 @@
+"""The tools citywatch is compared with, run against the same local site (urlwatch, Scrapy)."""
