@@ -29,6 +29,7 @@ __all__ = [
     "RETRIES",
     "RETRY_AFTER_CAP",
     "RETRY_BACKOFF",
+    "SITEMAPS_PER_WATCH",
     "SOURCES_PATH",
     "SOURCES_POLL",
     "STARTUP_SPREAD",
@@ -50,6 +51,7 @@ PER_HOST_DELAY = "1s"
 PER_HOST_CONCURRENCY = 2
 JITTER_FRACTION = 0.1
 FOLLOW_LIMIT = 50
+SITEMAPS_PER_WATCH = 5  # sitemap files read per watch and check, index children included
 USER_AGENT = f"citywatch/{__version__} (+https://github.com/citywatch/citywatch)"
 
 CONNECT_TIMEOUT = 10.0

@@ -27,6 +27,7 @@ from citywatch import defaults
 from citywatch.errors import ConfigError
 
 __all__ = [
+    "ROBOTS_SITEMAPS",
     "Alerts",
     "Defaults",
     "Sources",
@@ -40,6 +41,7 @@ __all__ = [
 _M = TypeVar("_M", bound=BaseModel)
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+ROBOTS_SITEMAPS = "robots"  # `sitemap = "robots"`: the sitemaps the site's robots.txt lists
 _WATCH_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ALERT_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
 
@@ -126,6 +128,7 @@ class Watch(_Frozen):
     follow_pattern: str | None = None
     follow_limit: int = Field(ge=0)
     feed: str | None = None
+    sitemap: str | None = None
     max_bytes: int = Field(ge=1024)
     timeout: Positive
     retries: int = Field(ge=0, le=10)
@@ -148,6 +151,14 @@ class Watch(_Frozen):
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         return None if value is None else _check_http_url(value)
+
+    @field_validator("sitemap")
+    @classmethod
+    def _sitemap(cls, value: str | None) -> str | None:
+        """A sitemap URL, or "robots" for the sitemaps the site's robots.txt lists."""
+        if value is None or value == ROBOTS_SITEMAPS:
+            return value
+        return _check_http_url(value)
 
     @field_validator("follow")
     @classmethod

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -15,11 +16,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import parsers
+from citywatch import defaults
 from citywatch.errors import CitywatchError, FetchError
 from citywatch.model import Page, ParseResult
-from citywatch.sources import Sources, Watch, merge_alert_urls
+from citywatch.sources import ROBOTS_SITEMAPS, Sources, Watch, merge_alert_urls
+from scheduler.listings import FEED, SITEMAP, Listing, listing_result, newest_first, read_listing
 from scraper import Fetcher, FetchResult, Validators
-from scraper.discover import feed_links, follow_links
+from scraper.discover import SitemapEntry, follow_links
 from snapshots import ChangeEvent, CheckInput, PageState, Store
 
 __all__ = ["CrawlReport", "Crawler", "PageOutcome", "parse_bytes"]
@@ -134,13 +137,16 @@ class Crawler:
         baseline = not self.store.has_baseline(watch.id)
         index, fetched = await self.check_page(fetcher, watch, watch.url, None, baseline)
         outcomes = [index]
-        if not (watch.follow or watch.follow_pattern or watch.feed):
+        if not (watch.follow or watch.follow_pattern or watch.feed or watch.sitemap):
             return outcomes
+        listings: list[PageOutcome] = []
         try:
-            targets = await self._discover(fetcher, watch, fetched)
-        except CitywatchError as exc:  # a bad selector or an unsafe feed: say so, keep going
+            targets = await self._discover(fetcher, watch, fetched, listings, baseline)
+        except CitywatchError as exc:  # a bad selector: say so, keep going
             log.warning("discovery for watch %s: %s", watch.id, exc.one_line())
             targets = [p.url for p in self.store.pages(watch.id) if p.url != watch.url]
+            targets = [u for u in targets if u not in {o.url for o in listings}]
+        outcomes.extend(listings)
         if targets:
             found = await asyncio.gather(
                 *(self.check_page(fetcher, watch, url, watch.url, baseline) for url in targets)
@@ -149,12 +155,18 @@ class Crawler:
         return outcomes
 
     async def _discover(
-        self, fetcher: Fetcher, watch: Watch, fetched: FetchResult | None
+        self,
+        fetcher: Fetcher,
+        watch: Watch,
+        fetched: FetchResult | None,
+        listings: list[PageOutcome],
+        baseline: bool,
     ) -> list[str]:
-        """The pages the watch's page links to now, up to follow_limit, newest listing first.
+        """The pages the watch's page, feed and sitemaps lead to now, up to follow_limit.
 
         When the index was unchanged its stored body is read again, so links are the same as
-        last time; when it cannot be read at all, the pages already known are checked."""
+        last time; when it cannot be read at all, the pages already known are checked. The
+        checks of the feed and sitemaps are appended to `listings`."""
         body = fetched.body if fetched is not None else None
         base = fetched.url if fetched is not None else watch.url
         if body is None:
@@ -171,16 +183,115 @@ class Crawler:
                 limit=watch.follow_limit,
             )
         if watch.feed:
-            try:
-                feed = await fetcher.fetch(watch.feed, watch)
-                if feed.body:
-                    links += feed_links(feed.body, watch.feed)
-            except FetchError as exc:
-                log.warning("feed %s of watch %s: %s", watch.feed, watch.id, exc.one_line())
-        if not links and body is None:
-            links = [p.url for p in self.store.pages(watch.id)]
-        ordered = list(dict.fromkeys(u for u in links if u != watch.url))
+            feed = await self._check_listing(fetcher, watch, watch.feed, FEED, baseline, listings)
+            links += feed.urls
+        if watch.sitemap:
+            links += await self._sitemap_pages(fetcher, watch, baseline, listings)
+        listing_failed = any(o.outcome == "failed" for o in listings)
+        if (not links and body is None) or listing_failed:  # keep checking what is known
+            links += [p.url for p in self.store.pages(watch.id)]
+        read = {o.url for o in listings}
+        ordered = list(dict.fromkeys(u for u in links if u != watch.url and u not in read))
         return ordered[: watch.follow_limit]
+
+    async def _sitemap_pages(
+        self, fetcher: Fetcher, watch: Watch, baseline: bool, listings: list[PageOutcome]
+    ) -> list[str]:
+        """Pages from the watch's sitemaps (one level of sitemap index followed), newest
+        `<lastmod>` first, kept by `follow_pattern` when there is one."""
+        if watch.sitemap == ROBOTS_SITEMAPS:
+            try:
+                queue = list((await fetcher.robots(watch.url, watch)).sitemaps)
+            except FetchError as exc:
+                log.warning("robots.txt of watch %s: %s", watch.id, exc.one_line())
+                queue = []
+        else:
+            queue = [watch.sitemap] if watch.sitemap else []
+        wanted = re.compile(watch.follow_pattern) if watch.follow_pattern else None
+        entries: list[SitemapEntry] = []
+        seen: set[str] = set()
+        while queue and len(seen) < defaults.SITEMAPS_PER_WATCH:
+            url = queue.pop(0)
+            if url in seen:
+                continue
+            seen.add(url)
+            listing = await self._check_listing(fetcher, watch, url, SITEMAP, baseline, listings)
+            if listing.is_index and len(seen) == 1:  # an index's children, not theirs
+                queue.extend(listing.urls)
+            elif not listing.is_index:
+                entries += [e for e in listing.entries if wanted is None or wanted.search(e.url)]
+        return [entry.url for entry in newest_first(entries)]
+
+    async def _check_listing(
+        self,
+        fetcher: Fetcher,
+        watch: Watch,
+        url: str,
+        kind: str,
+        baseline: bool,
+        listings: list[PageOutcome],
+    ) -> Listing:
+        """Fetch and read one feed or sitemap, storing the check (see scheduler/listings.py).
+        A failure is a failed check in `listings` and an empty Listing."""
+        started = _now()
+        state = self.store.page_state(watch.id, url)
+        common: dict[str, Any] = {
+            "watch_id": watch.id,
+            "url": url,
+            "site": watch.site,
+            "found_on": watch.url,
+            "started_at": started,
+            "baseline": baseline,
+            "alert_initial": self.alert_initial,
+            "channels": tuple(merge_alert_urls(self.sources, watch)),
+        }
+        facts: dict[str, Any] = {}
+        try:
+            fetched = await fetcher.fetch(url, watch, validators=_validators(state))
+            facts = {"http_status": fetched.status, "attempts": fetched.attempts}
+            same = state is not None and fetched.sha256 == state.sha256
+            if fetched.not_modified or same:
+                assert state is not None
+                body = self.store.body(state.sha256) if state.sha256 else None
+                listing = await _read_listing(kind, body or b"", url, watch.max_bytes)
+                check = CheckInput(
+                    **common,
+                    **facts,
+                    finished_at=_now(),
+                    outcome="unchanged",
+                    etag=fetched.etag or state.etag,
+                    last_modified=fetched.last_modified or state.last_modified,
+                    sha256=state.sha256,
+                )
+            else:
+                body = fetched.body or b""
+                facts.update(
+                    body=body,
+                    content_type=fetched.content_type,
+                    encoding=fetched.encoding,
+                    etag=fetched.etag,
+                    last_modified=fetched.last_modified,
+                    sha256=fetched.sha256,
+                )
+                listing = await _read_listing(kind, body, url, watch.max_bytes)
+                result = listing_result(url, watch.site, listing)
+                check = CheckInput(
+                    **common, **facts, finished_at=_now(), outcome="changed", result=result
+                )
+        except CitywatchError as exc:  # unreachable, refused (unsafe XML) or not a feed/sitemap
+            error = exc.one_line(omit=("url",))
+            failed = {k: v for k, v in facts.items() if k != "sha256"}
+            if isinstance(exc, FetchError):
+                failed = {
+                    "http_status": exc.context.get("status"),
+                    "attempts": exc.context.get("attempts", 1),
+                }
+            check = CheckInput(
+                **common, **failed, finished_at=_now(), outcome="failed", error=f"{kind}: {error}"
+            )
+            listing = Listing(())
+        listings.append(self._store(check))
+        return listing
 
     async def check_page(
         self, fetcher: Fetcher, watch: Watch, url: str, found_on: str | None, baseline: bool
@@ -290,6 +401,11 @@ class Crawler:
         if self.progress is not None:
             self.progress(outcome)
         return outcome
+
+
+async def _read_listing(kind: str, body: bytes, url: str, max_bytes: int) -> Listing:
+    """Read a listing in a thread: its XML is untrusted and may be large."""
+    return await asyncio.to_thread(read_listing, kind, body, url, max_bytes)
 
 
 def _validators(state: PageState | None) -> Validators | None:

@@ -12,11 +12,11 @@ import io
 import re
 import warnings
 from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit
 from xml.etree.ElementTree import Element
 from xml.etree.ElementTree import ParseError as XMLSyntaxError
 
-import feedparser
 import soupsieve
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 from defusedxml import DefusedXmlException
@@ -27,18 +27,42 @@ from citywatch.errors import ConfigError, FetchError, ParseError
 from scraper.body import StreamDecoder
 from scraper.decode import decode_body
 
-__all__ = ["alternate_feeds", "feed_links", "follow_links", "sitemap_links"]
+__all__ = [
+    "SitemapEntry",
+    "alternate_feeds",
+    "feed_links",
+    "follow_links",
+    "read_sitemap",
+    "sitemap_links",
+]
 
 _FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
-_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# How an XML document's first bytes give away its encoding (XML 1.0, Appendix F): a BOM, or
+# "<" / "<?" written in a wide encoding. Longest prefixes first.
+_XML_STARTS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\x00<", "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
+)
+_BOMS = {"utf-32-be": b"\x00\x00\xfe\xff", "utf-32-le": b"\xff\xfe\x00\x00"}
+_BOMS |= {"utf-16-be": b"\xfe\xff", "utf-16-le": b"\xff\xfe"}
 
 
 def _absolute(href: str | None, base: str) -> str | None:
     """An absolute http(s) URL without fragment, or None for anything else."""
     if not href:
         return None
-    href = re.sub(r"[\t\n\r]", "", href).strip()
+    href = re.sub(r"[\t\n\r]", "", href).strip().replace(" ", "%20")
+    if _CONTROL.search(href):  # NULs and other controls: bytes misread as text, not a URL
+        return None
     try:
         url, _ = urldefrag(urljoin(base, href))
         parts = urlsplit(url)
@@ -138,10 +162,35 @@ def _as_bytes(body: bytes | str) -> bytes:
     return body.encode("utf-8") if isinstance(body, str) else body
 
 
+def _xml_codec(data: bytes) -> str:
+    """The codec an XML document's first bytes announce; UTF-8 when they announce none."""
+    for start, codec in _XML_STARTS:
+        if data.startswith(start):
+            return codec
+    return "utf-8"
+
+
+def _xml_text(data: bytes) -> str:
+    return data.decode(_xml_codec(data), "replace")
+
+
+def _is_xml(data: bytes) -> bool:
+    return _xml_text(data[:256]).lstrip("\ufeff \t\r\n").startswith("<")
+
+
 def _refuse_entities(data: bytes, url: str) -> None:
-    head = data.decode("utf-16", "replace").encode("utf-8") if data[:2] in _UTF16_BOMS else data
-    if _ENTITY_DECLARATION.search(head):
+    """Refuse a document that declares entities, whatever encoding it is written in: a byte
+    search for "<!ENTITY" misses one written in UTF-16 or UTF-32."""
+    if _ENTITY_DECLARATION.search(_xml_text(data)):
         raise ParseError("unsafe XML refused: it declares entities", url=url)
+
+
+def _with_bom(data: bytes) -> bytes:
+    """The document with a BOM in front when its wide encoding has none, so that expat reads
+    it as that encoding instead of failing on the first NUL."""
+    codec = _xml_codec(data)
+    bom = _BOMS.get(codec)
+    return bom + data if bom is not None and not data.startswith(bom) else data
 
 
 def feed_links(body: bytes | str, base_url: str) -> list[str]:
@@ -151,6 +200,8 @@ def feed_links(body: bytes | str, base_url: str) -> list[str]:
     document that declares entities. Something that is not a feed gives an empty list."""
     data = _as_bytes(body)
     _refuse_entities(data, base_url)
+    import feedparser  # only crawls of watches with a feed pay for it
+
     headers = {"content-location": base_url}
     if isinstance(body, str):
         headers["content-type"] = "application/xml; charset=utf-8"
@@ -184,36 +235,54 @@ def _inflate(data: bytes, max_bytes: int, url: str) -> bytes:
     return b"".join(out)
 
 
-def sitemap_links(
-    body: bytes | str, base_url: str, *, max_bytes: int = defaults.MAX_BODY_BYTES
-) -> list[str]:
-    """The `<loc>` URLs of a sitemap (XML, gzipped XML or plain text, one URL a line).
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    """One `<loc>` of a sitemap, with its `<lastmod>` as written (W3C datetime) when given."""
 
-    A sitemap index gives its child sitemaps' URLs. An RSS or Atom feed given as a sitemap gives
-    its entry links. Unsafe or malformed XML raises ParseError."""
+    url: str
+    lastmod: str | None = None
+
+
+def read_sitemap(
+    body: bytes | str, base_url: str, *, max_bytes: int = defaults.MAX_BODY_BYTES
+) -> tuple[bool, list[SitemapEntry]]:
+    """A sitemap's entries (XML, gzipped XML or plain text, one URL a line), and whether it is
+    a sitemap index (so its entries are sitemaps, not pages).
+
+    An RSS or Atom feed given as a sitemap gives its entry links. Unsafe or malformed XML
+    raises ParseError."""
     data = _as_bytes(body)
     if data.startswith(b"\x1f\x8b"):
         data = _inflate(data, max_bytes, base_url)
     if len(data) > max_bytes:
         raise ParseError(f"sitemap larger than {max_bytes} bytes", url=base_url)
-    if not data.lstrip().startswith((b"<", b"\xef\xbb\xbf<", *_UTF16_BOMS)):
+    if not _is_xml(data):
         lines = data.decode("utf-8", "replace").splitlines()
-        return _unique(_absolute(line.strip(), base_url) for line in lines if line.strip())
+        urls = _unique(_absolute(line.strip(), base_url) for line in lines if line.strip())
+        return False, [SitemapEntry(url) for url in urls]
+    _refuse_entities(data, base_url)
     try:
-        root: Element = safe_fromstring(data, forbid_dtd=True)
+        root: Element = safe_fromstring(_with_bom(data), forbid_dtd=True)
     except DefusedXmlException as exc:
         raise ParseError(f"unsafe XML refused: {type(exc).__name__}", url=base_url) from None
     except XMLSyntaxError as exc:
         raise ParseError(f"sitemap is not well-formed XML: {exc}", url=base_url) from None
     kind = _local(root.tag)
     if kind in ("rss", "feed", "rdf"):
-        return feed_links(data, base_url)
+        return False, [SitemapEntry(url) for url in feed_links(data, base_url)]
     if kind not in ("urlset", "sitemapindex"):
         raise ParseError(f"not a sitemap: root element <{kind}>", url=base_url)
-    locs = (
-        _absolute((loc.text or "").strip(), base_url)
-        for item in root
-        for loc in item
-        if _local(loc.tag) == "loc"
-    )
-    return _unique(locs)
+    entries: dict[str, SitemapEntry] = {}
+    for item in root:
+        fields = {_local(child.tag): (child.text or "").strip() for child in item}
+        url = _absolute(fields.get("loc"), base_url)
+        if url is not None and url not in entries:
+            entries[url] = SitemapEntry(url, fields.get("lastmod") or None)
+    return kind == "sitemapindex", list(entries.values())
+
+
+def sitemap_links(
+    body: bytes | str, base_url: str, *, max_bytes: int = defaults.MAX_BODY_BYTES
+) -> list[str]:
+    """The `<loc>` URLs of a sitemap or sitemap index, in document order."""
+    return [entry.url for entry in read_sitemap(body, base_url, max_bytes=max_bytes)[1]]

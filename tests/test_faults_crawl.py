@@ -469,10 +469,6 @@ LAUGHS = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 8 open: a refused or unreachable feed is only logged, not a failed check",
-)
 def test_a_hostile_feed_fails_its_watch_and_the_crawl_goes_on(tmp_path: Path) -> None:
     """Discovery runs after the watch's own page is stored; a feed that is refused (it declares
     entities) must be recorded against that watch, not abort the crawl of every other one."""

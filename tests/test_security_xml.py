@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 
 from citywatch.errors import ParseError
-from scraper.discover import feed_links, sitemap_links
+from scraper.discover import SitemapEntry, feed_links, read_sitemap, sitemap_links
 from tests.support.httpserver import TestServer
 
 BASE = "http://www.city.example.jp/feed.xml"
@@ -137,12 +137,7 @@ def test_a_gzipped_sitemap_bomb_is_refused_within_its_cap() -> None:
     "encoding",
     [
         "utf-16-le",
-        pytest.param(
-            "utf-16-be",
-            marks=pytest.mark.xfail(
-                strict=True, reason="issue 8 open: BOM-less UTF-16BE sitemap is not seen as XML"
-            ),
-        ),
+        "utf-16-be",
         "utf-32",
     ],
 )
@@ -155,6 +150,29 @@ def test_sitemap_links_in_an_odd_encoding_are_clean_urls_or_refused(encoding: st
     links, _, _ = _outcome(sitemap_links, data)
     for link in links or []:
         assert link.isprintable() and " " not in link, repr(link[:80])
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_sitemap_in_utf16_with_or_without_a_bom_gives_its_urls(encoding: str) -> None:
+    data = (
+        '<?xml version="1.0"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>http://www.city.example.jp/a</loc><lastmod>2024-06-20</lastmod></url>"
+        "</urlset>\n"
+    ).encode(encoding)
+    assert read_sitemap(data, BASE) == (
+        False,
+        [SitemapEntry("http://www.city.example.jp/a", "2024-06-20")],
+    )
+
+
+def test_an_entity_declaration_in_bomless_utf16be_is_refused() -> None:
+    data = (
+        '<?xml version="1.0"?><!DOCTYPE u [<!ENTITY a "aaaa">]>'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&a;</loc></url>'
+        "</urlset>"
+    ).encode("utf-16-be")
+    with pytest.raises(ParseError, match="unsafe XML refused"):
+        read_sitemap(data, BASE)
 
 
 @pytest.mark.parametrize(
