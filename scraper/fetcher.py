@@ -41,6 +41,7 @@ _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/pdf
 _OFF_LOOP_BYTES = 256 * 1024  # decode bigger bodies in a thread so the loop keeps serving others
 _NO_RESPONSE = "without sending a response"  # httpcore's words for a stale pooled connection
 _DRAIN_BYTES = 64 * 1024  # a redirect or 304 body up to this size is read so the connection is kept
+_DRAIN_SECONDS = 1.0  # ... if it comes within this time
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +115,14 @@ async def _drain(response: httpx.Response) -> None:
     stream = response.stream
     assert isinstance(stream, httpx.AsyncByteStream)
     seen = 0
-    async for chunk in stream:
-        seen += len(chunk)
-        if seen > _DRAIN_BYTES:
-            return
+    try:
+        async with asyncio.timeout(_DRAIN_SECONDS):
+            async for chunk in stream:
+                seen += len(chunk)
+                if seen > _DRAIN_BYTES:
+                    return
+    except (TimeoutError, httpx.TransportError):
+        return  # a body that stalls or breaks only costs the connection, never the answer
 
 
 def _origin(url: httpx.URL) -> str:

@@ -215,3 +215,17 @@ def test_a_pooled_connection_the_server_dropped_is_replaced_without_costing_a_tr
     second = asyncio.run(run())
     assert second.text == "<p>second</p>" and second.attempts == 1
     assert server.count("/second") == 2 and len(served) == 1
+
+
+def test_a_redirect_whose_body_stalls_is_still_followed(server, local_watch):
+    server.set("/target.html", "<p>target</p>")
+
+    def stalls(exchange):
+        exchange.send_head(302, [("Location", "/target.html"), ("Content-Length", "100")])
+        exchange.write(b"moved")
+        exchange.server.closing.wait(5)  # the rest of the body never comes
+        exchange.close()
+
+    server.route("/stall", stalls)
+    result = fetch(server.url("/stall"), local_watch(retries=0, timeout=4))
+    assert result.text == "<p>target</p>" and result.attempts == 1
