@@ -52,6 +52,7 @@ SOURCES: dict[str, Case] = {
     "ftp-scheme": Case(_watch(url='"ftp://example.org/a"'), r"ftp|http"),
     "file-scheme": Case(_watch(url='"file:///etc/passwd"'), r"file|http"),
     "feed-file-scheme": Case(_watch(feed='"file:///etc/passwd"'), r"feed"),
+    "sitemap-not-a-url": Case(_watch(sitemap='"sitemap.xml"'), r"sitemap"),
     "unknown-watch-key": Case(_watch(intervall='"6h"'), r"intervall"),
     "unknown-defaults-key": Case("[defaults]\nretry = 3\n\n" + GOOD, r"retry"),
     "unknown-section": Case("[alert]\nurls = []\n\n" + GOOD, r"alert"),

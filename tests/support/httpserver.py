@@ -651,7 +651,10 @@ def _bomb(kind: str, size: int) -> bytes:
         return _BOMBS[kind, size]
 
 
-def gzip_bomb(size: int = 256 * 1024 * 1024) -> Handler:
+_DEFAULT_BOMB = 256 * 1024 * 1024
+
+
+def gzip_bomb(size: int = _DEFAULT_BOMB) -> Handler:
     """A small gzip body (about size/1000 bytes) that inflates to `size` bytes of zeros."""
     return lambda _exchange: Response(
         body=_bomb("gzip", size),
@@ -661,7 +664,7 @@ def gzip_bomb(size: int = 256 * 1024 * 1024) -> Handler:
     )
 
 
-def brotli_bomb(size: int = 256 * 1024 * 1024) -> Handler:
+def brotli_bomb(size: int = _DEFAULT_BOMB) -> Handler:
     """A brotli body of a few hundred bytes that inflates to `size` bytes of zeros."""
     return lambda _exchange: Response(
         body=_bomb("br", size),
@@ -772,6 +775,10 @@ def deep_html(depth: int = 100_000) -> bytes:
 def install_faults(server: TestServer, prefix: str = "/fault") -> dict[str, str]:
     """Route one of every fault under `prefix` and return fault name -> path, for crawls that
     must survive them all (the issue 8 fault suite)."""
+    # The bombs are built now, not on the first request: building one holds a core for a
+    # second or more, which a loaded machine turns into timeouts of unrelated requests.
+    for kind in ("gzip", "br"):
+        _bomb(kind, _DEFAULT_BOMB)
     faults: dict[str, Handler] = {
         "http-500": status(500),
         "http-502": status(502),
