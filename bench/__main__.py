@@ -153,7 +153,7 @@ def _plan(args: argparse.Namespace) -> list[str]:
         ("parse", "~30 s"),
         ("growth", "~30 s"),
         ("diagnose", "~90 s, if the budget allows"),
-        ("fleet", "hook only"),
+        ("fleet", "~3 min (PostgreSQL, 1, 2 and 3 workers)"),
     ):
         if step in args.only and not (args.quick and step == "diagnose"):
             lines.append(f"  {step}: {estimate}")
@@ -308,9 +308,11 @@ def main(argv: list[str] | None = None) -> int:
             results = partial(_daemon_results, daemons, daemon_site, seed_seconds, window)
             scenarios.append(_timed(results, "daemon"))
         if "fleet" in args.only:
-            from bench.fleet import fleet_scenario
+            from bench.fleet import WATCHES, fleet_scenario
 
-            scenarios.append(fleet_scenario())
+            size = 100 if args.quick else WATCHES
+            _log(f"fleet: {size} watches, 1, 2 and 3 workers on PostgreSQL")
+            scenarios.append(_timed(lambda: fleet_scenario(watches=size), "fleet"))
     finally:
         for run in daemons:
             run.stop()

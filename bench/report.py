@@ -16,7 +16,7 @@ FINDINGS = Path(__file__).resolve().parent / "findings.md"
 def _fmt(value: float, unit: str) -> str:
     if unit == "s":
         return f"{value:.2f}"
-    if unit == "ms":
+    if unit in ("ms", "checks/s"):
         return f"{value:.1f}"
     return f"{value:,.0f}"
 
