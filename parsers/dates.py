@@ -20,6 +20,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 
+from parsers.memo import text_memo
 from parsers.text import normalize
 
 __all__ = [
@@ -467,6 +468,14 @@ def find_dates(
     continues a list (`11月13日、14日`). Dates inside URLs are skipped: they name a page, not
     an event (`years_in` reads them as context).
     """
+    return list(_find_dates(text, year, month, fiscal))
+
+
+@text_memo(1024)
+def _find_dates(
+    text: str, year: int | None, month: int | None, fiscal: bool
+) -> tuple[DateSpan, ...]:
+    """`find_dates`, remembered: a page's sentences are dated again as parts of its sections."""
     text = normalize(text)
     urls = _url_spans(text)
     url_starts = [s for s, _ in urls]
@@ -496,7 +505,7 @@ def find_dates(
         if span is not None:
             found.append(span)
             pos = max(pos, span.stop)
-    return found
+    return tuple(found)
 
 
 _LIST_GAP = re.compile(r" ?(?:[、,・]|と|及び|and) ?")

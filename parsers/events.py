@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from citywatch.model import Place
-from parsers.cues import AGREEMENT, sentences
+from parsers.cues import AGREEMENT
 from parsers.dates import DateSpan, PartialDate, find_dates
 from parsers.mentions import (
     CAPITAL_JP,
@@ -25,6 +25,7 @@ from parsers.mentions import (
     foreign_places,
     international,
     read_mention,
+    sentence_texts,
 )
 from parsers.places import find_places, resolve_place
 from parsers.segment import Section
@@ -136,7 +137,7 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
     ctx = ctx.with_headings(section.heading, *section.context)
     fields = section.fields()
     heading = read_mention(section.heading, home, ctx) if section.heading else None
-    mentions = [m for s in sentences(section.text) if (m := read_mention(s.text, home, ctx))]
+    mentions = [m for s in sentence_texts(section.text) if (m := read_mention(s, home, ctx))]
     if heading is not None:
         mentions.insert(0, heading)
     mentions = [m for m in mentions if not AGREEMENT.search(m.text) or m.kind in ("in", "out")]
@@ -304,7 +305,7 @@ def trip_draft(
         if value := _field(fields, _PLACE_FIELDS):
             place_values.append(value)
         visitors = visitors or bool(_field(fields, _VISITOR_FIELDS))
-        for text in (section.heading, *(s.text for s in sentences(section.text))):
+        for text in (section.heading, *sentence_texts(section.text)):
             if text and (m := read_mention(text, home, sctx)):
                 mentions.append(m)
     draft = Draft(direction=None, title=headline)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from citywatch.model import Place
-from parsers.cues import GOVERNMENT, INTERNATIONAL, MEETING, inbound_words, movement
+from parsers.cues import GOVERNMENT, INTERNATIONAL, MEETING, inbound_words, movement, sentences
 from parsers.dates import DateSpan
+from parsers.memo import text_memo
 from parsers.places import HomeCity, find_countries, find_places, resolve_place
 from parsers.when import DateContext, dates_in
 
@@ -27,15 +29,18 @@ __all__ = [
     "foreign_places",
     "international",
     "read_mention",
+    "sentence_texts",
 ]
 
 Kind = Literal["in", "out", "move", "meet", "host"]
 
-# Japanese: the phrase before these is where someone went.
+# Japanese: the phrase before these is where someone went. (`市訪問` is checked behind the word,
+# `訪問(?<=[市…]訪問)`: a branch opening with a lookbehind would stop re skipping ahead.)
 _DEST_JA = re.compile(
     r"(?:を|への?)(?:表敬)?訪問(?!団|者|先)|を訪れ|を歴訪|を視察|へ(?:の)?(?:出張|派遣|渡航)|"
-    r"へ(?:行|赴|向か|出向)|に(?:出張|派遣|到着|赴|出向|渡航)|(?<=[市都国州県区])訪問(?!団|者|先|後|前|時|の際)|"
-    r"(?<=[市都国州県区])(?:出張|着)(?![者先])"
+    r"へ(?:行|赴|向か|出向)|に(?:出張|派遣|到着|赴|出向|渡航)|"
+    r"訪問(?<=[市都国州県区]訪問)(?!団|者|先|後|前|時|の際)|"
+    r"出張(?<=[市都国州県区]出張)(?![者先])|着(?<=[市都国州県区]着)(?![者先])"
 )
 # `海外出張(オーストラリア連邦・ブリスベン市)`: the destination follows in brackets.
 _DEST_INSIDE = re.compile(r"(?:出張|訪問|視察)\((?P<inner>[^)]{2,40})\)")
@@ -45,7 +50,11 @@ _VENUE_EN = re.compile(r"\b(?:held|hosted|took place|organi[sz]ed|convened)\s+(?
 _ATTEND = re.compile(
     r"出席|参加|登壇|講演|participat(?:ed|es|ing) in|attend(?:ed|s|ing)?|joined|took part", re.I
 )
-_HOST = re.compile(r"開催|開かれ|行われ|催され|\b(?:held|hosted|took place|organi[sz]ed)\b")
+_HOST_JA = re.compile(r"開催|開かれ|行われ|催され")
+_HOST_EN = re.compile(r"\b(?:held|hosted|took place|organi[sz]ed)\b")
+# English cues need Latin letters; most Japanese sentences have none, and patterns opening with
+# \b cannot skip ahead, so they are not tried there.
+_RE_LATIN = re.compile("[A-Za-z]")
 _DEST_EN = re.compile(
     r"\b(?:visit(?:s|ed|ing)?|(?:courtesy )?(?:call|visit|trip|travel(?:l?ed)?|mission|"
     r"delegation|tour) (?:to|of)|arrived in|went to|came to|toured)\s+",
@@ -106,13 +115,26 @@ class Mention:
 
 def _places(text: str, home: Home) -> list[Place]:
     """Places named in `text` (not the page city, not inside an agreement's name)."""
+    return list(_places_of(text, home))
+
+
+# A page asks these about the same sentences, clauses and sections many times over (mentions,
+# events and programmes each read them), so answers are remembered for a page's worth of texts.
+@text_memo(512)
+def _places_of(text: str, home: Home) -> tuple[Place, ...]:
     out: list[Place] = []
     for match in find_places(text):
         if _PLACE_IN_NAME.match(text[match.stop : match.stop + 4]):
             continue
         if not home.is_home(match.place) and match.place not in out:
             out.append(match.place)
-    return out
+    return tuple(out)
+
+
+@text_memo(256)
+def sentence_texts(text: str) -> tuple[str, ...]:
+    """A section's sentences, remembered: events and programmes both read every one."""
+    return tuple(s.text for s in sentences(text))
 
 
 def _countries(text: str) -> list[Place]:
@@ -121,11 +143,17 @@ def _countries(text: str) -> list[Place]:
 
 def foreign_places(text: str, home: Home) -> list[Place]:
     """Places outside Japan named in `text`, cities first, then bare countries."""
-    found = [p for p in _places(text, home) if p.country not in (None, "JP")]
+    return list(_foreign_places(text, home))
+
+
+@text_memo(512)
+def _foreign_places(text: str, home: Home) -> tuple[Place, ...]:
+    found = [p for p in _places_of(text, home) if p.country not in (None, "JP")]
     found += [c for c in _countries(text) if c.country != "JP"]
-    return found
+    return tuple(found)
 
 
+@text_memo(512)
 def international(text: str, home: Home) -> bool:
     """Whether a passage concerns another country, an international body or the state."""
     if INTERNATIONAL.search(text) or GOVERNMENT.search(text):
@@ -144,7 +172,7 @@ def _english_dests(sentence: str, home: Home) -> tuple[list[Place], bool]:
     """Places after `visit …`, and whether one of them is the page city (then it is inbound)."""
     dests: list[Place] = []
     to_home = False
-    for match in _DEST_EN.finditer(sentence):
+    for match in _DEST_EN.finditer(sentence) if _RE_LATIN.search(sentence) else ():
         tail = sentence[match.end() : match.end() + 120]
         end = _EN_DEST_END.search(tail)
         phrase = tail[: end.start()] if end else tail
@@ -210,12 +238,16 @@ def _foreign_subject(sentence: str, cue_at: int, home: Home) -> bool:
     return bool(foreign_places(subject, home))
 
 
+# Built once per city rather than once per sentence.
+_arrival_words = cache(inbound_words)
+
+
 def read_mention(sentence: str, home: Home, ctx: DateContext) -> Mention | None:
     """The visit this sentence mentions, or None."""
-    arrival = inbound_words(home.city.short)
+    arrival = _arrival_words(home.city.short)
     move = movement(sentence)
     meet = MEETING.search(sentence)
-    hosted = _HOST.search(sentence)
+    hosted = _HOST_JA.search(sentence) or (_RE_LATIN.search(sentence) and _HOST_EN.search(sentence))
     inbound = arrival.search(sentence)
     if not (move or meet or inbound or hosted):
         return None

@@ -16,21 +16,25 @@ from __future__ import annotations
 
 import bisect
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Literal
 
+from parsers.memo import text_memo
+from parsers.people_vocab import EN_LEADING as _EN_LEADING
+from parsers.people_vocab import RE_EN_CAPS as _RE_EN_CAPS
+from parsers.people_vocab import Vocab as _Vocab
+from parsers.people_vocab import caps_in as _caps_in
+from parsers.people_vocab import honored_in as _honored_in
+from parsers.people_vocab import known_in as _known_in
+from parsers.people_vocab import titles_en_in as _titles_en_in
+from parsers.people_vocab import vocab as _vocab
 from parsers.places import HomeCity, find_countries, find_places, home
 
 __all__ = ["Actor", "Kind", "Side", "find_actors", "find_organisations", "split_actors"]
 
 Kind = Literal["person", "organisation"]
 Side = Literal["own", "other", "unknown"]
-
-_DATA = Path(__file__).parent / "data" / "people.toml"
 
 _KATA = "ァ-ヺーヽヾ"
 _KANJI = "\u3400-\u4dbf\u4e00-\u9fff々〆ヶ"
@@ -39,23 +43,22 @@ _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _RE_WIDE = re.compile("[\uff01-\uff5e\u3000]+")
 # Characters a Japanese name or qualifier is written with (particles and punctuation end it).
 _RE_QCHAR = re.compile(f"[{_KANJI}{_KATA}A-Za-z0-9・&\\-]")
+_RE_QRUN_END = re.compile(f"[{_KANJI}{_KATA}A-Za-z0-9・&\\-]+\\Z")
 _RE_KANJI_NAME = re.compile(f"[{_KANJI}]{{1,5}}")
 _RE_KATA_NAME = re.compile(f"[{_KATA}]+(?:[・=][{_KATA}]+)*")
 _RE_LEFT_TRIM = re.compile(r"[・&\-0-9]+")
 _RE_EN_NAME = re.compile(r"[A-Z][a-zA-Z'’\-]*(?: (?:[A-Z][a-zA-Z'’\-]*|[A-Z]\.))*")
-_EN_WORD = r"(?:(?:[A-Z]\.){2,}|(?:Inc|Co|Ltd|Corp|Jr|St)\.|[A-Z][A-Za-z'’\-]*(?<!'s)(?<!’s))"
-_RE_EN_CAPS = re.compile(
-    rf"{_EN_WORD}(?: (?:(?:of|for|to)(?: the)?|and(?! the)|de|du|la))?"
-    rf"(?: {_EN_WORD}(?: (?:(?:of|for|to)(?: the)?|and(?! the)|de|du|la))?)*(?<=[A-Za-z.])"
-)
-_EN_LEADING = frozenset(
-    re.findall(
-        r"\S+",
-        "The A An In On At From To During Since With For By And Our His Her Its This That These "
-        "Those I We He She They It Also Meanwhile Additionally Until When After Before Later "
-        "Then Today Yesterday Finally However",
-    )
-)
+_RE_KATA_START = re.compile(f"[{_KATA}]")
+_RE_KANJI_SPACE_END = re.compile(f"[{_KANJI}] $")
+_RE_HONORED_NAME = re.compile(f"(?:[{_KATA}]+(?:・[{_KATA}]+)*|[{_KANJI}]{{2,5}})(?:氏|さん)")
+_RE_EN_QUALIFIER = re.compile(r"[A-Z][A-Za-z.\-]*")
+_RE_APPOSITION = re.compile(r"([A-Z][a-zA-Z\-]+(?: [A-Z][a-zA-Z\-]+){1,3}), (?:[Tt]he )?$")
+_RE_LEAD_WORDS = re.compile(r"(?:(?:" + "|".join(_EN_LEADING) + r") )*")
+_RE_OF = re.compile(r" (?:of|to|for) (?:the )?")
+_RE_TO_AND_FOR = re.compile(r" (?:to|and|for) ")
+_RE_QUOTED = re.compile("「([^「」]{2,40})」")
+_RE_STATE_BODY = re.compile("(省|庁|大使館|領事館|政府|Ministry|Embassy|Consulate)")
+_RE_BARE_NAME = re.compile(r"^(?:Mr|Ms|Mrs|Dr)\.? |(?:氏|さん|様|君)$")
 _PERSON_MARKS = ("氏", "さん", "様", "君")
 _GOVERNMENT_SUFFIXES = ("市", "都", "県", "州", "区", "府")
 
@@ -69,78 +72,6 @@ class Actor:
     side: Side
     begin: int = 0
     stop: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class _Vocab:
-    """The data file, compiled into lookups and patterns."""
-
-    title_class: dict[str, str]  # Japanese role word -> city | metropolis | staff | other
-    title_re: re.Pattern[str]
-    title_en_class: dict[str, str]
-    title_en_re: re.Pattern[str]
-    honorific_re: re.Pattern[str]
-    org_class: dict[str, str]  # Japanese ending -> own | other
-    org_re: re.Pattern[str]
-    org_long_re: re.Pattern[str]  # endings of two letters or more
-    prefix_re: re.Pattern[str]
-    english_head_re: re.Pattern[str]
-    english_own: frozenset[str]
-    english_of: tuple[str, ...]
-    english_alone: frozenset[str]
-    standalone: frozenset[str]
-    known: frozenset[str]
-    known_re: re.Pattern[str]
-    not_orgs: frozenset[str]
-    skip_prefixes: tuple[str, ...]
-    generic_stems: frozenset[str]
-    title_breakers: tuple[str, ...]
-    org_breakers: tuple[str, ...]
-
-
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
-@cache
-def _vocab() -> _Vocab:
-    with _DATA.open("rb") as fh:
-        raw = tomllib.load(fh)
-    title_class = {w: cls for cls, words in raw["titles"].items() for w in words}
-    en = raw["titles_en"]
-    title_en_class = {w: cls for cls in ("city", "metropolis", "staff", "other") for w in en[cls]}
-    orgs = raw["organisations"]
-    org_class = {w: "other" for w in orgs["other"]} | {w: "own" for w in orgs["own"]}
-    known = frozenset(raw["known"]["names"])
-    titles_en = _alternation(title_en_class)
-    lower_titles = _alternation(w.lower() for w in title_en_class)
-    return _Vocab(
-        title_class=title_class,
-        title_re=re.compile(_alternation(title_class)),
-        title_en_class=title_en_class,
-        title_en_re=re.compile(
-            rf"(?<![A-Za-z])(?:{titles_en}|(?<=the )(?:{lower_titles}))(?![A-Za-z'’])"
-        ),
-        honorific_re=re.compile(rf"(?:{_alternation(en['honorifics'])}) "),
-        org_class=org_class,
-        org_re=re.compile(_alternation(org_class)),
-        org_long_re=re.compile(_alternation(w for w in org_class if len(w) > 1)),
-        prefix_re=re.compile(_alternation(orgs["prefixes"])),
-        english_head_re=re.compile(
-            rf"(?<![A-Za-z])(?:{_alternation(orgs['english'])})(?![A-Za-z])"
-        ),
-        english_own=frozenset(orgs.get("english_own", ())),
-        english_of=tuple(orgs["english_heads"]),
-        english_alone=frozenset(orgs.get("english_alone", ())),
-        standalone=frozenset(orgs.get("standalone", ())),
-        known=known,
-        known_re=re.compile(rf"(?<![A-Za-z\-])(?:{_alternation(known)})(?![A-Za-z\-])"),
-        not_orgs=frozenset(raw["known"]["not_organisations"]),
-        skip_prefixes=tuple(raw.get("skip_prefixes", {}).get("words", ())),
-        generic_stems=frozenset(orgs.get("generic_stems", ())),
-        title_breakers=tuple(raw.get("title_compounds", {}).get("words", ())),
-        org_breakers=tuple(orgs.get("breakers", ())),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,17 +109,18 @@ def _context(text: str, city: str | None) -> _Context:
 def _scan_left(text: str, i: int, limit: int = 40) -> int:
     """Start of the qualifier run ending at `i`: name characters and bracketed asides."""
     j = i
-    while j > 0 and i - j < limit:
-        ch = text[j - 1]
-        if ch in ")）":
+    lo = max(0, i - limit)
+    while j > lo:
+        if text[j - 1] in ")）":
             opening = max(text.rfind("(", max(0, j - 24), j), text.rfind("（", max(0, j - 24), j))
             if opening < 0:
                 break
             j = opening
-        elif _RE_QCHAR.match(ch):
-            j -= 1
-        else:
+            continue
+        run = _RE_QRUN_END.search(text, lo, j)  # the name characters ending at j, in one go
+        if run is None:
             break
+        j = run.start()
     trimmed = _RE_LEFT_TRIM.match(text, j, i)
     return trimmed.end() if trimmed else j
 
@@ -240,7 +172,7 @@ def _name_tokens_left(text: str, start: int, vocab: _Vocab) -> int:
     kanji = [text[b:e] for b, e in tokens]
     if not all(_RE_KANJI_NAME.fullmatch(w) for w in kanji):
         return start
-    spaced = re.search(f"[{_KANJI}] $", text[max(0, tokens[-1][0] - 2) : tokens[-1][0]])
+    spaced = _RE_KANJI_SPACE_END.search(text[max(0, tokens[-1][0] - 2) : tokens[-1][0]])
     if len(kanji) == 2 and all(len(w) <= 3 for w in kanji) and len("".join(kanji)) >= 3:
         return start if spaced else tokens[1][0]
     if 2 <= len(kanji[0]) <= 5 and not vocab.org_re.search(kanji[0][-3:]):
@@ -323,9 +255,9 @@ def _foreign(b: int, e: int, ctx: _Context, vocab: _Vocab) -> bool:
     if k < len(ctx.countries) and ctx.countries[k][1] <= e:
         return True
     span = ctx.text[b:e]
-    if any(m.group() not in vocab.not_orgs for m in vocab.known_re.finditer(span)):
+    if any(m.group() not in vocab.not_orgs for m in _known_in(span, vocab)):
         return True
-    return bool(re.search("(省|庁|大使館|領事館|政府|Ministry|Embassy|Consulate)", span))
+    return bool(_RE_STATE_BODY.search(span))
 
 
 def _side(b: int, e: int, role: str, ctx: _Context, vocab: _Vocab) -> Side:
@@ -378,10 +310,11 @@ def _japanese_people(ctx: _Context, vocab: _Vocab) -> list[_Span]:
         if start < last_title_end <= tb:
             start = last_title_end + (1 if text.startswith("・", last_title_end) else 0)
         last_title_end = te
-        for word in vocab.skip_prefixes:
-            if text.startswith(word, start) and start + len(word) <= tb:
-                start += len(word)
-        if re.match(f"[{_KATA}]", text[te : te + 1]) and _name_right(text, te) == te:
+        if text.startswith(vocab.skip_prefixes, start):  # else the loop would change nothing
+            for word in vocab.skip_prefixes:
+                if text.startswith(word, start) and start + len(word) <= tb:
+                    start += len(word)
+        if _RE_KATA_START.match(text, te) and _name_right(text, te) == te:
             continue  # 首長フォーラム: the role word opens a katakana compound
         if text.startswith(vocab.title_breakers, te):
             continue  # 議長都市, 市長選: a compound about the role, not its holder
@@ -393,7 +326,7 @@ def _japanese_people(ctx: _Context, vocab: _Vocab) -> list[_Span]:
         if not qualified and role == "other":
             continue  # a bare 団長 or 代表 says nothing about who
         out.append(_Span(start, stop, "person", role))
-    for m in re.finditer(f"(?:[{_KATA}]+(?:・[{_KATA}]+)*|[{_KANJI}]{{2,5}})(?:氏|さん)", text):
+    for m in _RE_HONORED_NAME.finditer(text):
         start = _extend_over_no(ctx, _scan_left(text, m.start()), vocab)
         start = _extend_over_places(ctx, start)
         out.append(_Span(start, m.end(), "person", "name" if start == m.start() else "other"))
@@ -416,7 +349,7 @@ def _english_name_after(text: str, te: int, vocab: _Vocab) -> int:
 def _english_people(ctx: _Context, vocab: _Vocab) -> list[_Span]:
     text = ctx.text
     out: list[_Span] = []
-    for m in vocab.title_en_re.finditer(text):
+    for m in _titles_en_in(text, vocab):
         tb, te = m.start(), m.end()
         if text.startswith(("'s", "’s"), te) or vocab.english_head_re.match(text, te + 1):
             continue  # Mayor's Room, Representative Office
@@ -426,7 +359,7 @@ def _english_people(ctx: _Context, vocab: _Vocab) -> list[_Span]:
         start = tb
         # Capitalised qualifiers just before: "British Ambassador", "Yokohama ... Director".
         window = max(0, tb - 60)
-        for w in reversed(list(re.finditer(r"[A-Z][A-Za-z.\-]*", text[window:tb]))):
+        for w in reversed(list(_RE_EN_QUALIFIER.finditer(text[window:tb]))):
             wb, we = window + w.start(), window + w.end()
             if text[we:start] != " " or w.group() in _EN_LEADING:
                 break
@@ -434,26 +367,22 @@ def _english_people(ctx: _Context, vocab: _Vocab) -> list[_Span]:
         stop = _english_name_after(text, te, vocab)
         if stop == te:
             # "Julia Longbottom, Ambassador of ...", "Hiroshi Nakada, the mayor of ..."
-            appo = re.search(
-                r"([A-Z][a-zA-Z\-]+(?: [A-Z][a-zA-Z\-]+){1,3}), (?:[Tt]he )?$", text[:start]
-            )
+            appo = _RE_APPOSITION.search(text[:start])
             if appo and not vocab.title_en_re.search(appo.group(1)):
-                lead = re.match(r"(?:(?:" + "|".join(_EN_LEADING) + r") )*", appo.group(1))
+                lead = _RE_LEAD_WORDS.match(appo.group(1))
                 if lead and appo.group(1)[lead.end() :].count(" ") >= 1:
                     start = appo.start(1) + lead.end()
-        of = re.match(r" (?:of|to|for) (?:the )?", text[stop:])
+        of = _RE_OF.match(text[stop:])
         while of:
             phrase = _RE_EN_CAPS.match(text, stop + of.end())
             if not phrase:
                 break
-            stop = stop + of.end() + len(re.split(r" (?:to|and|for) ", phrase.group())[0])
-            of = re.match(r" (?:of|to|for) (?:the )?", text[stop:])
+            stop = stop + of.end() + len(_RE_TO_AND_FOR.split(phrase.group())[0])
+            of = _RE_OF.match(text[stop:])
         if start == tb and stop == te and role == "other":
             continue
         out.append(_Span(start, stop, "person", role))
-    for m in re.finditer(
-        r"(?<![A-Za-z])(?:Mr|Ms|Mrs|Dr)\. ([A-Z][a-zA-Z\-]*)(?: [A-Z][a-zA-Z\-]*){0,3}", text
-    ):
+    for m in _honored_in(text):
         out.append(_Span(m.start(), m.end(), "person", "name"))
     return out
 
@@ -485,11 +414,11 @@ def _japanese_orgs(ctx: _Context, vocab: _Vocab) -> list[_Span]:
         stop = endings[-1] if endings else stop
         if stop > m.end():
             out.append(_Span(m.start(), stop, "organisation", "private"))
-    for m in vocab.known_re.finditer(text):
+    for m in _known_in(text, vocab):
         if m.group() not in vocab.not_orgs:
             out.append(_Span(m.start(), m.end(), "organisation", "other"))
     # A quoted name with an organisation's ending: 「アフリカのきれいな街プラットフォーム」.
-    for m in re.finditer("「([^「」]{2,40})」", text):
+    for m in _RE_QUOTED.finditer(text):
         tail = vocab.org_re.search(m.group(1)[-8:])
         if tail and m.group(1).endswith(tail.group()):
             out.append(_Span(m.start(1), m.end(1), "organisation", vocab.org_class[tail.group()]))
@@ -503,7 +432,7 @@ def _japanese_orgs(ctx: _Context, vocab: _Vocab) -> list[_Span]:
 def _english_orgs(ctx: _Context, vocab: _Vocab) -> list[_Span]:
     text = ctx.text
     out: list[_Span] = []
-    for m in _RE_EN_CAPS.finditer(text):
+    for m in _caps_in(text):
         phrase, b = m.group(), m.start()
         words = phrase.split(" ")
         while words and words[0] in _EN_LEADING:
@@ -513,7 +442,7 @@ def _english_orgs(ctx: _Context, vocab: _Vocab) -> list[_Span]:
         if not phrase:
             continue
         if phrase.startswith(vocab.english_of):
-            phrase = re.split(r" (?:to|and|for) ", phrase)[0]
+            phrase = _RE_TO_AND_FOR.split(phrase)[0]
             out.append(_Span(b, b + len(phrase), "organisation", "other"))
             continue
         heads = list(vocab.english_head_re.finditer(phrase))
@@ -548,6 +477,12 @@ def find_actors(text: str, *, city: str | None) -> list[Actor]:
 
     `city` is the page city's slug (see `parsers.places.home`); None makes every actor that is
     not plainly foreign 'unknown'."""
+    return list(_actors(text, city))
+
+
+@text_memo(256)
+def _actors(text: str, city: str | None) -> tuple[Actor, ...]:
+    """`find_actors`, remembered: a section's text is read again for each visit drawn from it."""
     vocab = _vocab()
     ctx = _context(_fold(text), city)
     spans = [
@@ -565,12 +500,12 @@ def find_actors(text: str, *, city: str | None) -> list[Actor]:
         if span.role == "name":
             side = _side_of_earlier(words, out) or side
         out.append(Actor(text[span.begin : span.stop], span.kind, side, span.begin, span.stop))
-    return out
+    return tuple(out)
 
 
 def _side_of_earlier(name: str, earlier: list[Actor]) -> Side | None:
     """A bare name (`Mr. Shiro`, `片岡氏`) is on the side of an earlier titled mention of it."""
-    core = re.sub(r"^(?:Mr|Ms|Mrs|Dr)\.? |(?:氏|さん|様|君)$", "", name).strip()
+    core = _RE_BARE_NAME.sub("", name).strip()
     key = core.split()[-1] if core.isascii() and core.split() else core
     if len(key) < 2:
         return None

@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 
 from citywatch.model import Milestone, Place
-from parsers.cues import AGREEMENT, ANNIVERSARY, RELATIVE_NOW, SIGNING, sentences
+from parsers.cues import AGREEMENT, ANNIVERSARY, RELATIVE_NOW, SIGNING
 from parsers.dates import DateSpan, PartialDate
-from parsers.mentions import Home, foreign_places
+from parsers.mentions import Home, foreign_places, sentence_texts
 from parsers.people import find_actors
 from parsers.places import find_places
 from parsers.segment import Section
@@ -133,7 +133,7 @@ def agreement_programmes(
     for section in sections:
         sctx = ctx.with_headings(section.heading, *section.context)
         texts = [section.heading] if section.heading else []
-        texts += [s.text for s in sentences(section.text)]
+        texts += sentence_texts(section.text)
         recent = title_places
         for sentence in texts:
             if AGREEMENT.search(sentence) and not _others_agreement(sentence, home):

