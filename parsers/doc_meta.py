@@ -42,6 +42,11 @@ _META_LINE = re.compile(
 _LABEL_ONLY = re.compile(
     r"^(?:更新日付|最終更新日|更新日|掲載日|公開日|Last update(?:d)?(?: date| on)?)\s*[:]?$", re.I
 )
+# The words every pattern above needs, and a letter each of them has (under IGNORECASE only
+# l, L, p and P match l and p): most lines of a page fail the letters at once.
+_FACT_LETTERS = re.compile(r"[更掲公発記作登ペ時lLpP]")
+_FACT_WORDS = re.compile(r"更新|掲載|公開|発表|発行|記者|作成|登録|ページ|\d時\d\d分")
+_FACT_WORDS_EN = re.compile(r"last |posted on|published|page id", re.I)
 _SITE_NAME = re.compile(
     r"^(?:.{1,12}(?:市|町|村|都|県|府|区)(?:役所|公式.*)?|.{0,20}(?:City|PR TIMES).*)$"
 )
@@ -76,6 +81,13 @@ def _search(pattern: re.Pattern[str], line: str) -> str | None:
     return iso_date(match.group("date")) if match else None
 
 
+def _may_state_facts(line: str) -> bool:
+    """False for a line no page-fact pattern can match."""
+    return bool(
+        _FACT_LETTERS.search(line) and (_FACT_WORDS.search(line) or _FACT_WORDS_EN.search(line))
+    )
+
+
 def facts_from_lines(lines: Iterable[str]) -> PageFacts:
     """Publication, update and page number from normalised text lines (first found wins)."""
     published = updated = number = None
@@ -83,7 +95,7 @@ def facts_from_lines(lines: Iterable[str]) -> PageFacts:
     for i, line in enumerate(listed):
         if _LABEL_ONLY.match(line) and i + 1 < len(listed):
             line = f"{line} {listed[i + 1]}"  # `最終更新日` with its date on the next line
-        if len(line) > 200:
+        if len(line) > 200 or not _may_state_facts(line):
             continue
         if updated is None:
             updated = _search(_UPDATED, line) or _search(_UPDATED_EN, line)

@@ -127,29 +127,61 @@ def heading_level(
     Dates alone head diary and history entries (2); numbered and marked lines head sections
     (3); a short line followed by a field list or a long paragraph heads an item (4).
     """
-    line = line.strip()
-    if not line or len(line) > 90 or is_field(line):
+    return _level(_Line(line), _Line(following), _Line(previous), by_length)
+
+
+class _Line:
+    """A line with its field and date tests, each run at most once: every line is asked
+    about as itself, as its neighbour's previous and as its neighbour's following."""
+
+    __slots__ = ("_date", "_field", "raw", "text")
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.text = raw.strip()
+        self._field: bool | None = None
+        self._date: bool | None = None
+
+    @property
+    def field(self) -> bool:
+        """`is_field` of the line as given (fields match from its very start)."""
+        if self._field is None:
+            self._field = is_field(self.raw)
+        return self._field
+
+    @property
+    def date(self) -> bool:
+        if self._date is None:
+            self._date = is_date_line(self.raw)
+        return self._date
+
+
+def _level(line: _Line, following: _Line, previous: _Line, by_length: bool) -> int:
+    text = line.text
+    if not text or len(text) > 90:
         return 0
-    if is_date_line(line):
+    if line.field if text == line.raw else is_field(text):
+        return 0
+    if line.date:
         return 2
-    short = len(line) <= 60
-    if _MARKED.match(line) and short:
+    short = len(text) <= 60
+    if _MARKED.match(text) and short:
         return 3
-    if _NUMBERED.match(line) and short and not _SENTENCE_END.search(line):
+    if _NUMBERED.match(text) and short and not _SENTENCE_END.search(text):
         return 3
-    if not short or _SENTENCE_END.search(line) or line.startswith(("・", "※", "-", "↑")):
+    if not short or _SENTENCE_END.search(text) or text.startswith(("・", "※", "-", "↑")):
         return 0
-    if previous and is_field(previous):
+    if previous.raw and previous.field:
         return 0  # the continuation of a multi-line field
-    if following and is_field(following):
+    if following.raw and following.field:
         return 4  # the title of an item whose facts follow as fields
-    if previous and is_date_line(previous):
+    if previous.raw and previous.date:
         return 0  # the text of a dated entry
-    if _DATED_TITLE.match(line) and len(line) <= 60:
+    if _DATED_TITLE.match(text) and len(text) <= 60:
         return 3
-    if following and is_date_line(following) and not _CAPTION.search(line):
+    if following.raw and following.date and not _CAPTION.search(text):
         return 4  # heads a dated list (これまでの主な取組)
-    if by_length and len(following) >= 40 and len(line) * 3 <= len(following) * 2:
+    if by_length and len(following.raw) >= 40 and len(text) * 3 <= len(following.raw) * 2:
         return 4
     return 0
 
@@ -172,30 +204,29 @@ def drop_furniture(lines: Iterable[str], *, cut_footer: bool = True) -> list[str
 def blocks_from_lines(lines: Sequence[str], *, by_length: bool = True) -> list[Block]:
     """Classify cleaned lines into blocks; bullets become items, fields stay items too."""
     blocks: list[Block] = []
+    tested = [_Line(line) for line in lines]
+    blank = _Line("")
+    last_field = False  # whether the last block is a field item (or a field's next value)
     for i, line in enumerate(lines):
-        following = lines[i + 1] if i + 1 < len(lines) else ""
-        level = heading_level(line, following, lines[i - 1] if i else "", by_length=by_length)
+        following = tested[i + 1] if i + 1 < len(lines) else blank
+        level = _level(tested[i], following, tested[i - 1] if i else blank, by_length)
         if level:
             blocks.append(Block("heading", level, line))
-        elif line.startswith(("・", "- ", "* ", "●")) or is_field(line):
+            last_field = False
+        elif line.startswith(("・", "- ", "* ", "●")) or tested[i].field:
             blocks.append(Block("item", 1, line))
-        elif blocks and _continues_field(blocks[-1], line):
+            last_field = tested[i].field
+        elif last_field and len(line) <= 40 and not _SENTENCE_END.search(line):
+            # A short unpunctuated line under a field is the field's next value (a second
+            # visitor).
             blocks.append(Block("item", 2, line))
         elif " | " in line:
             blocks.append(Block("row", 0, line))
+            last_field = False
         else:
             blocks.append(Block("paragraph", 0, line))
+            last_field = False
     return blocks
-
-
-def _continues_field(previous: Block, line: str) -> bool:
-    """A short unpunctuated line under a field is the field's next value (a second visitor)."""
-    return (
-        previous.kind == "item"
-        and (is_field(previous.text) or previous.level == 2)
-        and len(line) <= 40
-        and not _SENTENCE_END.search(line)
-    )
 
 
 def text_blocks(text: str) -> tuple[str, list[Block]]:

@@ -137,11 +137,15 @@ def _kana_share(text: str) -> float:
     return len(_KANA.findall(sample)) / letters if letters else 0.0
 
 
+# Control characters other than tab, line feed, form feed and carriage return, and U+FFFD.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:8192]
     if not sample:
         return False
-    bad = sum(1 for c in sample if (c < " " and c not in "\t\n\r\f") or c == "\ufffd")
+    bad = len(_BAD_CHARS.findall(sample))
     return "\x00" in sample or bad / len(sample) > 0.05
 
 

@@ -72,17 +72,44 @@ def _dated(text: str) -> bool:
     return any(s.start.month is not None for s in find_dates(text))
 
 
-def _is_boundary(blocks: list[Block], i: int, cue: re.Pattern[str]) -> bool:
-    block = blocks[i]
-    if block.kind != "heading":
-        return False
-    text = block.text
-    if is_date_line(text) or _dated(text):
-        return True
-    following = blocks[i + 1] if i + 1 < len(blocks) else None
-    if following is not None and is_field(following.text) and _dated(following.text):
-        return True
-    return bool(_HEADING_CUE.search(text) or cue.search(text) or MEETING.search(text))
+class _Marks:
+    """Which blocks open a section, and which introduce a group; each block's date test runs
+    once (a heading is asked about as itself and as its neighbour's next)."""
+
+    def __init__(self, blocks: list[Block], cue: re.Pattern[str]) -> None:
+        self.blocks = blocks
+        self._dated: dict[int, bool] = {}
+        self.opens = [self._is_boundary(i, cue) for i in range(len(blocks))]
+        if not any(self.opens):
+            levels = [b.level for b in blocks if b.kind == "heading"]
+            top = min(levels) if levels else 0
+            self.opens = [b.kind == "heading" and b.level == top for b in blocks]
+
+    def dated(self, i: int) -> bool:
+        if i not in self._dated:
+            self._dated[i] = _dated(self.blocks[i].text)
+        return self._dated[i]
+
+    def _is_boundary(self, i: int, cue: re.Pattern[str]) -> bool:
+        block = self.blocks[i]
+        if block.kind != "heading":
+            return False
+        text = block.text
+        if is_date_line(text) or self.dated(i):
+            return True
+        if i + 1 < len(self.blocks) and is_field(self.blocks[i + 1].text) and self.dated(i + 1):
+            return True
+        return bool(_HEADING_CUE.search(text) or cue.search(text) or MEETING.search(text))
+
+    def introduces(self, i: int) -> bool:
+        """A heading directly followed by a section heading heads a group of sections."""
+        blocks = self.blocks
+        return (
+            blocks[i].kind == "heading"
+            and i + 1 < len(blocks)
+            and self.opens[i + 1]
+            and not (self.opens[i] and self.dated(i) and not is_date_line(blocks[i].text))
+        )
 
 
 def split_sections(doc: Document, *, short: str | None = None) -> list[Section]:
@@ -90,12 +117,7 @@ def split_sections(doc: Document, *, short: str | None = None) -> list[Section]:
     blocks = list(doc.blocks)
     if blocks and blocks[0].kind == "heading" and blocks[0].text == doc.title:
         blocks = blocks[1:]
-    cue = inbound_words(short)
-    marks = [_is_boundary(blocks, i, cue) for i in range(len(blocks))]
-    if not any(marks):
-        levels = [b.level for b in blocks if b.kind == "heading"]
-        top = min(levels) if levels else 0
-        marks = [b.kind == "heading" and b.level == top for b in blocks]
+    marks = _Marks(blocks, inbound_words(short))
     sections: list[Section] = []
     heading = ""
     context: tuple[str, ...] = ()
@@ -109,26 +131,17 @@ def split_sections(doc: Document, *, short: str | None = None) -> list[Section]:
             )
 
     for i, block in enumerate(blocks):
-        if not marks[i] and not _introduces(blocks, marks, i):
+        introduces = marks.introduces(i)
+        if not marks.opens[i] and not introduces:
             lines.append(block.text)
             kinds.append(block.kind)
             continue
         close()
         lines, kinds = [], []
-        if _introduces(blocks, marks, i):
+        if introduces:
             context = (block.text,)
             heading = ""
             continue
         heading = block.text
     close()
     return sections
-
-
-def _introduces(blocks: list[Block], marks: list[bool], i: int) -> bool:
-    """A heading directly followed by a section heading heads a group of sections."""
-    return (
-        blocks[i].kind == "heading"
-        and i + 1 < len(blocks)
-        and marks[i + 1]
-        and not (marks[i] and _dated(blocks[i].text) and not is_date_line(blocks[i].text))
-    )

@@ -17,6 +17,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from parsers.memo import text_memo
+
 __all__ = ["RANGE_MARK", "normalize", "squeeze_spaced"]
 
 RANGE_MARK = "~"
@@ -85,7 +87,10 @@ _SPACED_KANJI_HINT = re.compile(
     rf"[令平昭大明和成正治元年月{_KANJI_DIGITS}十] [和成正治元年月日度{_KANJI_DIGITS}十]"
 )
 # Cheap tests for lines that need the rules above; a page has few, and most pages none.
-_SPACED_DATE_HINT = re.compile(r"[\d令平昭大明和成正治元年月度] [\d和成正治元年月日度]")
+# (`1 日 時`, a field label, is no date: _DIGIT_UNIT_GAP leaves it, so it needs no look.)
+_SPACED_DATE_HINT = re.compile(
+    r"[\d令平昭大明和成正治元年月度] (?:[\d和成正治元年月度]|日(?! ?[時程本付中]))"
+)
 _DATE_DASH_HINT = re.compile(r"[年月日)] ?[-‐‑‒–—―−﹣]")
 
 
@@ -126,8 +131,12 @@ def _join_digits(match: re.Match[str]) -> str:
     return digits if len(digits) <= limit else match.group()
 
 
+@text_memo(2048)
 def normalize(text: str) -> str:
-    """Return `text` with one spelling for digits, spaces and range marks (idempotent)."""
+    """Return `text` with one spelling for digits, spaces and range marks (idempotent).
+
+    Remembered: a page's lines are normalised as lines, then again inside the sentences and
+    sections the extractors date."""
     text = _MAPPED.sub(_map, text)
     if _HALFWIDTH.search(text):
         text = _HALFWIDTH_KANA.sub(_fold_kana, text)
@@ -195,4 +204,10 @@ def squeeze_spaced(text: str) -> str:
     match the words a parser looks for. Only runs of two or more one-letter words are joined,
     so ordinary spaced text (`山中 竹春`) is left alone.
     """
-    return _SPACED_WORD.sub(lambda m: _GAPS.sub("", m.group()), text)
+    if " " not in text and "\u3000" not in text:
+        return text
+    return _SPACED_WORD.sub(_join_letters, text)
+
+
+def _join_letters(match: re.Match[str]) -> str:
+    return _GAPS.sub("", match.group())
