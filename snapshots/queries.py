@@ -23,6 +23,7 @@ from snapshots.types import (
 )
 
 __all__ = [
+    "all_page_states",
     "change_events",
     "check_rows",
     "current_records",
@@ -33,6 +34,7 @@ __all__ = [
     "record_history",
     "records_as_of",
     "watch_status",
+    "watches_with_baseline",
 ]
 
 _EVENT_COLUMNS = (*events.c, pages.c.watch_id, pages.c.url)
@@ -81,6 +83,22 @@ def has_baseline(connection: sa.Connection, watch_id: str) -> bool:
         .limit(1)
     )
     return connection.execute(query).first() is not None
+
+
+def all_page_states(connection: sa.Connection) -> list[PageState]:
+    """Every page of every watch, for a crawl that reads them once at its start."""
+    return [_page_from_row(row) for row in connection.execute(sa.select(pages))]
+
+
+def watches_with_baseline(connection: sa.Connection) -> set[str]:
+    """The watches with a successful check (has_baseline for all of them in one query)."""
+    succeeded = (
+        sa.select(checks.c.id)
+        .where(checks.c.page_id == pages.c.id, checks.c.outcome != "failed")
+        .exists()
+    )
+    query = sa.select(pages.c.watch_id).where(succeeded).distinct()
+    return set(connection.execute(query).scalars())
 
 
 def event_from_row(row: sa.Row) -> ChangeEvent:

@@ -60,25 +60,37 @@ def validate_check(check: CheckInput) -> None:
         seen.add(record.key)
 
 
+# Statements built once: building a Core statement costs more than running it on SQLite, and
+# an unchanged check runs three of them. Values come as bound parameters at execution.
+_PAGE = (
+    sa.select(pages)
+    .where(pages.c.watch_id == sa.bindparam("p_watch"), pages.c.url == sa.bindparam("p_url"))
+    .with_for_update()
+)
+_NEW_PAGE = {
+    name: dialect.insert(pages).on_conflict_do_nothing()
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_NEW_CHECK = sa.insert(checks).returning(checks.c.id)
+_PAGE_UPDATE = sa.update(pages).where(pages.c.id == sa.bindparam("p_id"))
+
+
 def _lock_page(connection: sa.Connection, check: CheckInput) -> sa.Row:
     """The page row, created on first sight and locked (PostgreSQL) for this transaction."""
-    where = sa.and_(pages.c.watch_id == check.watch_id, pages.c.url == check.url)
-    query = sa.select(pages).where(where).with_for_update()
-    row = connection.execute(query).first()
+    key = {"p_watch": check.watch_id, "p_url": check.url}
+    row = connection.execute(_PAGE, key).first()
     if row is None:
-        insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
         connection.execute(
-            insert(pages)
-            .values(
-                watch_id=check.watch_id,
-                url=check.url,
-                site=check.site,
-                found_on=check.found_on,
-                consecutive_failures=0,
-            )
-            .on_conflict_do_nothing()
+            _NEW_PAGE[connection.dialect.name],
+            {
+                "watch_id": check.watch_id,
+                "url": check.url,
+                "site": check.site,
+                "found_on": check.found_on,
+                "consecutive_failures": 0,
+            },
         )
-        row = connection.execute(query).one()
+        row = connection.execute(_PAGE, key).one()
     return row
 
 
@@ -215,26 +227,25 @@ def write_check(connection: sa.Connection, check: CheckInput) -> CheckOutcome:
         text_sha = put_blob(connection, check.result.text.encode("utf-8"), at=at)
     failed = check.outcome == "failed"
     check_id = connection.execute(
-        sa.insert(checks)
-        .values(
-            page_id=page.id,
-            started_at=check.started_at,
-            finished_at=at,
-            outcome=check.outcome,
-            http_status=check.http_status,
-            error=check.error,
-            attempts=check.attempts,
-            sha256=check.sha256 or body_sha,
-            body_sha256=body_sha,
-            text_sha256=text_sha,
-            content_type=check.content_type,
-            encoding=check.encoding,
-            etag=check.etag,
-            last_modified=check.last_modified,
-            baseline=check.baseline,
-            record_count=len(check.result.records) if check.result is not None else None,
-        )
-        .returning(checks.c.id)
+        _NEW_CHECK,
+        {
+            "page_id": page.id,
+            "started_at": check.started_at,
+            "finished_at": at,
+            "outcome": check.outcome,
+            "http_status": check.http_status,
+            "error": check.error,
+            "attempts": check.attempts,
+            "sha256": check.sha256 or body_sha,
+            "body_sha256": body_sha,
+            "text_sha256": text_sha,
+            "content_type": check.content_type,
+            "encoding": check.encoding,
+            "etag": check.etag,
+            "last_modified": check.last_modified,
+            "baseline": check.baseline,
+            "record_count": len(check.result.records) if check.result is not None else None,
+        },
     ).scalar_one()
 
     new: list[_NewEvent] = []
@@ -279,7 +290,7 @@ def write_check(connection: sa.Connection, check: CheckInput) -> CheckOutcome:
             values["etag"] = check.etag
         if check.last_modified is not None:
             values["last_modified"] = check.last_modified
-    connection.execute(sa.update(pages).where(pages.c.id == page.id).values(**values))
+    connection.execute(_PAGE_UPDATE, {"p_id": page.id, **values})
 
     if any(_alerts(event, alerting) for event in new):
         channels = list(dict.fromkeys(check.channels))

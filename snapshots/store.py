@@ -3,7 +3,8 @@ its own transaction; database errors leave it as `StorageError`s naming the data
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -28,6 +29,7 @@ from snapshots.types import (
     CheckRow,
     Delivery,
     GcReport,
+    PageIndex,
     PageState,
     RecordVersion,
     StoredRecord,
@@ -48,14 +50,13 @@ class Store:
         try:
             with storage_errors("cannot open database", url=self.url):
                 self._engine.connect().close()
-            if migrate:
+            at, head = current_revision(self._engine), head_revision()
+            if migrate and at != head:
                 upgrade(self._engine)
-            else:
-                at, head = current_revision(self._engine), head_revision()
-                if at != head:
-                    raise StorageError(
-                        "database schema is not current", url=self.url, revision=at, head=head
-                    )
+            elif at != head:
+                raise StorageError(
+                    "database schema is not current", url=self.url, revision=at, head=head
+                )
         except BaseException:
             self._engine.dispose()
             raise
@@ -123,7 +124,16 @@ class Store:
             "cannot read checks", lambda c: queries.has_baseline(c, watch_id), watch=watch_id
         )
 
-    # --- writing one check ----------------------------------------------------------------
+    def page_index(self) -> PageIndex:
+        """Every page state and every watch's baseline, in one read (a crawl's start)."""
+
+        def read(connection: sa.Connection) -> PageIndex:
+            states = {(p.watch_id, p.url): p for p in queries.all_page_states(connection)}
+            return PageIndex(states, frozenset(queries.watches_with_baseline(connection)))
+
+        return self._read("cannot read page states", read)
+
+    # --- writing checks -------------------------------------------------------------------
 
     def record_check(self, check: CheckInput) -> CheckOutcome:
         """Store one check whole (body, check row, versions, events, outbox) or not at all."""
@@ -134,6 +144,39 @@ class Store:
             watch=check.watch_id,
             url=check.url,
         )
+
+    def record_checks(self, batch: Sequence[CheckInput]) -> list[CheckOutcome | StorageError]:
+        """Store several checks in one transaction (one commit instead of one each), each
+        whole; the answer for each check is its outcome or why it was not stored.
+
+        When the shared transaction fails, each check is tried again on its own, so one bad
+        check never costs the others their row."""
+        answers: dict[int, CheckOutcome | StorageError] = {}
+        valid: list[tuple[int, CheckInput]] = []
+        for at, check in enumerate(batch):
+            try:
+                validate_check(check)
+            except StorageError as exc:
+                answers[at] = exc
+            else:
+                valid.append((at, check))
+        written: list[CheckOutcome] | None = None
+        if len(valid) > 1:
+            with contextlib.suppress(StorageError):
+                written = self._write(
+                    "cannot record checks",
+                    lambda c: [write_check(c, check) for _, check in valid],
+                    checks=len(valid),
+                )
+        if written is not None:
+            answers.update((at, outcome) for (at, _), outcome in zip(valid, written, strict=True))
+        else:
+            for at, check in valid:
+                try:
+                    answers[at] = self.record_check(check)
+                except StorageError as exc:
+                    answers[at] = exc
+        return [answers[at] for at in range(len(batch))]
 
     # --- queries --------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ callers get these, and JSON only through `to_dict()`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -21,6 +22,7 @@ __all__ = [
     "EventKind",
     "GcReport",
     "Outcome",
+    "PageIndex",
     "PageState",
     "RecordVersion",
     "StoredRecord",
@@ -86,6 +88,21 @@ class PageState:
             "last_error": self.last_error,
             "last_check_id": self.last_check_id,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class PageIndex:
+    """Every page's state and which watches have a baseline, read in one transaction at the
+    start of a crawl instead of two reads per page."""
+
+    states: Mapping[tuple[str, str], PageState] = field(default_factory=dict)
+    baselines: frozenset[str] = frozenset()
+
+    def state(self, watch_id: str, url: str) -> PageState | None:
+        return self.states.get((watch_id, url))
+
+    def has_baseline(self, watch_id: str) -> bool:
+        return watch_id in self.baselines
 
 
 @dataclass(frozen=True, slots=True)
