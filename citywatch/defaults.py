@@ -10,6 +10,8 @@ __all__ = [
     "ALERT_POLL",
     "ALERT_RETRY_BASE",
     "ALERT_RETRY_MAX",
+    "CHECK_BATCH",
+    "CHECK_BATCH_WAIT",
     "CHECK_CONCURRENCY",
     "CONNECT_TIMEOUT",
     "DB_BUSY_TIMEOUT",
@@ -63,6 +65,8 @@ RETRIES = 3
 RETRY_BACKOFF = 0.5
 RETRY_AFTER_CAP = 120.0
 
+CHECK_BATCH = 64  # unchanged checks stored in one transaction (one commit)
+CHECK_BATCH_WAIT = 0.05  # seconds an unchanged check waits for others before it is stored
 FAILING_AFTER = 3
 ALERT_RETRY_BASE = 30.0
 ALERT_RETRY_MAX = 6 * 3600.0

@@ -30,6 +30,7 @@ from citywatch.settings import Settings
 from citywatch.sources import Sources
 from scheduler.feed import FeedEntry, append_entries
 from scheduler.messages import describe_event, message_for, title_for
+from scheduler.parse_worker import home_names  # lives there so a parse process can run it
 from scheduler.redact import Redactor, load_apprise, mask_url, protect_logs
 from snapshots import ChangeEvent, Delivery, Store
 
@@ -209,32 +210,6 @@ def feed_path(sources: Sources, settings: Settings) -> Path:
 def show_channel(channel: str) -> str:
     """A channel as logs and status may show it."""
     return "atom feed" if channel == FEED_CHANNEL else mask_url(channel)
-
-
-def home_names(cities: Iterable[tuple[str, str | None]]) -> dict[str, str | None]:
-    """Watch id -> its home city as messages name it ('さいたま市'), for (watch id, city) pairs.
-
-    Top-level and plain-valued so a daemon can run it in its parse process, where the gazetteer
-    is loaded anyway. An unknown city only costs the message its city name."""
-    try:
-        from parsers.places import home
-    except ImportError:
-        return {}
-    names: dict[str, str | None] = {}
-    cache: dict[str, str | None] = {}
-    for watch_id, city in cities:
-        if not city:
-            continue
-        if city not in cache:
-            try:
-                found = home(city)
-                cache[city] = next(
-                    (n for n in found.names if n.endswith(found.office)), found.place.name
-                )
-            except Exception:
-                cache[city] = None
-        names[watch_id] = cache[city]
-    return names
 
 
 def watch_cities(sources: Sources) -> list[tuple[str, str | None]]:

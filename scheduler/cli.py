@@ -16,7 +16,6 @@ from citywatch import __version__
 from citywatch.errors import CitywatchError, ConfigError
 from citywatch.model import Page, ParseResult
 from citywatch.settings import Settings
-from scheduler.output import dump_json, print_table
 
 __all__ = ["main"]
 
@@ -36,6 +35,7 @@ def _content_type_for(path: Path) -> str | None:
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     import parsers
+    from scheduler.output import dump_json, print_table
 
     path = Path(args.path)
     try:

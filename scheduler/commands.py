@@ -7,6 +7,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -52,9 +53,9 @@ def handler(name: str) -> Callable[[Handler], Handler]:
 
 
 def load_watch_list(settings: Settings) -> Sources:
-    import parsers
+    from scheduler.parse_worker import known_sites
 
-    return load_sources(settings.sources_path, known_sites=parsers.known_sites())
+    return load_sources(settings.sources_path, known_sites=known_sites())
 
 
 @contextmanager
@@ -88,19 +89,41 @@ def parse_when(text: str) -> datetime:
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     from scheduler.alerts import deliver_pending, with_feed_channel
     from scheduler.crawl import Crawler
-    from scheduler.report import print_crawl_report
+    from scheduler.parse_worker import crawl_pool
 
     sources = with_feed_channel(load_watch_list(settings))
     watches = [sources.get(w) for w in args.watch] if args.watch else None
-    with open_store(settings) as store, _progress(args.format == "table") as progress:
-        crawler = Crawler(store, sources, alert_initial=args.alert_initial, progress=progress)
+    with (
+        open_store(settings) as store,
+        _progress(args.format == "table") as progress,
+        _shut_down_after(crawl_pool()) as pool,
+    ):
+        crawler = Crawler(
+            store, sources, alert_initial=args.alert_initial, progress=progress, executor=pool
+        )
         report = asyncio.run(crawler.run(watches))
         deliver_pending(store, sources, settings)
     if args.format == "json":
         dump_json(report.to_dict())
     else:
+        from scheduler.report import print_crawl_report
+
         print_crawl_report(report)
     return 1 if report.failed else 0
+
+
+@contextmanager
+def _shut_down_after(pool: Executor | None) -> Iterator[Executor | None]:
+    """The crawl's parse pool, its processes stopped when the crawl ends (at once when it is
+    interrupted; a pool whose processes were never needed has none to stop)."""
+    try:
+        yield pool
+    except BaseException:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    if pool is not None:
+        pool.shutdown(wait=True)
 
 
 @contextmanager

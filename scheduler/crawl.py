@@ -10,20 +10,21 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import parsers
 from citywatch import defaults
 from citywatch.errors import CitywatchError, FetchError
-from citywatch.model import Page, ParseResult
+from citywatch.model import ParseResult
 from citywatch.sources import ROBOTS_SITEMAPS, Sources, Watch, merge_alert_urls
 from scheduler.listings import FEED, SITEMAP, Listing, listing_result, newest_first, read_listing
+from scheduler.parse_worker import parse_bytes
 from scraper import Fetcher, FetchResult, Validators
-from scraper.discover import SitemapEntry, follow_links
-from snapshots import ChangeEvent, CheckInput, PageState, Store
+from scraper.discover import SitemapEntry
+from snapshots import ChangeEvent, CheckInput, CheckOutcome, PageIndex, PageState, Store
 
 __all__ = ["CrawlReport", "Crawler", "PageOutcome", "parse_bytes"]
 
@@ -32,19 +33,6 @@ log = logging.getLogger(__name__)
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def parse_bytes(
-    body: bytes,
-    url: str,
-    site: str,
-    city: str | None,
-    content_type: str | None,
-    encoding: str | None,
-) -> ParseResult:
-    """Top-level so a process pool can run it."""
-    page = Page(body=body, url=url, content_type=content_type, encoding=encoding, city=city)
-    return parsers.parse_page(page, site)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,15 +105,31 @@ class Crawler:
         self.executor = executor
         self.progress = progress
         self._fetcher = fetcher
+        self._thread: ThreadPoolExecutor | None = None  # parses when no executor is given
+        self._index: PageIndex | None = None  # page states read once by run()
+        self._batch: list[tuple[CheckInput, asyncio.Future[PageOutcome]]] = []
+        self._flush_at: asyncio.TimerHandle | None = None
+        self._checking = 0  # page checks under way, those waiting for their batch included
 
     async def run(self, watches: Iterable[Watch] | None = None) -> CrawlReport:
         started = _now()
         chosen = list(self.sources.watches if watches is None else watches)
-        if self._fetcher is not None:
-            outcomes = await self._run_all(self._fetcher, chosen)
-        else:
-            async with Fetcher(user_agent=self.sources.defaults.user_agent) as fetcher:
-                outcomes = await self._run_all(fetcher, chosen)
+        try:
+            self._index = self.store.page_index()
+        except CitywatchError as exc:  # each page reads its own state instead
+            log.warning("cannot read the page states at once: %s", exc.one_line())
+        try:
+            if self._fetcher is not None:
+                outcomes = await self._run_all(self._fetcher, chosen)
+            else:
+                async with Fetcher(user_agent=self.sources.defaults.user_agent) as fetcher:
+                    outcomes = await self._run_all(fetcher, chosen)
+        finally:
+            self._index = None
+            self.flush()
+            if self._thread is not None:
+                self._thread.shutdown(wait=False)
+                self._thread = None
         return CrawlReport(tuple(outcomes), started_at=started, finished_at=_now())
 
     async def _run_all(self, fetcher: Fetcher, watches: Sequence[Watch]) -> list[PageOutcome]:
@@ -134,7 +138,9 @@ class Crawler:
 
     async def check_watch(self, fetcher: Fetcher, watch: Watch) -> list[PageOutcome]:
         """The watch's own page, then the pages it leads to (follow, feed)."""
-        baseline = not self.store.has_baseline(watch.id)
+        known = self._index
+        has_baseline = known.has_baseline if known is not None else self.store.has_baseline
+        baseline = not has_baseline(watch.id)
         index, fetched = await self.check_page(fetcher, watch, watch.url, None, baseline)
         outcomes = [index]
         if not (watch.follow or watch.follow_pattern or watch.feed or watch.sitemap):
@@ -175,7 +181,7 @@ class Crawler:
                 body = self.store.body(state.sha256)
         links: list[str] = []
         if body is not None and (watch.follow or watch.follow_pattern):
-            links += follow_links(
+            links += await _follow_links(
                 body,
                 base,
                 selector=watch.follow,
@@ -298,8 +304,17 @@ class Crawler:
     ) -> tuple[PageOutcome, FetchResult | None]:
         """Check one page and store the check. Returns the outcome and what was fetched, when
         a new body came (None when the page failed or was unchanged)."""
+        self._checking += 1
+        try:
+            return await self._check_page(fetcher, watch, url, found_on, baseline)
+        finally:
+            self._checking -= 1
+
+    async def _check_page(
+        self, fetcher: Fetcher, watch: Watch, url: str, found_on: str | None, baseline: bool
+    ) -> tuple[PageOutcome, FetchResult | None]:
         started = _now()
-        state = self.store.page_state(watch.id, url)
+        state = self._page_state(watch.id, url)
         common: dict[str, Any] = {
             "watch_id": watch.id,
             "url": url,
@@ -334,7 +349,7 @@ class Crawler:
                 last_modified=fetched.last_modified or _keep(state, "last_modified"),
                 sha256=fetched.sha256 or _keep(state, "sha256"),
             )
-            return self._store(check), None
+            return await self._store_later(check), None
         body = fetched.body
         fetch_facts: dict[str, Any] = {
             "http_status": fetched.status,
@@ -355,6 +370,16 @@ class Crawler:
                 finished_at=_now(),
                 outcome="failed",
                 error=exc.one_line(omit=("url",)),
+            )
+            return self._store(check), fetched
+        except BrokenProcessPool as exc:  # the pool replaces itself on the next parse
+            log.warning("the parse process died parsing %s: %s", url, exc)
+            check = CheckInput(
+                **common,
+                **fetch_facts,
+                finished_at=_now(),
+                outcome="failed",
+                error="parser error: the parse process died (crashed or killed)",
             )
             return self._store(check), fetched
         except Exception as exc:  # a parser bug must not stop the crawl
@@ -381,19 +406,33 @@ class Crawler:
             fetched.content_type,
             fetched.encoding,
         )
-        if self.executor is None:
-            return parse_bytes(*args)
+        executor = self.executor
+        if executor is None:  # one thread: off the loop, and parsers never run concurrently
+            if self._thread is None:
+                self._thread = ThreadPoolExecutor(1, thread_name_prefix="citywatch-parse")
+            executor = self._thread
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, parse_bytes, *args)
+        return await loop.run_in_executor(executor, parse_bytes, *args)
+
+    def _page_state(self, watch_id: str, url: str) -> PageState | None:
+        if self._index is not None:
+            return self._index.state(watch_id, url)
+        return self.store.page_state(watch_id, url)
 
     def _store(self, check: CheckInput, *, records: int = 0) -> PageOutcome:
         try:
-            stored = self.store.record_check(check)
+            stored: CheckOutcome | CitywatchError = self.store.record_check(check)
         except CitywatchError as exc:
-            log.error("could not store the check of %s: %s", check.url, exc.one_line())
-            outcome = PageOutcome(
-                check.watch_id, check.url, "failed", error=f"storage: {exc.one_line()}"
-            )
+            stored = exc
+        return self._outcome(check, stored, records)
+
+    def _outcome(
+        self, check: CheckInput, stored: CheckOutcome | Exception, records: int = 0
+    ) -> PageOutcome:
+        if isinstance(stored, Exception):
+            said = stored.one_line() if isinstance(stored, CitywatchError) else repr(stored)
+            log.error("could not store the check of %s: %s", check.url, said)
+            outcome = PageOutcome(check.watch_id, check.url, "failed", error=f"storage: {said}")
         else:
             outcome = PageOutcome(
                 check.watch_id, check.url, check.outcome, tuple(stored.events), check.error, records
@@ -401,6 +440,46 @@ class Crawler:
         if self.progress is not None:
             self.progress(outcome)
         return outcome
+
+    async def _store_later(self, check: CheckInput) -> PageOutcome:
+        """Store an unchanged check with others in one transaction: at CHECK_BATCH checks, when
+        every check under way is waiting for the batch (nothing else could join it), or
+        CHECK_BATCH_WAIT seconds after the first. Each check is still stored whole; a check
+        whose task is cancelled meanwhile is stored all the same."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[PageOutcome] = loop.create_future()
+        self._batch.append((check, waiter))
+        if len(self._batch) >= min(defaults.CHECK_BATCH, self._checking):
+            self.flush()
+        elif self._flush_at is None:
+            self._flush_at = loop.call_later(defaults.CHECK_BATCH_WAIT, self.flush)
+        return await waiter
+
+    def flush(self) -> None:
+        """Store the unchanged checks waiting for their batch (a daemon calls it at stop)."""
+        if self._flush_at is not None:
+            self._flush_at.cancel()
+            self._flush_at = None
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        answers: list[CheckOutcome | Exception]
+        try:
+            answers = list(self.store.record_checks([check for check, _ in batch]))
+        except Exception as exc:  # a bug here must not leave the checks waiting forever
+            answers = [exc] * len(batch)
+        for (check, waiter), answer in zip(batch, answers, strict=True):
+            outcome = self._outcome(check, answer)
+            if not waiter.done():
+                waiter.set_result(outcome)
+
+
+async def _follow_links(body: bytes, base: str, **options: Any) -> list[str]:
+    """Links of a page, found in a thread: reading a large or hostile page takes time the
+    loop's other fetches need."""
+    from scraper.discover import follow_links
+
+    return await asyncio.to_thread(follow_links, body, base, **options)
 
 
 async def _read_listing(kind: str, body: bytes, url: str, max_bytes: int) -> Listing:

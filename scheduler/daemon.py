@@ -30,19 +30,20 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Mapping
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from citywatch import defaults
 from citywatch.errors import CitywatchError, ConfigError, StorageError
 from citywatch.settings import Settings
 from citywatch.sources import Sources, Watch, load_sources, merge_alert_urls, parse_duration
+from scheduler.parse_worker import ParsePool
 
 if TYPE_CHECKING:
     from scheduler.alerts import Backoff
@@ -59,8 +60,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,40 +103,6 @@ def _skipped_runs(record: logging.LogRecord) -> bool:
     return "maximum number of running instances reached" not in str(record.msg)
 
 
-def _ignore_interrupts() -> None:
-    """Parse workers leave signals to the daemon, which stops them itself (no tracebacks)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-class ParsePool(Executor):
-    """A process pool that replaces itself when a worker dies (killed for memory, a crash in a
-    native library): the check that was parsing fails and is recorded, the next ones go to a
-    fresh pool, instead of every parse failing for the rest of the daemon's life."""
-
-    def __init__(self, workers: int) -> None:
-        self._workers = workers
-        self._pool = self._new()
-
-    def _new(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self._workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_ignore_interrupts,
-        )
-
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
-        try:
-            return self._pool.submit(fn, *args, **kwargs)
-        except BrokenProcessPool:
-            log.warning("a parse process died; starting a new one")
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = self._new()
-            return self._pool.submit(fn, *args, **kwargs)
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
-
-
 class Deliverer(threading.Thread):
     """The outbox poller: one thread, woken early when a check queued something."""
 
@@ -149,6 +114,7 @@ class Deliverer(threading.Thread):
         self._wake = threading.Event()
         self.stopping = threading.Event()
         self.sources: Sources | None = None
+        self.unchecked: set[str] = set()  # channels not yet shown to apprise
         self._homes: Future[Mapping[str, str | None]] | Mapping[str, str | None] = {}
 
     def set_homes(self, homes: Future[Mapping[str, str | None]] | Mapping[str, str | None]) -> None:
@@ -208,6 +174,8 @@ class Deliverer(threading.Thread):
         except Exception:  # a bug here must not end delivery for the months to come
             log.exception("alert delivery failed unexpectedly")
             return
+        finally:
+            self._check_channels()
         if report.delivered or report.failed:
             log.info(
                 "alerts: %d delivered, %d failed, %d feed entries",
@@ -215,6 +183,20 @@ class Deliverer(threading.Thread):
                 report.failed,
                 report.feed_entries,
             )
+
+    def _check_channels(self) -> None:
+        """Warn once of each channel apprise cannot read. apprise and its plugins (some 40 MiB)
+        are loaded to send an alert, so channels are checked once they are, not at start-up."""
+        if not self.unchecked or "apprise" not in sys.modules:
+            return
+        from scheduler.alerts import FEED_CHANNEL, show_channel
+        from scheduler.redact import load_apprise
+
+        apprise = load_apprise()
+        channels, self.unchecked = self.unchecked, set()
+        for url in sorted(channels - {FEED_CHANNEL}):
+            if not apprise.Apprise.instantiate(url, suppress_exceptions=True):
+                log.warning("alert channel %s is not a URL apprise understands", show_channel(url))
 
 
 def _file_key(path: str) -> tuple[int, int, int] | None:
@@ -270,7 +252,8 @@ class _Daemon:
         )
         if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
             logging.getLogger("apscheduler.scheduler").addFilter(_skipped_runs)
-        self._executor = self._parse_executor()
+        if self.options.parse_workers > 0:  # the parsers live there, not in this process
+            self._executor = ParsePool(self.options.parse_workers)
         self.scheduler = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
@@ -302,6 +285,7 @@ class _Daemon:
                 watcher.cancel()
                 self.scheduler.pause()
                 await self._finish_checks()
+                self.crawler.flush()  # unchanged checks waiting for their batch
         finally:
             if self.scheduler.running:
                 self.scheduler.shutdown(wait=False)
@@ -321,11 +305,6 @@ class _Daemon:
             if pending:
                 log.warning("abandoned %d checks still running at stop", len(pending))
                 await asyncio.wait(pending, timeout=1.0)
-
-    def _parse_executor(self) -> Executor | None:
-        if self.options.parse_workers < 1:
-            return None
-        return ParsePool(self.options.parse_workers)
 
     def _stop_executor(self) -> None:
         if self._executor is None:
@@ -367,7 +346,7 @@ class _Daemon:
         self.crawler.sources = with_feed_channel(sources)
         channels = {url for w in sources.watches for url in merge_alert_urls(sources, w)}
         protect_logs(channels)
-        self._check_channels(channels)
+        self.deliverer.unchecked = self.deliverer.unchecked | channels
         self.deliverer.set_homes(self._homes(sources))
         self.deliverer.sources = sources
         if not initial:
@@ -400,22 +379,13 @@ class _Daemon:
     def _homes(
         self, sources: Sources
     ) -> Future[Mapping[str, str | None]] | Mapping[str, str | None]:
-        from scheduler.alerts import home_names, watch_cities
+        from scheduler.alerts import watch_cities
+        from scheduler.parse_worker import home_names
 
         cities = watch_cities(sources)
         if self._executor is None:
             return home_names(cities)
         return self._executor.submit(home_names, cities)
-
-    @staticmethod
-    def _check_channels(channels: Iterable[str]) -> None:
-        from scheduler.alerts import show_channel
-        from scheduler.redact import load_apprise
-
-        apprise = load_apprise()
-        for url in sorted(channels):
-            if not apprise.Apprise.instantiate(url, suppress_exceptions=True):
-                log.warning("alert channel %s is not a URL apprise understands", show_channel(url))
 
     async def _watch_sources(self) -> None:
         """Reload on SIGHUP or when the file changes; a broken file keeps the old list."""
@@ -495,11 +465,11 @@ class _Early:
 
 async def run_daemon(settings: Settings, options: DaemonOptions) -> int:
     """Run until SIGTERM or SIGINT. Bad configuration at start raises ConfigError."""
-    import parsers
     from scheduler.commands import open_store
+    from scheduler.parse_worker import known_sites
 
     def load() -> Sources:
-        return load_sources(settings.sources_path, known_sites=parsers.known_sites())
+        return load_sources(settings.sources_path, known_sites=known_sites())
 
     sources = load()
     with open_store(settings) as store:

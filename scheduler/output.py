@@ -9,10 +9,10 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.console import Console
-from rich.table import Table
+if TYPE_CHECKING:  # rich is imported for tables only: JSON output starts faster without it
+    from rich.console import Console
 
 __all__ = ["dump_json", "print_csv", "print_table", "stdout_console"]
 
@@ -34,6 +34,8 @@ def dump_json(data: Any, stream: TextIO | None = None) -> None:
 
 
 def stdout_console() -> Console:
+    from rich.console import Console
+
     return Console(soft_wrap=False, highlight=False)
 
 
@@ -55,6 +57,8 @@ def _cell(value: Any) -> str:
 def print_table(
     rows: Iterable[dict[str, Any]], columns: Sequence[str], *, title: str | None = None
 ) -> None:
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False)
     for column in columns:
         table.add_column(column, overflow="fold")

@@ -1,0 +1,121 @@
+"""What runs in a parse process, and the pool that runs it.
+
+A spawned worker imports the module of every function it is sent in order to unpickle it, so
+this module imports only the standard library and `citywatch` at the top, and `parsers` where
+a function needs it: the worker then holds the parsers and nothing of the crawl stack
+(SQLAlchemy, httpx, the store), and the process that sends work never imports the parsers.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from citywatch.model import ParseResult
+
+__all__ = ["SITES", "ParsePool", "crawl_pool", "home_names", "known_sites", "parse_bytes"]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def parse_bytes(
+    body: bytes,
+    url: str,
+    site: str,
+    city: str | None,
+    content_type: str | None,
+    encoding: str | None,
+) -> ParseResult:
+    """Top-level and plain-valued so a process pool can run it."""
+    import parsers
+    from citywatch.model import Page
+
+    page = Page(body=body, url=url, content_type=content_type, encoding=encoding, city=city)
+    return parsers.parse_page(page, site)
+
+
+#: The sites `parsers` has a parser for, named here so that reading a watch list does not import
+#: the parsers (a third of a second, 34 MiB) in a process that may never parse; a test checks
+#: it against the parsers' own registry.
+SITES = ("citynet", "generic", "prtimes", "saitama", "yokohama", "yokohama-pdf")
+
+
+def known_sites() -> tuple[str, ...]:
+    """The site parsers there are, without importing them."""
+    return SITES
+
+
+def home_names(cities: Iterable[tuple[str, str | None]]) -> dict[str, str | None]:
+    """Watch id -> its home city as messages name it ('さいたま市'), for (watch id, city) pairs.
+
+    Runs in a daemon's parse process, where the gazetteer is loaded anyway. An unknown city
+    only costs the message its city name."""
+    try:
+        from parsers.places import home
+    except ImportError:
+        return {}
+    names: dict[str, str | None] = {}
+    cache: dict[str, str | None] = {}
+    for watch_id, city in cities:
+        if not city:
+            continue
+        if city not in cache:
+            try:
+                found = home(city)
+                cache[city] = next(
+                    (n for n in found.names if n.endswith(found.office)), found.place.name
+                )
+            except Exception:
+                cache[city] = None
+        names[watch_id] = cache[city]
+    return names
+
+
+def _ignore_interrupts() -> None:
+    """Parse workers leave signals to their parent, which stops them itself (no tracebacks)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class ParsePool(Executor):
+    """A process pool that replaces itself when a worker dies (killed for memory, a crash in a
+    native library): the parses in flight fail and are recorded as failed checks, the next
+    ones go to a fresh pool, instead of every parse failing from then on."""
+
+    def __init__(self, workers: int) -> None:
+        self._workers = workers
+        self._pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self._workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_ignore_interrupts,
+        )
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        try:
+            return self._pool.submit(fn, *args, **kwargs)
+        except BrokenProcessPool:
+            log.warning("a parse process died; starting a new one")
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._new()
+            return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def crawl_pool() -> ParsePool | None:
+    """The parse pool for a one-off crawl: one process per core when there is more than one
+    (parsing is CPU-bound); None on one core, where the crawl parses in a thread instead."""
+    cores = os.cpu_count() or 1
+    return ParsePool(cores) if cores > 1 else None

@@ -1,0 +1,202 @@
+"""Issue 9: the crawl reads page states once, stores unchanged checks in batches, parses off the
+event loop (a dead parse process is one failed check) and starts without importing what an
+unchanged crawl does not use."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+import parsers
+from citywatch.errors import StorageError
+from citywatch.sources import load_sources
+from scheduler import parse_worker
+from scheduler.crawl import Crawler
+from snapshots import Store
+from snapshots import store as store_module
+from tests.support.db import PageFeed, sqlite_url, visit
+from tests.support.faults import sources_text
+from tests.support.httpserver import TestServer
+
+PAGE = "<html><body><h1>Visits</h1><p>nothing new</p></body></html>"
+
+
+def _feeds(count: int) -> list[PageFeed]:
+    return [PageFeed(watch_id=f"w{i}", url=f"https://example.org/{i}") for i in range(count)]
+
+
+def _commits(store: Store) -> list[int]:
+    """A list that counts the store's commits from now on."""
+    seen: list[int] = []
+    event.listen(store._engine, "commit", lambda _conn: seen.append(1))
+    return seen
+
+
+# --- the store ---------------------------------------------------------------------------------
+
+
+def test_a_batch_of_checks_is_one_commit_and_each_check_is_stored(tmp_path: Path) -> None:
+    feeds = _feeds(5)
+    with Store(sqlite_url(tmp_path / "cw.db")) as store:
+        for feed in feeds:
+            store.record_check(feed.changed(visit(f"{feed.watch_id}-1")))
+        commits = _commits(store)
+        answers = store.record_checks([feed.unchanged() for feed in feeds])
+        assert len(commits) == 1
+        assert [type(a).__name__ for a in answers] == ["CheckOutcome"] * 5
+        for feed, answer in zip(feeds, answers, strict=True):
+            assert not isinstance(answer, Exception)
+            [latest, *_] = store.checks(feed.watch_id)
+            assert (latest.id, latest.outcome) == (answer.check_id, "unchanged")
+
+
+def test_an_invalid_check_in_a_batch_costs_only_itself(tmp_path: Path) -> None:
+    good, bad = _feeds(2)
+    broken = bad.unchanged(body=b"an unchanged check stores no body")
+    with Store(sqlite_url(tmp_path / "cw.db")) as store:
+        answers = store.record_checks([good.unchanged(), broken])
+        assert isinstance(answers[1], StorageError)
+        assert not isinstance(answers[0], Exception)
+        assert [c.outcome for c in store.checks("w0")] == ["unchanged"]
+        assert store.checks("w1") == []
+
+
+def test_a_batch_that_fails_in_the_database_is_stored_check_by_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feeds = _feeds(3)
+    real = store_module.write_check
+
+    def failing(connection: sa.Connection, check: Any) -> Any:
+        if check.watch_id == "w1":
+            raise sa.exc.OperationalError("INSERT", {}, Exception("disk I/O error"))
+        return real(connection, check)
+
+    monkeypatch.setattr(store_module, "write_check", failing)
+    with Store(sqlite_url(tmp_path / "cw.db")) as store:
+        answers = store.record_checks([feed.unchanged() for feed in feeds])
+        assert isinstance(answers[1], StorageError) and "disk I/O" in str(answers[1])
+        assert [isinstance(a, Exception) for a in answers] == [False, True, False]
+        assert [len(store.checks(w)) for w in ("w0", "w1", "w2")] == [1, 0, 1]
+
+
+def test_the_page_index_agrees_with_the_reads_of_each_page(tmp_path: Path) -> None:
+    ok, failing, fresh = _feeds(3)
+    with Store(sqlite_url(tmp_path / "cw.db")) as store:
+        store.record_check(ok.changed(visit("a")))
+        store.record_check(failing.failed())
+        index = store.page_index()
+        for feed in (ok, failing, fresh):
+            assert index.state(feed.watch_id, feed.url) == store.page_state(feed.watch_id, feed.url)
+            assert index.has_baseline(feed.watch_id) == store.has_baseline(feed.watch_id)
+        assert index.baselines == {"w0"}
+
+
+# --- the crawler -------------------------------------------------------------------------------
+
+
+def _watch_list(server: TestServer, tmp_path: Path, count: int) -> Path:
+    for i in range(count):
+        server.set(f"/p{i}.html", PAGE)
+    watches = [
+        {"id": f"p{i}", "url": server.url(f"/p{i}.html"), "site": "generic"} for i in range(count)
+    ]
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        sources_text(
+            watches,
+            defaults={
+                "allow_private": True,
+                "per_host_delay": "0s",
+                "per_host_concurrency": 4,
+                "retries": 0,
+            },
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_an_unchanged_recrawl_reads_once_and_commits_in_batches(tmp_path: Path) -> None:
+    with TestServer() as server:
+        sources = load_sources(_watch_list(server, tmp_path, 30), known_sites=parsers.known_sites())
+        with Store(sqlite_url(tmp_path / "cw.db")) as store:
+            first = asyncio.run(Crawler(store, sources).run())
+            assert (first.checked, first.failed) == (30, 0)
+            commits = _commits(store)
+            again = asyncio.run(Crawler(store, sources).run())
+    assert again.to_dict()["unchanged"] == 30
+    assert len(commits) <= 5, f"{len(commits)} commits for 30 unchanged checks"
+
+
+class _DeadPool(Executor):
+    """An executor whose process died under the parse, as ProcessPoolExecutor reports it."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+        return future
+
+
+def test_a_dead_parse_process_is_a_failed_check_and_the_crawl_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with TestServer() as server:
+        sources = load_sources(_watch_list(server, tmp_path, 3), known_sites=parsers.known_sites())
+        with Store(sqlite_url(tmp_path / "cw.db")) as store:
+            report = asyncio.run(Crawler(store, sources, executor=_DeadPool()).run())
+            status = {s.watch: s for s in store.status()}
+    assert report.checked == 3 and report.failed == 3
+    for error in report.to_dict()["errors"]:
+        assert "parse process died" in error["error"]
+    assert all(s.last_outcome == "failed" for s in status.values())
+    assert not [r for r in caplog.records if r.exc_info], "a dead process is no traceback"
+
+
+# --- what is imported, and where ------------------------------------------------------------------
+
+
+def _run_python(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_an_empty_crawl_imports_neither_the_parsers_nor_alembic(tmp_path: Path) -> None:
+    db = sqlite_url(tmp_path / "cw.db")
+    Store(db).close()  # migrated: the crawl then finds it at the head revision
+    sources = tmp_path / "sources.toml"
+    sources.write_text("[defaults]\n", encoding="utf-8")
+    code = (
+        "import sys, contextlib, io\n"
+        "from scheduler.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    status = main(['crawl', '--sources', {str(sources)!r}, '--db', {db!r},"
+        " '--format', 'json'])\n"
+        "print(status, sorted(m for m in ('parsers', 'alembic', 'apprise') if m in sys.modules))"
+    )
+    assert _run_python(code) == "0 []"
+
+
+def test_the_parse_process_module_imports_no_crawl_stack() -> None:
+    code = (
+        "import sys, scheduler.parse_worker\n"
+        "print(sorted(m for m in ('sqlalchemy', 'httpx', 'snapshots', 'scraper', 'parsers',"
+        " 'pydantic') if m in sys.modules))"
+    )
+    assert _run_python(code) == "[]"
+
+
+def test_the_static_site_names_match_the_parsers() -> None:
+    assert tuple(parsers.known_sites()) == parse_worker.SITES
