@@ -15,8 +15,6 @@ from snapshots.schema import blobs
 
 __all__ = ["get_blob", "put_blob", "sha256_hex"]
 
-#: Bodies are written once and read rarely, so a slower, tighter level pays off.
-
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -39,7 +37,10 @@ def put_blob(connection: sa.Connection, data: bytes, *, at: datetime) -> str:
         statement = insert(blobs).values(
             sha256=digest, size=len(data), codec="zstd", data=packed, created_at=at
         )
-        connection.execute(statement.on_conflict_do_nothing())
+        inserted = connection.execute(statement.on_conflict_do_nothing()).rowcount
+        if inserted:
+            return digest
+    # Dropped by gc (or inserted by a concurrent writer a moment ago): fill the bytes back in.
     connection.execute(
         sa.update(blobs)
         .where(blobs.c.sha256 == digest, blobs.c.data.is_(None))
