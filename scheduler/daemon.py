@@ -25,11 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
-import multiprocessing
-import os
-import signal
 import sys
 import threading
 import time
@@ -40,9 +36,10 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from citywatch import defaults
-from citywatch.errors import CitywatchError, ConfigError, StorageError
+from citywatch.errors import CitywatchError
 from citywatch.settings import Settings
-from citywatch.sources import Sources, Watch, load_sources, merge_alert_urls, parse_duration
+from citywatch.sources import Sources, Watch, merge_alert_urls
+from scheduler import service
 from scheduler.parse_worker import ParsePool
 
 if TYPE_CHECKING:
@@ -70,7 +67,7 @@ class DaemonOptions:
     alert_poll: float = defaults.ALERT_POLL
     retry_base: float = defaults.ALERT_RETRY_BASE
     retry_max: float = defaults.ALERT_RETRY_MAX
-    parse_workers: int = 1
+    parse_workers: int = defaults.PARSE_WORKERS
     concurrency: int = defaults.CHECK_CONCURRENCY
 
     @property
@@ -95,12 +92,6 @@ def first_run(
     from scraper import stable_offset
 
     return now + timedelta(seconds=stable_offset(watch_id, min(interval, defaults.STARTUP_SPREAD)))
-
-
-def _skipped_runs(record: logging.LogRecord) -> bool:
-    """APScheduler warns each time a check outlasts its interval and the next run is skipped;
-    that only means the next check starts later, which is not worth a warning per interval."""
-    return "maximum number of running instances reached" not in str(record.msg)
 
 
 class Deliverer(threading.Thread):
@@ -199,14 +190,6 @@ class Deliverer(threading.Thread):
                 log.warning("alert channel %s is not a URL apprise understands", show_channel(url))
 
 
-def _file_key(path: str) -> tuple[int, int, int] | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-
-
 class _Daemon:
     """The running daemon: scheduler, crawler, deliverer and the watch list they share."""
 
@@ -222,12 +205,10 @@ class _Daemon:
         self.options = options
         self.sources = sources
         self.store = store
-        self._load = load
         self.watches: dict[str, Watch] = {w.id: w for w in sources.watches}
         self._running: set[asyncio.Task[Any]] = set()
         self._stop = asyncio.Event()
-        self._reload = asyncio.Event()
-        self._file_key = _file_key(settings.sources_path)
+        self._file = service.SourcesFile(settings.sources_path, load, log)
         self._executor: Executor | None = None
         self._slots = asyncio.Semaphore(options.concurrency)
         self.deliverer = Deliverer(store, settings, options)
@@ -235,29 +216,14 @@ class _Daemon:
     # --- life cycle -----------------------------------------------------------------------
 
     async def run(self) -> int:
-        from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
         from scheduler.alerts import with_feed_channel
         from scheduler.crawl import Crawler
         from scraper import Fetcher
 
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, self._stop.set)
-        loop.add_signal_handler(signal.SIGHUP, self._reload.set)
-        if _Early.stop.is_set():  # asked to stop while starting up
-            self._stop.set()
-        logging.getLogger("apscheduler").setLevel(
-            max(logging.WARNING, logging.getLogger().getEffectiveLevel())
-        )
-        if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
-            logging.getLogger("apscheduler.scheduler").addFilter(_skipped_runs)
+        service.on_signals(self._stop, self._file.reload)
         if self.options.parse_workers > 0:  # the parsers live there, not in this process
             self._executor = ParsePool(self.options.parse_workers)
-        self.scheduler = AsyncIOScheduler(
-            timezone=UTC,
-            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
-        )
+        self.scheduler = service.interval_scheduler()
         started = time.monotonic()
         try:
             async with Fetcher(user_agent=self.sources.defaults.user_agent) as fetcher:
@@ -278,7 +244,7 @@ class _Daemon:
                     self.settings.sources_path,
                     self.store.url,
                 )
-                watcher = asyncio.create_task(self._watch_sources())
+                watcher = asyncio.create_task(self._file.follow(self._apply))
                 await self._stop.wait()
                 started = time.monotonic()
                 log.info("stopping: %d checks running", len(self._running))
@@ -292,7 +258,7 @@ class _Daemon:
             left = defaults.STOP_DEADLINE - (time.monotonic() - started)
             if self.deliverer.is_alive():
                 self.deliverer.stop(timeout=max(0.5, left - 1.5))
-            self._stop_executor()
+            service.stop_executor(self._executor)
         log.info("stopped")
         return 0
 
@@ -306,15 +272,6 @@ class _Daemon:
                 log.warning("abandoned %d checks still running at stop", len(pending))
                 await asyncio.wait(pending, timeout=1.0)
 
-    def _stop_executor(self) -> None:
-        if self._executor is None:
-            return
-        self._executor.shutdown(wait=False, cancel_futures=True)
-        for child in multiprocessing.active_children():
-            child.terminate()  # a parse in progress is abandoned; its check was cancelled
-        for child in multiprocessing.active_children():
-            child.join(0.5)
-
     # --- the watch list -------------------------------------------------------------------
 
     def _adopt(self, sources: Sources, *, initial: bool = False) -> None:
@@ -324,23 +281,14 @@ class _Daemon:
 
         old = {} if initial else self.watches
         new = {w.id: w for w in sources.watches}
-        last = self._last_checks()
+        last = service.last_checks(self.store, log)
         now = datetime.now(UTC)
-        for watch_id in old.keys() - new.keys():
-            with contextlib.suppress(Exception):
-                self.scheduler.remove_job(watch_id)
-        for watch_id, watch in new.items():
-            before = old.get(watch_id)
-            if before is not None and before.interval == watch.interval:
-                continue
-            start = first_run(watch_id, watch.interval, last.get(watch_id), now)
-            trigger = self._trigger(watch, start)
-            if before is None:
-                self.scheduler.add_job(
-                    self._check, trigger, args=(watch_id,), id=watch_id, name=watch_id
-                )
-            else:
-                self.scheduler.reschedule_job(watch_id, trigger=trigger)
+
+        def trigger(watch: Watch) -> Any:
+            start = first_run(watch.id, watch.interval, last.get(watch.id), now)
+            return self._trigger(watch, start)
+
+        service.sync_jobs(self.scheduler, old, new, trigger, self._check)
         self.sources = sources
         self.watches = new
         self.crawler.sources = with_feed_channel(sources)
@@ -369,13 +317,6 @@ class _Daemon:
             timezone=UTC,
         )
 
-    def _last_checks(self) -> dict[str, datetime]:
-        try:
-            return {s.watch: s.last_check_at for s in self.store.status() if s.last_check_at}
-        except StorageError as exc:
-            log.error("cannot read the last checks, scheduling from now: %s", exc.one_line())
-            return {}
-
     def _homes(
         self, sources: Sources
     ) -> Future[Mapping[str, str | None]] | Mapping[str, str | None]:
@@ -387,26 +328,8 @@ class _Daemon:
             return home_names(cities)
         return self._executor.submit(home_names, cities)
 
-    async def _watch_sources(self) -> None:
-        """Reload on SIGHUP or when the file changes; a broken file keeps the old list."""
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._reload.wait(), timeout=defaults.SOURCES_POLL)
-            asked = self._reload.is_set()
-            self._reload.clear()
-            key = _file_key(self.settings.sources_path)
-            if not asked and key == self._file_key:
-                continue
-            self._file_key = key
-            try:
-                sources = self._load()
-            except ConfigError as exc:
-                log.warning("keeping the previous watch list: %s", exc.one_line())
-                continue
-            try:
-                self._adopt(sources)
-            except Exception:
-                log.exception("could not apply the new watch list; keeping the previous one")
+    async def _apply(self, sources: Sources) -> None:
+        self._adopt(sources)
 
     # --- one check ------------------------------------------------------------------------
 
@@ -433,58 +356,20 @@ class _Daemon:
             return
         finally:
             self._running.discard(task)
-        for outcome in outcomes:
-            if outcome.outcome == "failed":
-                log.warning("%s: %s: %s", watch_id, outcome.url, outcome.error)
-            else:
-                log.log(
-                    logging.INFO if outcome.events else logging.DEBUG,
-                    "%s: %s: %s (%d events)",
-                    watch_id,
-                    outcome.url,
-                    outcome.outcome,
-                    len(outcome.events),
-                )
+        service.log_outcomes(log, watch_id, outcomes)
         if any(o.events for o in outcomes):
             self.deliverer.wake()
-
-
-class _Early:
-    """Signals that arrive while the daemon is still starting (imports, migrations): SIGTERM
-    and SIGINT stop it as soon as it runs, SIGHUP is moot (the file is about to be read)."""
-
-    stop = threading.Event()
-
-    @classmethod
-    def install(cls) -> None:
-        cls.stop.clear()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: cls.stop.set())
-        signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
 
 async def run_daemon(settings: Settings, options: DaemonOptions) -> int:
     """Run until SIGTERM or SIGINT. Bad configuration at start raises ConfigError."""
     from scheduler.commands import open_store
-    from scheduler.parse_worker import known_sites
 
-    def load() -> Sources:
-        return load_sources(settings.sources_path, known_sites=known_sites())
-
+    load = service.sources_loader(settings)
     sources = load()
     with open_store(settings) as store:
         daemon = _Daemon(settings, options, sources, store, load)
         return await daemon.run()
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = parse_duration(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be more than zero")
-    return value
 
 
 def add_subcommand(sub: Any) -> None:
@@ -492,49 +377,21 @@ def add_subcommand(sub: Any) -> None:
     p = sub.add_parser(
         "daemon", help="check each watch on its schedule and send alerts, until stopped"
     )
-    p.add_argument("--sources", help="watch list (default: $CITYWATCH_SOURCES or sources.toml)")
-    p.add_argument("--db", help="database URL (default: $CITYWATCH_DB or sqlite:///citywatch.db)")
-    p.add_argument(
-        "--alert-initial",
-        action="store_true",
-        help="also alert on a watch's first check (its baseline)",
+    service.add_store_options(
+        p, db_help="database URL (default: $CITYWATCH_DB or sqlite:///citywatch.db)"
     )
-    p.add_argument(
-        "--alert-poll",
-        type=_seconds,
-        default=defaults.ALERT_POLL,
-        metavar="DURATION",
-        help=f"how often to look for alerts to send or retry (default {defaults.ALERT_POLL:g}s)",
-    )
-    p.add_argument(
-        "--alert-retry",
-        type=_seconds,
-        default=defaults.ALERT_RETRY_BASE,
-        metavar="DURATION",
-        help="first retry delay of a failed alert; it doubles up to "
-        f"{defaults.ALERT_RETRY_MAX / 3600:g}h (default {defaults.ALERT_RETRY_BASE:g}s)",
-    )
-    p.add_argument(
-        "--parse-workers",
-        type=int,
-        default=1,
-        metavar="N",
-        help="processes that parse pages (0: parse in the daemon itself; default 1)",
-    )
+    service.add_check_options(p, zero="parse in the daemon itself")
+    service.add_alert_options(p)
 
 
 def cmd_daemon(args: argparse.Namespace, settings: Settings) -> int:
-    if args.parse_workers < 0:
-        raise ConfigError("--parse-workers cannot be negative")
-    _Early.install()
+    service.check_parse_workers(args)
+    service.catch_early_signals()
     options = DaemonOptions(
         alert_initial=args.alert_initial,
         alert_poll=args.alert_poll,
         retry_base=args.alert_retry,
         parse_workers=args.parse_workers,
     )
-    if not getattr(args, "verbose", 0) and settings.log_level == "WARNING":
-        # a daemon says when it starts, stops, reloads, alerts and fails; checks only with -v
-        scheduler_log = logging.getLogger("scheduler")
-        scheduler_log.setLevel(min(logging.INFO, logging.getLogger().getEffectiveLevel()))
+    service.say_life_cycle(args, settings)
     return asyncio.run(run_daemon(settings, options))

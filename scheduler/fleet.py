@@ -26,6 +26,7 @@ from typing import Any
 from citywatch import defaults
 from citywatch.errors import ConfigError
 from citywatch.settings import Settings
+from scheduler import service
 from scheduler.fleet_scheduler import SchedulerOptions
 from scheduler.fleet_worker import WorkerOptions
 
@@ -33,34 +34,17 @@ __all__ = ["HANDLERS", "add_subcommands", "cmd_scheduler", "cmd_worker", "main"]
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
-_SCHEDULER = SchedulerOptions()
-_WORKER = WorkerOptions()
-
-
-def _seconds(text: str) -> float:
-    from citywatch.sources import parse_duration
-
-    try:
-        value = parse_duration(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be more than zero")
-    return value
-
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--sources", help="watch list (default: $CITYWATCH_SOURCES or sources.toml)")
-    p.add_argument(
-        "--db", help="PostgreSQL URL shared by the fleet (default: $CITYWATCH_DB); required"
+    service.add_store_options(
+        p, db_help="PostgreSQL URL shared by the fleet (default: $CITYWATCH_DB); required"
     )
-    p.add_argument(
+    service.add_duration(
+        p,
         "--stalled-after",
-        type=_seconds,
-        default=_SCHEDULER.stalled_after,
-        metavar="DURATION",
-        help="a worker silent this long is taken for dead and its checks are run again "
-        f"(default {_SCHEDULER.stalled_after:g}s)",
+        defaults.FLEET_STALLED_AFTER,
+        "a worker silent this long is taken for dead and its checks are run again "
+        f"(default {defaults.FLEET_STALLED_AFTER:g}s)",
     )
     p.add_argument(
         "--alive-file",
@@ -75,27 +59,13 @@ def add_subcommands(sub: Any) -> None:
         "scheduler", help="fleet mode: enqueue each watch's check when due; deliver alerts"
     )
     _common(p)
-    p.add_argument(
+    service.add_duration(
+        p,
         "--sweep",
-        type=_seconds,
-        default=_SCHEDULER.sweep_every,
-        metavar="DURATION",
-        help=f"how often to look for checks of dead workers (default {_SCHEDULER.sweep_every:g}s)",
+        defaults.FLEET_SWEEP,
+        f"how often to look for checks of dead workers (default {defaults.FLEET_SWEEP:g}s)",
     )
-    p.add_argument(
-        "--alert-poll",
-        type=_seconds,
-        default=_SCHEDULER.alert_poll,
-        metavar="DURATION",
-        help=f"how often to send due alerts (default {_SCHEDULER.alert_poll:g}s)",
-    )
-    p.add_argument(
-        "--alert-retry",
-        type=_seconds,
-        default=defaults.ALERT_RETRY_BASE,
-        metavar="DURATION",
-        help=f"first retry delay of a failed alert (default {defaults.ALERT_RETRY_BASE:g}s)",
-    )
+    service.add_alert_options(p)
     p.add_argument(
         "--no-alerts", action="store_true", help="leave alert delivery to another scheduler"
     )
@@ -105,38 +75,25 @@ def add_subcommands(sub: Any) -> None:
     p.add_argument(
         "--concurrency",
         type=int,
-        default=_WORKER.concurrency,
+        default=defaults.FLEET_WORKER_CONCURRENCY,
         metavar="N",
-        help=f"checks running at once (default {_WORKER.concurrency})",
+        help=f"checks running at once (default {defaults.FLEET_WORKER_CONCURRENCY})",
     )
-    p.add_argument(
-        "--parse-workers",
-        type=int,
-        default=_WORKER.parse_workers,
-        metavar="N",
-        help="processes that parse pages (0: a thread of the worker; default 1)",
-    )
-    p.add_argument(
+    service.add_check_options(p, zero="a thread of the worker")
+    service.add_duration(
+        p,
         "--heartbeat",
-        type=_seconds,
-        default=_WORKER.heartbeat,
-        metavar="DURATION",
-        help=f"how often to tell the fleet this worker lives (default {_WORKER.heartbeat:g}s)",
+        defaults.FLEET_HEARTBEAT,
+        f"how often to tell the fleet this worker lives (default {defaults.FLEET_HEARTBEAT:g}s)",
     )
-    p.add_argument(
+    service.add_duration(
+        p,
         "--graceful",
-        type=_seconds,
-        default=_WORKER.graceful,
-        metavar="DURATION",
-        help="on SIGTERM, running checks may finish within this; the rest go back to the queue "
-        f"(default {_WORKER.graceful:g}s)",
+        defaults.FLEET_GRACEFUL,
+        "on SIGTERM, running checks may finish within this; the rest go back to the queue "
+        f"(default {defaults.FLEET_GRACEFUL:g}s)",
     )
     p.add_argument("--name", help="worker name in logs (default host:pid)")
-    p.add_argument(
-        "--alert-initial",
-        action="store_true",
-        help="also alert on a watch's first check (its baseline)",
-    )
     p.add_argument("--drain", action="store_true", help="run the checks waiting now, then exit")
     p.add_argument(
         "--keep-jobs",
@@ -146,9 +103,8 @@ def add_subcommands(sub: Any) -> None:
 
 
 def _info_logs(args: argparse.Namespace, settings: Settings) -> None:
-    """Fleet processes say when they start, stop, requeue and fail; each check only with -v."""
-    if not getattr(args, "verbose", 0) and settings.log_level == "WARNING":
-        logging.getLogger("scheduler").setLevel(logging.INFO)
+    """Fleet processes also say when they requeue; procrastinate's own lines only with -vv."""
+    service.say_life_cycle(args, settings)
     if getattr(args, "verbose", 0) < 2:
         logging.getLogger("procrastinate").setLevel(logging.WARNING)
 
@@ -177,8 +133,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     require_postgres(settings.db_url)
     if args.concurrency < 1:
         raise ConfigError("--concurrency must be at least 1")
-    if args.parse_workers < 0:
-        raise ConfigError("--parse-workers cannot be negative")
+    service.check_parse_workers(args)
     if args.heartbeat * 2 > args.stalled_after:
         raise ConfigError("--heartbeat must be at most half of --stalled-after")
     options = WorkerOptions(

@@ -16,10 +16,11 @@ What the queue guarantees here, and how:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 import sqlalchemy as sa
@@ -28,7 +29,11 @@ from procrastinate import exceptions as queue_errors
 from procrastinate import jobs as queue_jobs
 from procrastinate.schema import SchemaManager
 
+from citywatch import defaults
 from citywatch.errors import ConfigError, StorageError
+
+if TYPE_CHECKING:
+    from snapshots import Store
 
 __all__ = [
     "CHECK_TASK",
@@ -39,6 +44,7 @@ __all__ = [
     "enqueue_check",
     "fleet_tables_exist",
     "libpq_url",
+    "open_fleet_store",
     "prepare_database",
     "require_postgres",
     "retry_stalled",
@@ -76,7 +82,9 @@ def libpq_url(db_url: str) -> str:
 def connect(db_url: str) -> Iterator[psycopg.Connection[Any]]:
     """A plain autocommit connection; its errors leave as one-line StorageErrors."""
     try:
-        with psycopg.connect(libpq_url(db_url), autocommit=True, connect_timeout=10) as conn:
+        with psycopg.connect(
+            libpq_url(db_url), autocommit=True, connect_timeout=defaults.FLEET_CONNECT_TIMEOUT
+        ) as conn:
             yield conn
     except psycopg.Error as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -111,7 +119,19 @@ def prepare_database(db_url: str) -> None:
             conn.execute("SELECT pg_advisory_unlock(%s)", (_PREPARE_LOCK,))
 
 
-def build_app(db_url: str, *, pool_size: int = 4) -> App:
+async def open_fleet_store(db_url: str) -> Store:
+    """The store of a scheduler or worker about to start, with both schemas in place; a
+    database it cannot open is a ConfigError, since the process cannot run without it."""
+    from snapshots import Store
+
+    try:
+        await asyncio.to_thread(prepare_database, db_url)
+        return Store(db_url)
+    except StorageError as exc:
+        raise ConfigError(f"cannot open database: {exc.one_line()}") from None
+
+
+def build_app(db_url: str, *, pool_size: int = defaults.FLEET_SCHEDULER_POOL) -> App:
     """A procrastinate app on the store's database. Tasks are registered by the worker."""
     connector = PsycopgConnector(conninfo=libpq_url(db_url), min_size=1, max_size=max(2, pool_size))
     return App(connector=connector)

@@ -15,10 +15,8 @@ deliverer; the outbox lease keeps each alert to one delivery even with two sched
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import multiprocessing
-import signal
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,9 +25,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from citywatch import defaults
-from citywatch.errors import ConfigError, StorageError
 from citywatch.settings import Settings
-from citywatch.sources import Sources, Watch, load_sources, merge_alert_urls
+from citywatch.sources import Sources, Watch, merge_alert_urls
+from scheduler import service
 
 if TYPE_CHECKING:
     from procrastinate import App
@@ -40,18 +38,14 @@ __all__ = ["FleetScheduler", "SchedulerOptions", "run_scheduler"]
 
 log = logging.getLogger(__name__)
 
-TIMER_SLACK = 0.25  # a timer firing this early still names the slot it was set for
-CLEANUP_EVERY = 3600.0  # seconds between sweeps of old finished jobs
-KEEP_FINISHED_HOURS = 24 * 7  # failed and aborted jobs stay this long for a look
-
 
 @dataclass(frozen=True, slots=True)
 class SchedulerOptions:
     """What the command line decides beyond the settings."""
 
-    stalled_after: float = 30.0
-    sweep_every: float = 5.0
-    alert_poll: float = 5.0
+    stalled_after: float = defaults.FLEET_STALLED_AFTER
+    sweep_every: float = defaults.FLEET_SWEEP
+    alert_poll: float = defaults.ALERT_POLL
     retry_base: float = defaults.ALERT_RETRY_BASE
     alerts: bool = True
     alive_file: str | None = None
@@ -59,7 +53,7 @@ class SchedulerOptions:
     @property
     def forget_after(self) -> float:
         """Silent workers are forgotten well after their jobs were put back."""
-        return max(300.0, 10 * self.stalled_after)
+        return max(defaults.FLEET_FORGET_AFTER, 10 * self.stalled_after)
 
 
 def _look_up_homes(cities: list[tuple[str, str | None]]) -> Future[Mapping[str, str | None]]:
@@ -87,18 +81,15 @@ class FleetScheduler:
         load: Callable[[], Sources],
     ) -> None:
         from scheduler.daemon import DaemonOptions, Deliverer
-        from scheduler.fleet_tasks import file_key
 
         self.settings = settings
         self.options = options
         self.sources = sources
         self.store = store
         self.app = app
-        self._load = load
         self.watches: dict[str, Watch] = {}
         self._stop = asyncio.Event()
-        self._reload = asyncio.Event()
-        self._file_key = file_key(settings.sources_path)
+        self._file = service.SourcesFile(settings.sources_path, load, log)
         self.deliverer = Deliverer(
             store,
             settings,
@@ -110,22 +101,12 @@ class FleetScheduler:
     # --- life cycle -----------------------------------------------------------------------
 
     async def run(self) -> int:
-        from apscheduler.schedulers.asyncio import AsyncIOScheduler
         from apscheduler.triggers.interval import IntervalTrigger
 
         from scheduler.fleet_worker import touch_alive
 
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, self._stop.set)
-        loop.add_signal_handler(signal.SIGHUP, self._reload.set)
-        logging.getLogger("apscheduler").setLevel(
-            max(logging.WARNING, logging.getLogger().getEffectiveLevel())
-        )
-        self.scheduler = AsyncIOScheduler(
-            timezone=UTC,
-            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
-        )
+        service.on_signals(self._stop, self._file.reload)
+        self.scheduler = service.interval_scheduler()
         due = self._adopt(self.sources, initial=True)
         self.scheduler.add_job(
             self._sweep,
@@ -134,7 +115,7 @@ class FleetScheduler:
         )
         self.scheduler.add_job(
             self._cleanup,
-            IntervalTrigger(seconds=CLEANUP_EVERY, timezone=UTC),
+            IntervalTrigger(seconds=defaults.FLEET_CLEANUP_EVERY, timezone=UTC),
             id="citywatch:cleanup",
         )
         self.scheduler.start()
@@ -149,7 +130,7 @@ class FleetScheduler:
         )
         await asyncio.gather(*(self._enqueue(watch_id, slot) for watch_id, slot in due))
         side = [
-            asyncio.create_task(self._watch_sources()),
+            asyncio.create_task(self._file.follow(self._apply)),
             asyncio.create_task(touch_alive(self.options.alive_file)),
         ]
         await self._stop.wait()
@@ -174,28 +155,18 @@ class FleetScheduler:
 
         old = {} if initial else self.watches
         new = {w.id: w for w in sources.watches}
-        last = self._last_checks()
+        last = service.last_checks(self.store, log)
         now = datetime.now(UTC)
         due: list[tuple[str, int]] = []
-        for watch_id in old.keys() - new.keys():
-            with contextlib.suppress(Exception):
-                self.scheduler.remove_job(watch_id)
-        for watch_id, watch in new.items():
-            before = old.get(watch_id)
-            if before is not None and before.interval == watch.interval:
-                continue
-            plan = plan_watch(watch_id, watch.interval, last.get(watch_id), now)
+
+        def trigger(watch: Watch) -> IntervalTrigger:
+            plan = plan_watch(watch.id, watch.interval, last.get(watch.id), now)
             if plan.now is not None:
-                due.append((watch_id, plan.now))
-            trigger = IntervalTrigger(
-                seconds=plan.length, start_date=slot_time(plan.next_start), timezone=UTC
-            )
-            if before is None:
-                self.scheduler.add_job(
-                    self._fire, trigger, args=(watch_id,), id=watch_id, name=watch_id
-                )
-            else:
-                self.scheduler.reschedule_job(watch_id, trigger=trigger)
+                due.append((watch.id, plan.now))
+            start = slot_time(plan.next_start)
+            return IntervalTrigger(seconds=plan.length, start_date=start, timezone=UTC)
+
+        service.sync_jobs(self.scheduler, old, new, trigger, self._fire)
         self.sources = sources
         self.watches = new
         protect_logs({url for w in sources.watches for url in merge_alert_urls(sources, w)})
@@ -206,35 +177,9 @@ class FleetScheduler:
             log.info("watch list reloaded: %d watches", len(new))
         return due
 
-    def _last_checks(self) -> dict[str, datetime]:
-        try:
-            return {s.watch: s.last_check_at for s in self.store.status() if s.last_check_at}
-        except StorageError as exc:
-            log.error("cannot read the last checks, scheduling from now: %s", exc.one_line())
-            return {}
-
-    async def _watch_sources(self) -> None:
-        """Reload on SIGHUP or when the file changes; a broken file keeps the old list."""
-        from scheduler.fleet_tasks import file_key
-
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._reload.wait(), timeout=defaults.SOURCES_POLL)
-            asked = self._reload.is_set()
-            self._reload.clear()
-            key = file_key(self.settings.sources_path)
-            if not asked and key == self._file_key:
-                continue
-            self._file_key = key
-            try:
-                due = self._adopt(self._load())
-            except ConfigError as exc:
-                log.warning("keeping the previous watch list: %s", exc.one_line())
-                continue
-            except Exception:
-                log.exception("could not apply the new watch list; keeping the previous one")
-                continue
-            await asyncio.gather(*(self._enqueue(watch_id, slot) for watch_id, slot in due))
+    async def _apply(self, sources: Sources) -> None:
+        due = self._adopt(sources)
+        await asyncio.gather(*(self._enqueue(watch_id, slot) for watch_id, slot in due))
 
     # --- jobs -----------------------------------------------------------------------------
 
@@ -245,7 +190,7 @@ class FleetScheduler:
         watch = self.watches.get(watch_id)
         if watch is None or self._stop.is_set():
             return
-        now = time.time() + TIMER_SLACK
+        now = time.time() + defaults.FLEET_TIMER_SLACK
         await self._enqueue(watch_id, slot_start(watch_id, watch.interval, now))
 
     async def _enqueue(self, watch_id: str, slot: int) -> None:
@@ -279,7 +224,7 @@ class FleetScheduler:
 
         try:
             await self.app.job_manager.delete_old_jobs(
-                nb_hours=KEEP_FINISHED_HOURS,
+                nb_hours=defaults.FLEET_KEEP_FINISHED_HOURS,
                 queue=QUEUE,
                 include_failed=True,
                 include_cancelled=True,
@@ -291,23 +236,14 @@ class FleetScheduler:
 
 async def run_scheduler(settings: Settings, options: SchedulerOptions) -> int:
     """Run until SIGTERM or SIGINT. Bad configuration at start raises ConfigError."""
-    import parsers
-    from scheduler.fleet_queue import build_app, prepare_database, require_postgres
-    from snapshots import Store
+    from scheduler.fleet_queue import build_app, open_fleet_store, require_postgres
 
     require_postgres(settings.db_url)
-
-    def load() -> Sources:
-        return load_sources(settings.sources_path, known_sites=parsers.known_sites())
-
+    load = service.sources_loader(settings)
     sources = load()
+    store = await open_fleet_store(settings.db_url)
     try:
-        await asyncio.to_thread(prepare_database, settings.db_url)
-        store = Store(settings.db_url)
-    except StorageError as exc:
-        raise ConfigError(f"cannot open database: {exc.one_line()}") from None
-    try:
-        app = build_app(settings.db_url, pool_size=4)
+        app = build_app(settings.db_url, pool_size=defaults.FLEET_SCHEDULER_POOL)
         async with app.open_async():
             return await FleetScheduler(settings, options, sources, store, app, load).run()
     finally:

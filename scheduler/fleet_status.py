@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from citywatch import defaults
 from citywatch.sources import Sources
 from scheduler.fleet_queue import CHECK_TASK, QUEUE, connect
 from scheduler.fleet_slots import slot_length, slot_start
@@ -19,7 +20,7 @@ from scheduler.fleet_slots import slot_length, slot_start
 __all__ = ["FleetStatus", "WatchLag", "WorkerSeen", "fleet_status"]
 
 #: A worker silent this long is shown as gone (the scheduler's default --stalled-after).
-ALIVE_WITHIN = 30.0
+ALIVE_WITHIN = defaults.FLEET_STALLED_AFTER
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,10 +20,12 @@ from procrastinate import App, BaseRetryStrategy, JobContext, RetryDecision
 from procrastinate import exceptions as queue_errors
 from procrastinate.jobs import Job
 
+from citywatch import defaults
 from citywatch.errors import ConfigError, StorageError
 from citywatch.sources import Sources, Watch
-from scheduler.crawl import Crawler, PageOutcome
+from scheduler.crawl import Crawler
 from scheduler.fleet_queue import CHECK_TASK, QUEUE
+from scheduler.service import file_key, log_outcomes
 from scraper import Fetcher
 from snapshots import Store
 
@@ -33,7 +34,6 @@ __all__ = [
     "RetryCheck",
     "WorkerRuntime",
     "check_watch",
-    "file_key",
     "register",
 ]
 
@@ -52,8 +52,8 @@ class RetryCheck(BaseRetryStrategy):
     """Retry a check that was cut short by a stopping worker (at once) or that the database
     refused (after a pause that grows); anything else is a bug and fails the job."""
 
-    max_attempts: int = 5
-    storage_wait: int = 5
+    max_attempts: int = defaults.FLEET_CHECK_ATTEMPTS
+    storage_wait: int = defaults.FLEET_STORAGE_RETRY_WAIT
 
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
         if job.attempts >= self.max_attempts:
@@ -63,15 +63,6 @@ class RetryCheck(BaseRetryStrategy):
         if isinstance(exception, StorageError):
             return RetryDecision(retry_in={"seconds": self.storage_wait * (job.attempts + 1)})
         return None
-
-
-def file_key(path: str) -> tuple[int, int, int] | None:
-    """What tells that a file changed (mtime, size, inode); None when it cannot be read."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 @dataclass
@@ -124,7 +115,7 @@ class WorkerRuntime:
         unstored = [o for o in outcomes if (o.error or "").startswith("storage:")]
         if unstored:
             raise CheckNotStored(unstored[0].error or "not stored", watch=watch_id)
-        _log_outcomes(watch_id, outcomes)
+        log_outcomes(log, watch_id, outcomes)
         return {
             "watch": watch_id,
             "slot": slot,
@@ -132,21 +123,6 @@ class WorkerRuntime:
             "failed": sum(o.outcome == "failed" for o in outcomes),
             "events": sum(len(o.events) for o in outcomes),
         }
-
-
-def _log_outcomes(watch_id: str, outcomes: list[PageOutcome]) -> None:
-    for outcome in outcomes:
-        if outcome.outcome == "failed":
-            log.warning("%s: %s: %s", watch_id, outcome.url, outcome.error)
-        else:
-            log.log(
-                logging.INFO if outcome.events else logging.DEBUG,
-                "%s: %s: %s (%d events)",
-                watch_id,
-                outcome.url,
-                outcome.outcome,
-                len(outcome.events),
-            )
 
 
 async def check_watch(context: JobContext, watch_id: str, timestamp: int) -> dict[str, Any]:

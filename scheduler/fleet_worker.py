@@ -12,35 +12,32 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import multiprocessing
 import os
 import socket
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from citywatch.errors import ConfigError, StorageError
+from citywatch import defaults
 from citywatch.settings import Settings
-from citywatch.sources import Sources, load_sources
+from citywatch.sources import Sources
+from scheduler import service
 
 __all__ = ["WorkerOptions", "run_worker", "touch_alive"]
 
 log = logging.getLogger(__name__)
-
-#: How often a process proves it is alive by touching its --alive-file.
-ALIVE_EVERY = 5.0
 
 
 @dataclass(frozen=True, slots=True)
 class WorkerOptions:
     """What the command line decides beyond the settings."""
 
-    concurrency: int = 8
-    parse_workers: int = 1
-    heartbeat: float = 5.0
-    stalled_after: float = 30.0
-    graceful: float = 20.0
-    poll: float = 5.0
+    concurrency: int = defaults.FLEET_WORKER_CONCURRENCY
+    parse_workers: int = defaults.PARSE_WORKERS
+    heartbeat: float = defaults.FLEET_HEARTBEAT
+    stalled_after: float = defaults.FLEET_STALLED_AFTER
+    graceful: float = defaults.FLEET_GRACEFUL
+    poll: float = defaults.FLEET_FETCH_POLL
     keep_jobs: bool = False
     drain: bool = False
     alert_initial: bool = False
@@ -48,7 +45,7 @@ class WorkerOptions:
     alive_file: str | None = None
 
 
-async def touch_alive(path: str | None, every: float = ALIVE_EVERY) -> None:
+async def touch_alive(path: str | None, every: float = defaults.FLEET_ALIVE_EVERY) -> None:
     """Touch `path` while the event loop runs: a container health check reads its age."""
     if not path:
         return
@@ -62,7 +59,7 @@ async def touch_alive(path: str | None, every: float = ALIVE_EVERY) -> None:
 def _executor(parse_workers: int) -> Executor:
     if parse_workers < 1:  # a thread: the loop (and so the heartbeat) still runs while parsing
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="citywatch-parse")
-    from scheduler.daemon import ParsePool
+    from scheduler.parse_worker import ParsePool
 
     return ParsePool(parse_workers)
 
@@ -75,46 +72,28 @@ def _warm_up(executor: Executor, sources: Sources) -> None:
     cities = [pair for pair in watch_cities(sources) if pair[1]][:1]
     if cities:
         with contextlib.suppress(Exception):
-            executor.submit(home_names, cities).result(timeout=120)
-
-
-def _stop_executor(executor: Executor) -> None:
-    executor.shutdown(wait=False, cancel_futures=True)
-    if isinstance(executor, ThreadPoolExecutor):
-        return
-    for child in multiprocessing.active_children():
-        child.terminate()
-    for child in multiprocessing.active_children():
-        child.join(0.5)
+            executor.submit(home_names, cities).result(timeout=defaults.FLEET_WARM_UP_TIMEOUT)
 
 
 async def run_worker(settings: Settings, options: WorkerOptions) -> int:
     """Run until SIGTERM or SIGINT. Bad configuration at start raises ConfigError."""
-    import parsers
     from scheduler.alerts import with_feed_channel
     from scheduler.crawl import Crawler
-    from scheduler.fleet_queue import QUEUE, build_app, prepare_database, require_postgres
+    from scheduler.fleet_queue import QUEUE, build_app, open_fleet_store, require_postgres
     from scheduler.fleet_tasks import RUNTIME, WorkerRuntime, register
     from scraper import Fetcher
-    from snapshots import Store
 
     require_postgres(settings.db_url)
-
-    def load() -> Sources:
-        return load_sources(settings.sources_path, known_sites=parsers.known_sites())
-
+    load = service.sources_loader(settings)
     sources = load()
-    try:
-        await asyncio.to_thread(prepare_database, settings.db_url)
-        store = Store(settings.db_url)
-    except StorageError as exc:
-        raise ConfigError(f"cannot open database: {exc.one_line()}") from None
+    store = await open_fleet_store(settings.db_url)
     name = options.name or f"{socket.gethostname()}:{os.getpid()}"
     executor: Executor | None = None
     try:
         executor = _executor(options.parse_workers)
         await asyncio.to_thread(_warm_up, executor, sources)
-        app = build_app(settings.db_url, pool_size=min(10, options.concurrency // 2 + 3))
+        pool_size = min(defaults.FLEET_WORKER_POOL_MAX, options.concurrency // 2 + 3)
+        app = build_app(settings.db_url, pool_size=pool_size)
         register(app)
         async with (
             app.open_async(),
@@ -153,8 +132,7 @@ async def run_worker(settings: Settings, options: WorkerOptions) -> int:
             finally:
                 alive.cancel()
     finally:
-        if executor is not None:
-            _stop_executor(executor)
+        service.stop_executor(executor)
         store.close()
     log.info("worker %s stopped", name)
     return 0

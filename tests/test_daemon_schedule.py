@@ -4,8 +4,10 @@ the parse pool that survives a dead worker, the deliverer's stop, and the comman
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import io
+import logging
 import os
 import signal
 import time
@@ -19,8 +21,10 @@ from pathlib import Path
 import pytest
 
 from citywatch import defaults
+from citywatch.errors import ConfigError
 from citywatch.settings import Settings
-from citywatch.sources import sources_from_dict
+from citywatch.sources import Sources, Watch, load_sources, sources_from_dict
+from scheduler import service
 from scheduler.daemon import (
     DaemonOptions,
     Deliverer,
@@ -144,3 +148,112 @@ def test_the_backoff_follows_the_options() -> None:
     backoff = DaemonOptions(retry_base=1.0).backoff
     assert (backoff.base, backoff.max) == (1.0, defaults.ALERT_RETRY_MAX)
     assert DaemonOptions(retry_base=10 * HOUR).backoff.max == 10 * HOUR
+
+
+# --- what the daemon shares with the fleet (scheduler/service.py) --------------------------------
+
+
+def watch_list(*watches: tuple[str, str]) -> str:
+    """sources.toml text for (id, interval) pairs."""
+    return "".join(
+        f'[[watch]]\nid = "{watch_id}"\nurl = "https://www.city.saitama.lg.jp/{watch_id}.html"\n'
+        f'site = "saitama"\ninterval = "{interval}"\n\n'
+        for watch_id, interval in watches
+    )
+
+
+def test_the_watch_list_is_followed_and_a_broken_file_keeps_the_old_one(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(watch_list(("a", "1h")), encoding="utf-8")
+    log = logging.getLogger("scheduler.test")
+    applied: list[list[str]] = []
+
+    async def apply(sources: Sources) -> None:
+        applied.append([w.id for w in sources.watches])
+        if len(applied) == 3:
+            raise RuntimeError("a bug while applying")
+
+    async def until(count: int) -> None:
+        while len(applied) < count:
+            await asyncio.sleep(0.02)
+
+    async def scenario() -> None:
+        watched = service.SourcesFile(str(path), lambda: load_sources(path), log)
+        task = asyncio.create_task(watched.follow(apply))
+        watched.reload.set()  # SIGHUP: read again though nothing changed
+        await asyncio.wait_for(until(1), 5)
+        time.sleep(0.01)  # a new mtime even on coarse clocks
+        path.write_text(watch_list(("a", "1h"), ("b", "2h")), encoding="utf-8")
+        await asyncio.wait_for(until(2), defaults.SOURCES_POLL + 5)  # seen by its own look
+        path.write_text("[[watch]]\nid = ", encoding="utf-8")
+        watched.reload.set()
+        await asyncio.sleep(0.2)
+        assert len(applied) == 2  # the broken file was not handed on
+        path.write_text(watch_list(("c", "1h")), encoding="utf-8")
+        watched.reload.set()
+        await asyncio.wait_for(until(3), 5)  # apply fails: logged, and the loop goes on
+        path.write_text(watch_list(("d", "1h")), encoding="utf-8")
+        watched.reload.set()
+        await asyncio.wait_for(until(4), 5)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    with caplog.at_level(logging.WARNING, logger="scheduler.test"):
+        asyncio.run(scenario())
+    assert applied == [["a"], ["a", "b"], ["c"], ["d"]]
+    said = [(r.levelno, r.getMessage().split(":")[0]) for r in caplog.records]
+    assert said == [
+        (logging.WARNING, "keeping the previous watch list"),
+        (logging.ERROR, "could not apply the new watch list; keeping the previous one"),
+    ]
+
+
+def test_jobs_follow_the_watch_list_and_keep_their_time_when_unchanged() -> None:
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    def watches(*pairs: tuple[str, float]) -> dict[str, Watch]:
+        text = sources_from_dict(
+            {
+                "watch": [
+                    {"id": w, "url": f"https://example.org/{w}", "site": "generic", "interval": i}
+                    for w, i in pairs
+                ]
+            }
+        )
+        return {w.id: w for w in text.watches}
+
+    asked: list[str] = []
+
+    def trigger(watch: Watch) -> IntervalTrigger:
+        asked.append(watch.id)
+        return IntervalTrigger(seconds=watch.interval, start_date=NOW, timezone=UTC)
+
+    async def job(watch_id: str) -> None:
+        raise AssertionError("never run: the scheduler is not started")
+
+    scheduler = service.interval_scheduler()
+    first = watches(("a", 60), ("b", 60))
+    service.sync_jobs(scheduler, {}, first, trigger, job)
+    assert sorted(j.id for j in scheduler.get_jobs()) == ["a", "b"] and sorted(asked) == ["a", "b"]
+    asked.clear()
+    second = watches(("a", 120), ("b", 60), ("c", 60))  # a's interval changed, c is new
+    service.sync_jobs(scheduler, first, second, trigger, job)
+    assert sorted(asked) == ["a", "c"]
+    service.sync_jobs(scheduler, second, watches(("a", 120)), trigger, job)
+    jobs = scheduler.get_jobs()
+    assert [(j.id, j.args, j.trigger.interval.total_seconds()) for j in jobs] == [
+        ("a", ("a",), 120.0)
+    ]
+
+
+def test_the_daemon_and_a_fleet_worker_validate_the_options_they_share() -> None:
+    with pytest.raises(ConfigError, match="--parse-workers cannot be negative"):
+        service.check_parse_workers(argparse.Namespace(parse_workers=-1))
+    service.check_parse_workers(argparse.Namespace(parse_workers=0))
+    assert service.duration("90s") == 90.0 and service.duration("2m") == 120.0
+    for bad in ("0s", "-5s", "soon"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            service.duration(bad)

@@ -7,6 +7,7 @@ LISTEN/NOTIFY channels are per database, so schemas would not keep fleets apart.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import os
@@ -30,6 +31,7 @@ import pytest
 import sqlalchemy as sa
 from psycopg import sql
 
+from citywatch import defaults
 from citywatch.errors import ConfigError, StorageError
 from citywatch.settings import Settings
 from citywatch.sources import load_sources
@@ -42,6 +44,7 @@ from scheduler.fleet_queue import (
     require_postgres,
     retry_stalled,
 )
+from scheduler.fleet_scheduler import SchedulerOptions
 from scheduler.fleet_slots import phase, plan_watch, slot_length, slot_start
 from scheduler.fleet_status import fleet_status
 from scheduler.fleet_tasks import CheckNotStored, RetryCheck, WorkerRuntime
@@ -212,6 +215,40 @@ def test_fleet_mode_needs_postgresql_and_says_so_in_one_line(
         assert fleet.main([command, "--db", "sqlite:///x.db"]) == 2
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and "PostgreSQL" in err
+
+
+def test_the_fleet_commands_take_their_defaults_from_the_defaults_module() -> None:
+    parser = argparse.ArgumentParser(prog="citywatch")
+    fleet.add_subcommands(parser.add_subparsers(dest="command"))
+    scheduler = parser.parse_args(["scheduler"])
+    options = SchedulerOptions()
+    assert (scheduler.stalled_after, scheduler.sweep, scheduler.alert_poll) == (
+        options.stalled_after,
+        options.sweep_every,
+        options.alert_poll,
+    )
+    assert scheduler.alert_retry == options.retry_base == defaults.ALERT_RETRY_BASE
+    assert options.forget_after == max(defaults.FLEET_FORGET_AFTER, 10 * options.stalled_after)
+    worker = parser.parse_args(["worker"])
+    known = WorkerOptions()
+    assert (worker.concurrency, worker.parse_workers, worker.heartbeat, worker.graceful) == (
+        known.concurrency,
+        known.parse_workers,
+        known.heartbeat,
+        known.graceful,
+    )
+    assert worker.stalled_after == known.stalled_after == defaults.FLEET_STALLED_AFTER
+    assert (known.concurrency, known.heartbeat) == (
+        defaults.FLEET_WORKER_CONCURRENCY,
+        defaults.FLEET_HEARTBEAT,
+    )
+    assert worker.heartbeat * 2 <= worker.stalled_after  # the defaults pass their own check
+    worker = parser.parse_args(
+        ["worker", "--heartbeat", "1s", "--graceful", "1m", "--parse-workers", "0"]
+    )
+    assert (worker.heartbeat, worker.graceful, worker.parse_workers) == (1.0, 60.0, 0)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["scheduler", "--sweep", "0s"])
 
 
 def test_retries_cover_cut_short_and_unstored_checks_only() -> None:
