@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
-import soupsieve
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -164,6 +163,8 @@ class Watch(_Frozen):
     @classmethod
     def _selector(cls, value: str | None) -> str | None:
         if value is not None:
+            import soupsieve  # 60 ms to load: paid only by watch lists that follow links
+
             try:
                 soupsieve.compile(value)
             except soupsieve.SelectorSyntaxError as exc:

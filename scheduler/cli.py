@@ -19,6 +19,11 @@ from citywatch.settings import Settings
 
 __all__ = ["main"]
 
+# `import httpx` loads httpx's own command line (click, rich, pygments: 0.05 CPU-s and 6 MiB per
+# run) whenever those are installed, and our tables need rich. Marked absent, httpx falls back to
+# its stub `httpx.main`; nothing here runs httpx's command line.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
 log = logging.getLogger("citywatch")
 
 _SUFFIX_TYPES = {

@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -59,15 +60,16 @@ def home_names(cities: Iterable[tuple[str, str | None]]) -> dict[str, str | None
 
     Runs in a daemon's parse process, where the gazetteer is loaded anyway. An unknown city
     only costs the message its city name."""
+    named = [(watch_id, city) for watch_id, city in cities if city]
+    if not named:  # the parsers (and their gazetteer) load only to name a city
+        return {}
     try:
         from parsers.places import home
     except ImportError:
         return {}
     names: dict[str, str | None] = {}
     cache: dict[str, str | None] = {}
-    for watch_id, city in cities:
-        if not city:
-            continue
+    for watch_id, city in named:
         if city not in cache:
             try:
                 found = home(city)
@@ -88,11 +90,16 @@ def _ignore_interrupts() -> None:
 class ParsePool(Executor):
     """A process pool that replaces itself when a worker dies (killed for memory, a crash in a
     native library): the parses in flight fail and are recorded as failed checks, the next
-    ones go to a fresh pool, instead of every parse failing from then on."""
+    ones go to a fresh pool, instead of every parse failing from then on.
+
+    The pool is made at the first submit: making one starts multiprocessing's resource tracker
+    (a process of its own), which a crawl where every page is unchanged never needs."""
 
     def __init__(self, workers: int) -> None:
         self._workers = workers
-        self._pool = self._new()
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._closed = False
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -101,17 +108,31 @@ class ParsePool(Executor):
             initializer=_ignore_interrupts,
         )
 
+    def _current(self, broken: ProcessPoolExecutor | None = None) -> ProcessPoolExecutor:
+        """The pool to submit to: made now if there is none, replaced if it is `broken`."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("cannot schedule new futures after shutdown")
+            if self._pool is not None and self._pool is broken:
+                log.warning("a parse process died; starting a new one")
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+            if self._pool is None:
+                self._pool = self._new()
+            return self._pool
+
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        pool = self._current()
         try:
-            return self._pool.submit(fn, *args, **kwargs)
+            return pool.submit(fn, *args, **kwargs)
         except BrokenProcessPool:
-            log.warning("a parse process died; starting a new one")
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = self._new()
-            return self._pool.submit(fn, *args, **kwargs)
+            return self._current(broken=pool).submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+        with self._lock:
+            pool, self._closed = self._pool, True
+        if pool is not None:
+            pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
 def crawl_pool() -> ParsePool | None:

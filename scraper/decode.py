@@ -14,8 +14,6 @@ import codecs
 import re
 from collections.abc import Iterator
 
-import charset_normalizer
-
 __all__ = [
     "decode_body",
     "is_text_type",
@@ -186,6 +184,8 @@ def _candidates(body: bytes, header_charset: str | None) -> Iterator[str | None]
     yield header_charset
     yield _declared_in_document(body)
     yield "utf-8"
+    import charset_normalizer  # only pages that nothing else names pay for loading it
+
     best = charset_normalizer.from_bytes(body).best()
     yield best.encoding if best is not None else None
 

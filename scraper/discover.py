@@ -13,12 +13,11 @@ import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin, urlsplit
 from xml.etree.ElementTree import Element
 from xml.etree.ElementTree import ParseError as XMLSyntaxError
 
-import soupsieve
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
@@ -26,6 +25,9 @@ from citywatch import defaults
 from citywatch.errors import ConfigError, FetchError, ParseError
 from scraper.body import StreamDecoder
 from scraper.decode import decode_body
+
+if TYPE_CHECKING:  # bs4, lxml and soupsieve load when a page is read for links, not at start
+    from bs4 import BeautifulSoup, Tag
 
 __all__ = [
     "SitemapEntry",
@@ -84,6 +86,8 @@ def _unique(urls: Iterable[str | None], *, limit: int | None = None) -> list[str
 
 
 def _soup(body: bytes | str) -> BeautifulSoup:
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+
     text = body if isinstance(body, str) else decode_body(body, None)[1]
     with warnings.catch_warnings():
         # bs4 warns about markup that looks like a URL or like XML; for untrusted pages that
@@ -96,6 +100,8 @@ def _soup(body: bytes | str) -> BeautifulSoup:
 def _base(soup: BeautifulSoup, page_url: str) -> str:
     """The URL links resolve against: `<base href>` only if it is http(s) on the page's host,
     so a page cannot point its links at another site or scheme with one tag."""
+    from bs4 import Tag
+
     tag = soup.find("base", href=True)
     if isinstance(tag, Tag):
         candidate = _absolute(str(tag.get("href")), page_url)
@@ -105,6 +111,8 @@ def _base(soup: BeautifulSoup, page_url: str) -> str:
 
 
 def _anchors(soup: BeautifulSoup, selector: str | None) -> Iterable[Tag]:
+    import soupsieve
+
     if selector is None:
         yield from soup.select("a[href], area[href]")
         return

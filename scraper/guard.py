@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import ipaddress
+import select
 import socket
 import ssl
 import time
@@ -183,9 +184,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         error: Exception | None = None
         for address in addresses:
             try:
-                return await self._inner.connect_tcp(
+                stream = await self._inner.connect_tcp(
                     str(address), port, timeout, local_address, socket_options
                 )
+                return _KnownSocketStream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
         assert error is not None
@@ -201,6 +203,54 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
+
+
+def _readable(sock: socket.socket) -> bool:
+    """Whether a read would return at once: data, or the end a server sends by closing. A
+    closed socket counts as readable, so its connection is dropped, not reused."""
+    fd = sock.fileno()
+    if fd < 0:
+        return True
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
+
+
+class _KnownSocketStream(httpcore.AsyncNetworkStream):
+    """A connected stream that knows its socket.
+
+    Before each request the pool asks every idle connection whether the server has closed it,
+    and anyio builds a dict of all its socket attributes to find the socket each time (a tenth
+    of a CPU-second per 500 pages on ten connections). The socket is the same for the life of
+    the connection, TLS or not, so it is looked up once."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+        self._socket: socket.socket | None = inner.get_extra_info("socket")
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return _KnownSocketStream(
+            await self._inner.start_tls(ssl_context, server_hostname, timeout)
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable" and self._socket is not None:
+            return _readable(self._socket)
+        return self._inner.get_extra_info(info)
 
 
 @functools.cache

@@ -5,6 +5,7 @@ unchanged crawl does not use."""
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import subprocess
 import sys
 from concurrent.futures import Executor, Future
@@ -173,7 +174,21 @@ def _run_python(code: str) -> str:
     return done.stdout.strip()
 
 
-def test_an_empty_crawl_imports_neither_the_parsers_nor_alembic(tmp_path: Path) -> None:
+#: What a run that needs none of them must not load: the parsers, migrations, alert delivery,
+#: link discovery (bs4, lxml, soupsieve), charset detection and httpx's own command line (click).
+NOT_AT_START = (
+    "alembic",
+    "apprise",
+    "bs4",
+    "charset_normalizer",
+    "click",
+    "lxml",
+    "parsers",
+    "soupsieve",
+)
+
+
+def test_an_empty_crawl_loads_nothing_it_does_not_use(tmp_path: Path) -> None:
     db = sqlite_url(tmp_path / "cw.db")
     Store(db).close()  # migrated: the crawl then finds it at the head revision
     sources = tmp_path / "sources.toml"
@@ -184,9 +199,39 @@ def test_an_empty_crawl_imports_neither_the_parsers_nor_alembic(tmp_path: Path) 
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    status = main(['crawl', '--sources', {str(sources)!r}, '--db', {db!r},"
         " '--format', 'json'])\n"
-        "print(status, sorted(m for m in ('parsers', 'alembic', 'apprise') if m in sys.modules))"
+        f"print(status, sorted(m for m in {NOT_AT_START!r} if m in sys.modules),"
+        " 'multiprocessing.resource_tracker' in sys.modules)"
     )
-    assert _run_python(code) == "0 []"
+    # nothing to parse, so no parse process and no tracker process for its semaphores
+    assert _run_python(code) == "0 [] False"
+
+
+def test_a_started_daemon_has_loaded_nothing_its_watches_do_not_need(tmp_path: Path) -> None:
+    """A watch without `follow` or a city needs no discovery and no parsers until a page
+    changes; the modules are listed when the daemon logs that it has started."""
+    db = sqlite_url(tmp_path / "cw.db")
+    Store(db).close()  # migrated already, as a daemon's database is on every restart
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        '[defaults]\ninterval = "24h"\nallow_private = true\n\n'
+        '[[watch]]\nid = "w1"\nurl = "http://127.0.0.1:9/page.html"\nsite = "saitama"\n',
+        encoding="utf-8",
+    )
+    code = (
+        "import logging, os, signal, sys\n"
+        "from scheduler.cli import main\n"
+        "handle = logging.Logger.handle\n"
+        "def spy(self, record):\n"
+        "    if record.getMessage().startswith('daemon started'):\n"
+        f"        print(sorted(m for m in {NOT_AT_START!r} if m in sys.modules), flush=True)\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    return handle(self, record)\n"
+        "logging.Logger.handle = spy\n"
+        f"status = main(['daemon', '--sources', {str(sources)!r}, '--db', {db!r},"
+        " '--parse-workers', '0'])\n"
+        "print(status)\n"
+    )
+    assert _run_python(code).splitlines() == ["[]", "0"]
 
 
 def test_the_parse_process_module_imports_no_crawl_stack() -> None:
@@ -200,3 +245,20 @@ def test_the_parse_process_module_imports_no_crawl_stack() -> None:
 
 def test_the_static_site_names_match_the_parsers() -> None:
     assert tuple(parsers.known_sites()) == parse_worker.SITES
+
+
+def test_a_parse_pool_starts_a_process_only_when_given_work() -> None:
+    before = set(multiprocessing.active_children())
+    pool = parse_worker.ParsePool(1)
+    try:
+        assert set(multiprocessing.active_children()) == before
+        assert pool.submit(parse_worker.home_names, [("w1", None)]).result(timeout=60) == {}
+        assert set(multiprocessing.active_children()) - before
+    finally:
+        pool.shutdown()
+    with pytest.raises(RuntimeError):
+        pool.submit(parse_worker.home_names, [])
+    idle = parse_worker.ParsePool(1)
+    idle.shutdown()  # never used: nothing to stop
+    with pytest.raises(RuntimeError):
+        idle.submit(parse_worker.home_names, [])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import socket
 
 import httpcore
 import httpx
@@ -233,3 +234,38 @@ def test_the_fetcher_connects_only_to_addresses_from_its_own_resolver(server, lo
     assert result.text == "<p>by name</p>"
     assert server.requests("/named")[0].header("host") == f"site.test:{server.port}"
     assert set(dns.calls) == {"site.test"}
+
+
+def test_a_guarded_connection_tells_when_the_server_has_closed_it():
+    """The pool drops an idle keep-alive connection once its socket reads as closed; the
+    guarded stream answers from its own socket, on plain connections as after TLS."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    backend = GuardedBackend(Resolver())
+
+    async def run() -> list[object]:
+        token = allow_private.set(True)
+        try:
+            stream = await backend.connect_tcp("127.0.0.1", port)
+        finally:
+            allow_private.reset(token)
+        peer, _ = listener.accept()
+        seen: list[object] = [stream.get_extra_info("is_readable")]
+        seen.append(stream.get_extra_info("server_addr"))
+        peer.close()  # the server ends an idle connection
+        for _ in range(100):
+            if stream.get_extra_info("is_readable"):
+                break
+            await asyncio.sleep(0.01)
+        seen.append(stream.get_extra_info("is_readable"))
+        await stream.aclose()
+        seen.append(stream.get_extra_info("is_readable"))
+        return seen
+
+    try:
+        idle, address, after_close, after_our_close = asyncio.run(run())
+    finally:
+        listener.close()
+    assert idle is False
+    assert address == ("127.0.0.1", port)
+    assert after_close is True and after_our_close is True
