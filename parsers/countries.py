@@ -26,11 +26,13 @@ __all__ = [
     "find_countries_folded",
     "join",
     "latin_phrases",
+    "pieces",
 ]
 
 _MAX_STATE_TAIL = 7  # 人民民主共和国
 RE_KATA_WORD = re.compile(f"[{_KATA}]+")
 _RE_CAPITAL = re.compile("[A-Z]")
+_RE_PIECE = re.compile("[^\n。]*。|[^\n。]+")
 _RE_LATIN_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Z][A-Za-z'’.\-]*[A-Za-z]|[A-Z]|[a-z]+")
 
 
@@ -61,6 +63,9 @@ def country_code(name: str) -> str | None:
 @text_memo()
 def find_countries_folded(text: str) -> tuple[CountryMatch, ...]:
     """Country mentions in folded text; cached because find_places needs them too."""
+    parts = pieces(text)
+    if len(parts) > 1:
+        return _piece_by_piece(parts)
     gaz = _gazetteer()
     out: list[CountryMatch] = []
     for part in RE_KATA_WORD.finditer(text):
@@ -94,6 +99,26 @@ def find_countries_folded(text: str) -> tuple[CountryMatch, ...]:
     return tuple(out)
 
 
+def pieces(text: str) -> list[tuple[int, str]]:
+    """A text cut after each `。` and at line ends, as (offset, piece): no place or country
+    name runs across these cuts, and the pieces are the sentences that mentions are read from,
+    so a long text's names can be put together from its sentences' (mostly known already).
+    A text of one piece (most texts asked about are sentences) gives [] without a scan."""
+    if "\n" not in text and text.find("。", 0, len(text) - 1) < 0:
+        return []
+    return [(m.start(), m.group()) for m in _RE_PIECE.finditer(text)]
+
+
+def _piece_by_piece(parts: list[tuple[int, str]]) -> tuple[CountryMatch, ...]:
+    out: list[CountryMatch] = []
+    for offset, piece in parts:
+        out += [
+            CountryMatch(c.code, c.begin + offset, c.stop + offset, c.text)
+            for c in find_countries_folded(piece)
+        ]
+    return tuple(out)
+
+
 def find_countries(text: str) -> list[CountryMatch]:
     """Every country name in a text, in text order (Japanese, English and U.K.-style forms)."""
     return list(_countries_in(text))
@@ -110,11 +135,15 @@ def _countries_in(text: str) -> tuple[CountryMatch, ...]:
     )
 
 
-@text_memo()
 def latin_phrases(text: str) -> tuple[tuple[int, int, list[tuple[int, int]]], ...]:
     """Runs of words that contain capitals, as (begin, stop, [(word begin, word stop)])."""
     if not _RE_CAPITAL.search(text):
-        return ()  # most Japanese texts: no capital, so no run worth reading
+        return ()  # most Japanese texts: no capital, so no run worth reading (or remembering)
+    return _latin_phrases(text)
+
+
+@text_memo()
+def _latin_phrases(text: str) -> tuple[tuple[int, int, list[tuple[int, int]]], ...]:
     out: list[tuple[int, int, list[tuple[int, int]]]] = []
     run: list[tuple[int, int]] = []
     for m in _RE_LATIN_WORD.finditer(text):

@@ -22,6 +22,7 @@ __all__ = [
     "PROGRAMME_TITLE",
     "RELATIVE_NOW",
     "SIGNING",
+    "Cue",
     "Sentence",
     "inbound_words",
     "is_english",
@@ -42,7 +43,9 @@ def is_english(text: str) -> bool:
     """Whether a passage is written in English (few kana or kanji among its letters)."""
     sample = text[:4000]
     latin = _letters(_LATIN, sample)
-    return latin > 40 and _letters(_CJK, sample) < latin * 0.05
+    if latin <= 40:
+        return False  # a Japanese page: its kana and kanji need no counting
+    return _letters(_CJK, sample) < latin * 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,19 +94,49 @@ def sentences(text: str) -> Iterator[Sentence]:
         pos += len(line) + 1
 
 
+class Cue:
+    """Japanese and English words searched as one pattern of both would be, only faster.
+
+    re skips ahead to the next possible start only when every branch opens with a literal letter
+    and no branch is case-blind; English words want `\b` and IGNORECASE. So the Japanese words
+    are one pattern whose branches open with literals, and the English ones another, tried only
+    on texts with a letter they could match. No position can start both, so the earlier match is
+    the one the single pattern would give.
+    """
+
+    __slots__ = ("en", "ja")
+
+    def __init__(self, ja: str, en: str, flags: int = 0) -> None:
+        self.ja = re.compile(ja)
+        self.en = re.compile(en, flags)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        ja = self.ja.search(text)
+        if not _LATIN_LETTER.search(text):
+            return ja
+        en = self.en.search(text)
+        if en is None or (ja is not None and ja.start() < en.start()):
+            return ja
+        return en
+
+
+# Letters a case-blind English word can match (ſ is s, K is k, İ and ı are i).
+_LATIN_LETTER = re.compile("[A-Za-z\u0130\u0131\u017f\u212a]")
+
 # Travel that takes someone from one city to another, in either direction.
-_MOVE_JA = (
-    r"訪問(?!者|先)|訪れ|歴訪|出張|渡航|派遣|視察(?:団)?|[へに]行って(?:まいり|参り|き)|赴(?:き|い)|"
-    r"出向(?:き|い)|到着|訪問団|代表団|使節団|視察団|ミッション団"
-)
-_MOVE_EN = (
+_MOVE = Cue(
+    r"訪問(?!者|先)|訪れ|歴訪|出張|渡航|派遣|視察(?:団)?|へ行って(?:まいり|参り|き)|"
+    r"に行って(?:まいり|参り|き)|赴(?:き|い)|出向(?:き|い)|到着|訪問団|代表団|使節団|視察団|"
+    r"ミッション団",
     r"\b(?:visit(?:s|ed|ing)?|trip|travel(?:l?ed|s)?|toured?|mission|delegation|"
-    r"arriv(?:e|ed|al)|went to|came to|courtesy (?:call|visit))\b"
+    r"arriv(?:e|ed|al)|went to|came to|courtesy (?:call|visit))\b",
+    re.I,
 )
-# Meeting someone: a diplomatic act wherever it happens.
+# Meeting someone: a diplomatic act wherever it happens. (`m(?<!\wm)` is `\bm` written behind
+# the letter, so every branch opens with a literal and re can skip ahead.)
 MEETING = re.compile(
     r"面会|会談|懇談|表敬|意見交換|面談|会見(?<!記者会見)|"
-    r"\b(?:met|meet(?:s|ing)?|talks|courtesy (?:call|visit))\b"
+    r"m(?<!\wm)(?:et|eet(?:s|ing)?)\b|t(?<!\wt)alks\b|c(?<!\wc)ourtesy (?:call|visit)\b"
 )
 # Arrival words that say someone came to the writer's city.
 _INBOUND_JA = (
@@ -118,23 +151,27 @@ def movement(text: str) -> re.Match[str] | None:
     return _MOVE.search(text)
 
 
-_MOVE = re.compile(f"{_MOVE_JA}|{_MOVE_EN}", re.I)
-
-
 @lru_cache(maxsize=64)
-def inbound_words(short: str | None) -> re.Pattern[str]:
+def inbound_words(short: str | None) -> Cue:
     """Arrival words for a city whose one-letter name is `short` (浜 gives 来浜)."""
     extra = f"|来{re.escape(short)}" if short else ""
-    return re.compile(f"{_INBOUND_JA}{extra}|{_INBOUND_EN}", re.I)
+    return Cue(f"{_INBOUND_JA}{extra}", _INBOUND_EN, re.I)
 
 
-# The documents and links that found a programme.
+# The documents and links that found a programme (each branch opens with a literal: see Cue).
 AGREEMENT = re.compile(
-    r"覚書|協定(?:書)?|合意書|共同声明|(?:姉妹|友好|パートナー|友好交流|親善)(?:都市|港)?提携|"
-    r"(?:姉妹|友好|パートナー|友好交流)都市(?:となり|となった|関係を結|の関係を)|"
-    r"\b(?:memorand(?:um|a)(?: of understanding)?|MOUs?|MoUs?|agreements?|joint statement|"
-    r"sister[- ]city (?:agreement|affiliation|relationship)|"
-    r"(?:friendship|partnership|sister) cit(?:y|ies) (?:agreement|affiliation))\b"
+    r"覚書|協定(?:書)?|合意書|共同声明|"
+    r"姉妹(?:都市|港)?提携|友好(?:都市|港)?提携|パートナー(?:都市|港)?提携|"
+    r"友好交流(?:都市|港)?提携|親善(?:都市|港)?提携|"
+    r"姉妹都市(?:となり|となった|関係を結|の関係を)|友好都市(?:となり|となった|関係を結|の関係を)|"
+    r"パートナー都市(?:となり|となった|関係を結|の関係を)|"
+    r"友好交流都市(?:となり|となった|関係を結|の関係を)|"
+    r"m(?<!\wm)emorand(?:um|a)(?: of understanding)?\b|M(?<!\wM)OUs?\b|M(?<!\wM)oUs?\b|"
+    r"a(?<!\wa)greements?\b|j(?<!\wj)oint statement\b|"
+    r"s(?<!\ws)ister[- ]city (?:agreement|affiliation|relationship)\b|"
+    r"f(?<!\wf)riendship cit(?:y|ies) (?:agreement|affiliation)\b|"
+    r"p(?<!\wp)artnership cit(?:y|ies) (?:agreement|affiliation)\b|"
+    r"s(?<!\ws)ister cit(?:y|ies) (?:agreement|affiliation)\b"
 )
 # Verbs of concluding one.
 SIGNING = re.compile(
@@ -155,16 +192,19 @@ PROGRAMME_TITLE = re.compile(
     r"\b(?:city-to-city (?:cooperation|collaboration)|sister cit(?:y|ies)|partnership)\b",
     re.I,
 )
-# Bodies that make a meeting international even without a foreign place.
+# Bodies that make a meeting international even without a foreign place (`A(?<!\wA)DB` is
+# `\bADB`: see MEETING).
 INTERNATIONAL = re.compile(
     r"国際連合|国連|ESCAP|UNDP|UNEP|UNESCO|ユネスコ|UNICEF|ユニセフ|UN-Habitat|ハビタット|OECD|"
-    r"世界銀行|World Bank|アジア開発銀行|Asian Development Bank|\bADB\b|JICA|国際協力機構|"
-    r"イクレイ|ICLEI|シティネット|CITYNET|CityNet|\bC40\b|UCLG|ASEAN|APEC|\bEU\b|欧州連合|"
+    r"世界銀行|World Bank|アジア開発銀行|Asian Development Bank|A(?<!\wA)DB\b|JICA|国際協力機構|"
+    r"イクレイ|ICLEI|シティネット|CITYNET|CityNet|C(?<!\wC)40\b|UCLG|ASEAN|APEC|E(?<!\wE)U\b|欧州連合|"
     r"大使館|総領事館|領事館|大使(?!館)|総領事|領事|Ambassador|Embassy|Consul(?:ate)?|"
     r"国際機関|駐日|在日(?:外国|大使)"
 )
-# National government: a city's calls on ministries are part of its external relations.
+# National government: a city's calls on ministries are part of its external relations. Only
+# ever tested for, never read, so `大臣` stands for any minister (環境大臣, 外務大臣).
 GOVERNMENT = re.compile(
-    r"(?:外務|環境|経済産業|国土交通|総務|文部科学|厚生労働|農林水産|財務|法務|防衛|復興|工業|"
-    r"商務|国務|外交|産業|通商|交通|内務)省|[\u4e00-\u9fff]{0,6}大臣|\bMinist(?:ry|er)\b"
+    r"外務省|環境省|経済産業省|国土交通省|総務省|文部科学省|厚生労働省|農林水産省|財務省|法務省|"
+    r"防衛省|復興省|工業省|商務省|国務省|外交省|産業省|通商省|交通省|内務省|大臣|"
+    r"M(?<!\wM)inist(?:ry|er)\b"
 )

@@ -26,6 +26,10 @@ class HomeCity:
     short: str | None
     office: str
 
+    def __hash__(self) -> int:
+        # Its slug decides it; hashing every field anew cost a microsecond per memo look-up.
+        return hash(self.slug)
+
 
 def _ascii(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name)

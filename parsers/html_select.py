@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.etree import _Element
 
 __all__ = ["PageSelector"]
 
@@ -28,7 +28,7 @@ _BRACKETS = re.compile(r"\[[^\]]*\]")
 
 
 @lru_cache(maxsize=512)
-def _compiled(selector: str) -> Callable[[HtmlElement], list[HtmlElement]] | None:
+def _compiled(selector: str) -> Callable[[_Element], list[_Element]] | None:
     """A selector as a compiled XPath from the document node (so that text after a stray
     `</html>`, which lands in a second top-level element, is searched too); None when it is
     malformed: a profile's typo must not stop the page."""
@@ -54,7 +54,7 @@ def _needs(selector: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...] |
 class PageSelector:
     """Selectors evaluated on one page."""
 
-    def __init__(self, root: HtmlElement) -> None:
+    def __init__(self, root: _Element) -> None:
         self.root = root
         self._ids = set(_IDS(root))
         self._classes = set(" ".join(_CLASSES(root)).split())
@@ -66,14 +66,14 @@ class PageSelector:
             ids <= self._ids and classes <= self._classes for ids, classes in needs
         )
 
-    def select(self, selector: str) -> list[HtmlElement]:
+    def select(self, selector: str) -> list[_Element]:
         """The elements matching `selector`, in document order."""
         compiled = _compiled(selector)
         if compiled is None or not self.possible(selector):
             return []
         return compiled(self.root)
 
-    def select_any(self, selectors: Sequence[str]) -> list[HtmlElement]:
+    def select_any(self, selectors: Sequence[str]) -> list[_Element]:
         """The elements matching any of `selectors`: one pass for all, one each only when
         some selector is malformed."""
         selectors = [s for s in selectors if self.possible(s)]

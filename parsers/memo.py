@@ -30,11 +30,24 @@ def text_memo(maxsize: int = 512) -> Callable[[F], F]:
     def wrap(fn: F) -> F:
         memo = functools.lru_cache(maxsize=maxsize)(fn)
         _MEMOS.append(memo)
+        # A page makes thousands of these calls: the common arities skip packing `*args`.
+        call: Callable[..., Any]
+        if fn.__code__.co_argcount == 1:
 
-        @functools.wraps(fn)
-        def call(text: str, *args: Any) -> Any:
-            return fn(text, *args) if len(text) > MAX_TEXT else memo(text, *args)
+            def call(text: str) -> Any:
+                return memo(text) if len(text) <= MAX_TEXT else fn(text)
 
+        elif fn.__code__.co_argcount == 2:
+
+            def call(text: str, other: Any) -> Any:
+                return memo(text, other) if len(text) <= MAX_TEXT else fn(text, other)
+
+        else:
+
+            def call(text: str, *args: Any) -> Any:
+                return memo(text, *args) if len(text) <= MAX_TEXT else fn(text, *args)
+
+        call = functools.wraps(fn)(call)
         call.cache_clear = memo.cache_clear  # type: ignore[attr-defined]
         call.cache_info = memo.cache_info  # type: ignore[attr-defined]
         return call  # type: ignore[return-value]

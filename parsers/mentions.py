@@ -65,7 +65,10 @@ _EN_DEST_END = re.compile(
     r"for|in order|and (?:met|meet)|where|which|with|during|as|after|before|by)\b|[.;:()]|"
     r",\s+(?!and\b|or\b)(?=[a-z])"
 )
-_CLAUSE_START = re.compile(r"[、。「」『』,]|(?<=[^\s])[がは](?=[^\s])|(?:後|前|際|ため)に")
+# Every branch opens with a literal (`が(?<=\Sが)` is `(?<=\S)が`), so re can skip ahead.
+_CLAUSE_START = re.compile(
+    r"、|。|「|」|『|』|,|が(?<=[^\s]が)(?=[^\s])|は(?<=[^\s]は)(?=[^\s])|後に|前に|際に|ために"
+)
 _SUBJECT = re.compile(r"(?P<subject>[^、。「」]{1,40}?)(?:が|は)")
 _OWN_WORDS = re.compile(r"^(?:本市|当市|本都|当都|市長|副市長|市役所|市庁舎|市議会|議長|市|都)")
 _IN_JAPAN = re.compile(r"(?:駐日|在日|在京)\S*(?:大使館|領事館|代表部|事務所)")
@@ -82,6 +85,10 @@ class Home:
 
     city: HomeCity
     slug: str
+
+    def __hash__(self) -> int:
+        # Memo keys hold a Home: its slug decides it, and a field-by-field hash is slow.
+        return hash(self.slug)
 
     def is_home(self, place: Place) -> bool:
         if place.country != "JP":
@@ -188,7 +195,7 @@ def _japanese_dests(sentence: str, home: Home) -> tuple[list[Place], bool, bool]
     dests: list[Place] = []
     to_home = False
     seen_object = False
-    for match in _DEST_INSIDE.finditer(sentence):
+    for match in _DEST_INSIDE.finditer(sentence) if "(" in sentence else ():
         dests += [p for p in _places(match.group("inner"), home) if p not in dests]
     for match in _DEST_JA.finditer(sentence):
         phrase = _clause_before(sentence, match.start())
@@ -244,6 +251,22 @@ _arrival_words = cache(inbound_words)
 
 def read_mention(sentence: str, home: Home, ctx: DateContext) -> Mention | None:
     """The visit this sentence mentions, or None."""
+    reading = _reading(sentence, home)
+    if reading is None:
+        return None
+    kind, dests, places, intl = reading
+    spans = tuple(s for s in dates_in(sentence, ctx) if s.start.month is not None)
+    return Mention(kind, sentence, dests, places, spans, intl)
+
+
+@text_memo(512)
+def _reading(
+    sentence: str, home: Home
+) -> tuple[Kind, tuple[Place, ...], tuple[Place, ...], bool] | None:
+    """Kind, destinations, places and whether it is international: all of a mention but its
+    dates, which alone depend on the section (a heading's year), so a sentence met again
+    (a template's stock phrases, the same sentence read by a trip page and a list) is read
+    once."""
     arrival = _arrival_words(home.city.short)
     move = movement(sentence)
     meet = MEETING.search(sentence)
@@ -254,7 +277,7 @@ def read_mention(sentence: str, home: Home, ctx: DateContext) -> Mention | None:
     places = _places(sentence, home)
     intl = international(sentence, home)
     dests_en, home_en = _english_dests(sentence, home)
-    dests_ja, home_ja, has_object = _japanese_dests(sentence, home)
+    dests_ja, home_ja, _ = _japanese_dests(sentence, home)
     dests = dests_en + [p for p in dests_ja if p not in dests_en]
     kind: Kind
     if inbound or ((home_en or home_ja) and not dests):
@@ -274,6 +297,4 @@ def read_mention(sentence: str, home: Home, ctx: DateContext) -> Mention | None:
         dests = _venue(sentence, home)
         if dests and _ATTEND.search(sentence):
             kind = "out"  # 市長が…で開催された会議に出席: its people went to the venue
-    del has_object
-    spans = tuple(s for s in dates_in(sentence, ctx) if s.start.month is not None)
-    return Mention(kind, sentence, tuple(dests), tuple(places), spans, intl)
+    return kind, tuple(dests), tuple(places), intl

@@ -18,40 +18,47 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
+from parsers.countries import pieces as _pieces
 from parsers.memo import text_memo
+from parsers.people_scan import KANJI as _KANJI
+from parsers.people_scan import KATA as _KATA
+from parsers.people_scan import RE_KATA_NAME as _RE_KATA_NAME
+from parsers.people_scan import RE_QCHAR as _RE_QCHAR
+from parsers.people_scan import Context as _Context
+from parsers.people_scan import context as _context
+from parsers.people_scan import extend_over_no as _extend_over_no
+from parsers.people_scan import extend_over_places as _extend_over_places
+from parsers.people_scan import name_right as _name_right
+from parsers.people_scan import name_tokens_left as _name_tokens_left
+from parsers.people_scan import scan_left as _scan_left
 from parsers.people_vocab import EN_LEADING as _EN_LEADING
 from parsers.people_vocab import RE_EN_CAPS as _RE_EN_CAPS
 from parsers.people_vocab import Vocab as _Vocab
+from parsers.people_vocab import alternation as _alternation
 from parsers.people_vocab import caps_in as _caps_in
 from parsers.people_vocab import honored_in as _honored_in
 from parsers.people_vocab import known_in as _known_in
 from parsers.people_vocab import titles_en_in as _titles_en_in
 from parsers.people_vocab import vocab as _vocab
-from parsers.places import HomeCity, find_countries, find_places, home
+from parsers.places import HomeCity
 
 __all__ = ["Actor", "Kind", "Side", "find_actors", "find_organisations", "split_actors"]
 
 Kind = Literal["person", "organisation"]
 Side = Literal["own", "other", "unknown"]
 
-_KATA = "ァ-ヺーヽヾ"
-_KANJI = "\u3400-\u4dbf\u4e00-\u9fff々〆ヶ"
 _HIRA = "ぁ-ゖ"
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _RE_WIDE = re.compile("[\uff01-\uff5e\u3000]+")
 # Characters a Japanese name or qualifier is written with (particles and punctuation end it).
-_RE_QCHAR = re.compile(f"[{_KANJI}{_KATA}A-Za-z0-9・&\\-]")
-_RE_QRUN_END = re.compile(f"[{_KANJI}{_KATA}A-Za-z0-9・&\\-]+\\Z")
-_RE_KANJI_NAME = re.compile(f"[{_KANJI}]{{1,5}}")
-_RE_KATA_NAME = re.compile(f"[{_KATA}]+(?:[・=][{_KATA}]+)*")
-_RE_LEFT_TRIM = re.compile(r"[・&\-0-9]+")
 _RE_EN_NAME = re.compile(r"[A-Z][a-zA-Z'’\-]*(?: (?:[A-Z][a-zA-Z'’\-]*|[A-Z]\.))*")
 _RE_KATA_START = re.compile(f"[{_KATA}]")
-_RE_KANJI_SPACE_END = re.compile(f"[{_KANJI}] $")
 _RE_HONORED_NAME = re.compile(f"(?:[{_KATA}]+(?:・[{_KATA}]+)*|[{_KANJI}]{{2,5}})(?:氏|さん)")
 _RE_EN_QUALIFIER = re.compile(r"[A-Z][A-Za-z.\-]*")
+_RE_ASCII_LETTER = re.compile("[A-Za-z]")
 _RE_APPOSITION = re.compile(r"([A-Z][a-zA-Z\-]+(?: [A-Z][a-zA-Z\-]+){1,3}), (?:[Tt]he )?$")
 _RE_LEAD_WORDS = re.compile(r"(?:(?:" + "|".join(_EN_LEADING) + r") )*")
 _RE_OF = re.compile(r" (?:of|to|for) (?:the )?")
@@ -59,7 +66,6 @@ _RE_TO_AND_FOR = re.compile(r" (?:to|and|for) ")
 _RE_QUOTED = re.compile("「([^「」]{2,40})」")
 _RE_STATE_BODY = re.compile("(省|庁|大使館|領事館|政府|Ministry|Embassy|Consulate)")
 _RE_BARE_NAME = re.compile(r"^(?:Mr|Ms|Mrs|Dr)\.? |(?:氏|さん|様|君)$")
-_PERSON_MARKS = ("氏", "さん", "様", "君")
 _GOVERNMENT_SUFFIXES = ("市", "都", "県", "州", "区", "府")
 
 
@@ -74,169 +80,23 @@ class Actor:
     stop: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """What one text's actors are judged against."""
-
-    text: str
-    home: HomeCity | None
-    places: tuple[tuple[int, int, str | None], ...]  # begin, stop, country of each place
-    place_begins: tuple[int, ...]
-    countries: tuple[tuple[int, int, str], ...]
-    country_begins: tuple[int, ...]
-
-
-def _context(text: str, city: str | None) -> _Context:
-    city_home = home(city) if city else None
-    places = tuple(
-        (m.begin, m.stop, m.place.country)
-        for m in find_places(text, country="JP" if city_home else None)
-    )
-    countries = tuple((c.begin, c.stop, c.code) for c in find_countries(text))
-    return _Context(
-        text,
-        city_home,
-        places,
-        tuple(p[0] for p in places),
-        countries,
-        tuple(c[0] for c in countries),
-    )
-
-
-# --------------------------------------------------------------------------- scanning
-
-
-def _scan_left(text: str, i: int, limit: int = 40) -> int:
-    """Start of the qualifier run ending at `i`: name characters and bracketed asides."""
-    j = i
-    lo = max(0, i - limit)
-    while j > lo:
-        if text[j - 1] in ")）":
-            opening = max(text.rfind("(", max(0, j - 24), j), text.rfind("（", max(0, j - 24), j))
-            if opening < 0:
-                break
-            j = opening
-            continue
-        run = _RE_QRUN_END.search(text, lo, j)  # the name characters ending at j, in one go
-        if run is None:
-            break
-        j = run.start()
-    trimmed = _RE_LEFT_TRIM.match(text, j, i)
-    return trimmed.end() if trimmed else j
-
-
-def _extend_over_places(ctx: _Context, start: int) -> int:
-    """Pull the start back over a place name the run began inside (さいたま市 + 長)."""
-    k = bisect.bisect_left(ctx.place_begins, start) - 1
-    if k >= 0:
-        b, e, _ = ctx.places[k]
-        if b < start <= e:
-            return b
-    return start
-
-
-def _extend_over_no(ctx: _Context, start: int, vocab: _Vocab) -> int:
-    """`クアラルンプール市のカマルザマン市長`: take in a place or body joined by の."""
-    if start < 2 or ctx.text[start - 1] != "の":
-        return start
-    before = _extend_over_places(ctx, _scan_left(ctx.text, start - 1))
-    head = ctx.text[before : start - 1]
-    if not head:
-        return start
-    is_place = any(e == start - 1 for _, e, _ in ctx.places)
-    is_org = bool(vocab.org_re.search(head[-4:])) or head in vocab.known
-    return before if is_place or is_org else start
-
-
-def _name_tokens_left(text: str, start: int, vocab: _Vocab) -> int:
-    """A name or body before a title, after a space: `山中 竹春 横浜市長`, `ESCAP 事務局長`."""
-    pos = start
-    tokens: list[tuple[int, int]] = []
-    while len(tokens) < 2 and pos >= 2 and text[pos - 1] == " " and text[pos - 2] != " ":
-        end = pos - 1
-        b = end
-        while b > 0 and _RE_QCHAR.match(text[b - 1]) and end - b < 24:
-            b -= 1
-        while b < end and text[b] in "・-&":
-            b += 1
-        word = text[b:end]
-        if not word:
-            break
-        tokens.append((b, end))
-        pos = b
-    if not tokens:
-        return start
-    first = text[tokens[0][0] : tokens[0][1]]
-    if first in vocab.known or (_RE_KATA_NAME.fullmatch(first) and "・" in first):
-        return tokens[0][0]
-    kanji = [text[b:e] for b, e in tokens]
-    if not all(_RE_KANJI_NAME.fullmatch(w) for w in kanji):
-        return start
-    spaced = _RE_KANJI_SPACE_END.search(text[max(0, tokens[-1][0] - 2) : tokens[-1][0]])
-    if len(kanji) == 2 and all(len(w) <= 3 for w in kanji) and len("".join(kanji)) >= 3:
-        return start if spaced else tokens[1][0]
-    if 2 <= len(kanji[0]) <= 5 and not vocab.org_re.search(kanji[0][-3:]):
-        return tokens[0][0]
-    return start
-
-
-def _past_mark(text: str, i: int) -> int:
-    """The end of the honorific (氏, さん, 様, 君) written at `i`."""
-    return i + next((len(m) for m in _PERSON_MARKS if text.startswith(m, i)), 0)
-
-
-def _name_right(text: str, stop: int) -> int:
-    """A name written after a title: `環境大臣 原田義昭 氏`, `市長のカマルザマン氏`."""
-    i = stop
-    if i < len(text) and text[i] in "(（":
-        close = text.find(")" if text[i] == "(" else "）", i, i + 24)
-        if close > 0:
-            i = close + 1
-    if text.startswith("の", i):
-        m = _RE_KATA_NAME.match(text, i + 1) or _RE_KANJI_NAME.match(text, i + 1)
-        if m and text.startswith(_PERSON_MARKS, m.end()):
-            return _past_mark(text, m.end())
-        if m and text.startswith("です", m.end()):
-            return m.end()  # 北九州市長の北橋です: a self-introduction
-        return stop
-    m = _RE_KATA_NAME.match(text, i)
-    if m and text.startswith(_PERSON_MARKS, m.end()):
-        return _past_mark(text, m.end())
-    if not text.startswith(" ", i):
-        return stop
-    j = i + 1
-    kata = _RE_KATA_NAME.match(text, j)
-    if kata:
-        after = kata.end() + (1 if text.startswith(" ", kata.end()) else 0)
-        if text.startswith(_PERSON_MARKS, after):
-            return _past_mark(text, after)
-        return kata.end() if "・" in kata.group() else stop
-    first = _RE_KANJI_NAME.match(text, j)
-    if not first:
-        return stop
-    end = first.end()
-    second = _RE_KANJI_NAME.match(text, end + 1) if text.startswith(" ", end) else None
-    if second and len(first.group()) <= 3 and len(second.group()) <= 3:
-        end = second.end()
-    after = end + (1 if text.startswith(" ", end) else 0)
-    if text.startswith(_PERSON_MARKS, after):
-        return _past_mark(text, after)
-    nxt = text[end : end + 1]
-    return end if nxt in ("", " ", "\n", "(", "（", "、", "。", ",") else stop
-
-
 # --------------------------------------------------------------------------- sides
+
+
+@cache
+def _home_words(city: HomeCity) -> tuple[str, ...]:
+    office = city.office
+    return (
+        *city.names,
+        *city.self_words[:2],
+        *(office + w for w in ("役所", "議会", "会", "庁", "立", "職員")),
+    )
 
 
 def _starts_with_home(text: str, ctx: _Context) -> bool:
     if ctx.home is None:
         return False
-    office = ctx.home.office
-    words = (
-        *ctx.home.names,
-        *ctx.home.self_words[:2],
-        *(office + w for w in ("役所", "議会", "会", "庁", "立", "職員")),
-    )
+    words = _home_words(ctx.home)
     city_of = text.startswith(("the City of", "The City of"))
     return text.startswith(words) or (city_of and any(n in text for n in ctx.home.names))
 
@@ -483,24 +343,92 @@ def find_actors(text: str, *, city: str | None) -> list[Actor]:
 @text_memo(256)
 def _actors(text: str, city: str | None) -> tuple[Actor, ...]:
     """`find_actors`, remembered: a section's text is read again for each visit drawn from it."""
+    parts = _pieces(text)
+    if len(parts) > 1 and _apart(_fold(text), parts):
+        found = [
+            (b + offset, e + offset, kind, side, named)
+            for offset, piece in parts
+            for b, e, kind, side, named in _piece_actors(piece, city)
+        ]
+    else:
+        found = list(_sided(text, city))
+    out: list[Actor] = []
+    for b, e, kind, side, named in found:
+        if named:
+            side = _side_of_earlier(text[b:e].strip(), out) or side
+        out.append(Actor(text[b:e], kind, side, b, e))
+    return tuple(out)
+
+
+_Sided = tuple[tuple[int, int, Kind, Side, bool], ...]
+
+
+def _sided(text: str, city: str | None) -> _Sided:
+    """Each actor's span, kind, side as its own words tell, and whether it is a bare name
+    (whose side an earlier mention of the same person may decide)."""
     vocab = _vocab()
-    ctx = _context(_fold(text), city)
+    folded = _fold(text)
+    if not _cues().search(folded):
+        return ()
+    ctx = _context(folded, city)
+    latin = _RE_ASCII_LETTER.search(ctx.text) is not None  # English names need some
     spans = [
         *_japanese_people(ctx, vocab),
-        *_english_people(ctx, vocab),
+        *(_english_people(ctx, vocab) if latin else ()),
         *_japanese_orgs(ctx, vocab),
-        *_english_orgs(ctx, vocab),
+        *(_english_orgs(ctx, vocab) if latin else ()),
     ]
-    out: list[Actor] = []
+    out = []
     for span in _choose(spans, len(text)):
         words = text[span.begin : span.stop].strip()
         if not words or words in vocab.not_orgs:
             continue
         side = _side(span.begin, span.stop, span.role, ctx, vocab)
-        if span.role == "name":
-            side = _side_of_earlier(words, out) or side
-        out.append(Actor(text[span.begin : span.stop], span.kind, side, span.begin, span.stop))
+        out.append((span.begin, span.stop, span.kind, side, span.role == "name"))
     return tuple(out)
+
+
+@cache
+def _cues() -> re.Pattern[str]:
+    """Something every actor needs: a title, an organisation's ending or prefix, a known body,
+    氏/さん, a quote, Latin letters or a municipality's suffix. Most of a section's sentences
+    have none of these and are passed over without reading their places."""
+    vocab = _vocab()
+    return re.compile(
+        "|".join(
+            (
+                vocab.title_re.pattern,
+                vocab.org_re.pattern,
+                vocab.prefix_re.pattern,
+                _alternation(vocab.known),
+                "氏|さん|[A-Za-z「]",
+                *_GOVERNMENT_SUFFIXES,
+            )
+        )
+    )
+
+
+# A section's sentences and lines, read on their own: pages repeat them (stock phrases,
+# fields), so a long text is put together from pieces mostly read before.
+_piece_actors = text_memo(1024)(_sided)
+
+_PAIRS = (("(", ")"), ("「", "」"))
+
+
+def _apart(folded: str, parts: list[tuple[int, str]]) -> bool:
+    """Whether no actor can reach across the cuts (`。`, line ends). Names and titles hold
+    neither; only brackets and quotes are followed across (`…(中略)市長`, `「…」`), so a piece
+    that leaves one open, or closes one it did not open, is not read apart."""
+    for i, (offset, piece) in enumerate(parts):
+        piece = folded[offset : offset + len(piece)]
+        for opening, closing in _PAIRS:
+            last = piece.rfind(opening)
+            if i + 1 < len(parts) and last >= 0 and closing not in piece[last:]:
+                return False
+            first = piece.find(closing)
+            if i and first >= 0 and opening not in piece[:first]:
+                return False
+    return True
 
 
 def _side_of_earlier(name: str, earlier: list[Actor]) -> Side | None:

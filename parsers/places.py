@@ -24,6 +24,7 @@ from parsers.countries import CountryMatch, country_code, find_countries
 from parsers.countries import find_countries_folded as _find_countries
 from parsers.countries import join as _join
 from parsers.countries import latin_phrases as _latin_phrases
+from parsers.countries import pieces as _pieces
 from parsers.gazetteer import ADMIN_SUFFIXES as _ADMIN_SUFFIXES
 from parsers.gazetteer import EN_SUFFIXES as _EN_SUFFIXES
 from parsers.gazetteer import JA_SUFFIXES as _JA_SUFFIXES
@@ -252,6 +253,8 @@ def _qualifier(
 
 def _preceding_country(text: str, begin: int, countries: dict[int, str]) -> str | None:
     """A country written just before a name (ドイツ・ボン, マレーシア国クアラルンプール)."""
+    if not countries:
+        return None  # most texts name no country
     for gap in ("", "・", "･", " ", "国", "の", "、", ", ", "の首都", "首都"):
         code = countries.get(begin - len(gap))
         if code and text[begin - len(gap) : begin] == gap:
@@ -323,7 +326,8 @@ def _select(
         after, state_end = _following_country(text, cand.stop, starts, gaz)
         end = max(end, state_end)
         near = (q_code, _preceding_country(text, cand.begin, ends), after)
-        out.append((cand, entries, tuple(dict.fromkeys(h for h in near if h))))
+        hints = tuple(dict.fromkeys(h for h in near if h)) if any(near) else ()
+        out.append((cand, entries, hints))
         consumed_until = end
     return out
 
@@ -363,6 +367,9 @@ def _mentions(
 ) -> tuple[tuple[int, int, int, int, tuple[_Entry, ...], tuple[str, ...], str], ...]:
     """Each mention's spans, entries, hints and suffix: all but the final ranking, which alone
     depends on the caller's country, so a text asked about with two countries is read once."""
+    parts = _pieces(folded)
+    if len(parts) > 1 and _apart(parts):
+        return _piece_by_piece(parts)
     gaz = _gazetteer()
     cands = [
         *_kana_candidates(folded, gaz),
@@ -373,6 +380,33 @@ def _mentions(
         (c.name_begin, c.name_stop, c.begin, c.stop, entries, hints, c.suffix)
         for c, entries, hints in _select(folded, cands, gaz)
     )
+
+
+def _apart(parts: list[tuple[int, str]]) -> bool:
+    """Whether no mention can reach across the cuts. Names, suffixes and the countries read
+    around a name never hold a `。` or a newline; only a bracket after a name (`ボン市(ドイツ)`)
+    is looked for up to 24 letters on, so a piece whose last bracket is left open is not read
+    apart from the next."""
+    for _, piece in parts[:-1]:
+        opening = piece.rfind("(")
+        if opening >= 0 and ")" not in piece[opening:]:
+            return False
+    return True
+
+
+def _piece_by_piece(
+    parts: list[tuple[int, str]],
+) -> tuple[tuple[int, int, int, int, tuple[_Entry, ...], tuple[str, ...], str], ...]:
+    """`_mentions` of a text of several sentences or lines from each piece's own answer: the
+    pieces are the sentences, fields and headings the mention readers ask about on their own,
+    so most answers are known already."""
+    out = []
+    for offset, piece in parts:
+        out += [
+            (nb + offset, ne + offset, b + offset, e + offset, entries, hints, suffix)
+            for nb, ne, b, e, entries, hints, suffix in _mentions(piece)
+        ]
+    return tuple(out)
 
 
 _RE_BRACKET = re.compile(r"^(.*?)\s*[(（]([^()（）]+)[)）]\s*$")

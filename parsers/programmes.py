@@ -131,16 +131,25 @@ def agreement_programmes(
     found: list[ProgrammeDraft] = []
     title_places = foreign_places(title, home) if title else []
     for section in sections:
-        sctx = ctx.with_headings(section.heading, *section.context)
         texts = [section.heading] if section.heading else []
         texts += sentence_texts(section.text)
-        recent = title_places
-        for sentence in texts:
+        for i, sentence in enumerate(texts):
             if AGREEMENT.search(sentence) and not _others_agreement(sentence, home):
+                sctx = ctx.with_headings(section.heading, *section.context)
+                recent = _recent_places(texts, i, home) or title_places
                 for clause in _agreement_clauses(sentence):
                     found += _from_sentence(clause, home, sctx, recent)
-            recent = foreign_places(sentence, home) or recent
     return dedupe_programmes(found)
+
+
+def _recent_places(texts: list[str], i: int, home: Home) -> list[Place]:
+    """The foreign places last named before `texts[i]`, looked for only when an agreement
+    sentence needs them: most sections have none, and reading every sentence for places was
+    most of this pass's time."""
+    for sentence in reversed(texts[:i]):
+        if places := foreign_places(sentence, home):
+            return places
+    return []
 
 
 def agreement_title(title: str, home: Home, ctx: DateContext) -> list[ProgrammeDraft]:

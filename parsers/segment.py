@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parsers.cues import MEETING, inbound_words
+from parsers.cues import MEETING, Cue, inbound_words
 from parsers.dates import find_dates
 from parsers.doc_model import Block, Document
 from parsers.doc_text import FIELD_LABEL, is_date_line, is_field
@@ -76,7 +76,7 @@ class _Marks:
     """Which blocks open a section, and which introduce a group; each block's date test runs
     once (a heading is asked about as itself and as its neighbour's next)."""
 
-    def __init__(self, blocks: list[Block], cue: re.Pattern[str]) -> None:
+    def __init__(self, blocks: list[Block], cue: Cue) -> None:
         self.blocks = blocks
         self._dated: dict[int, bool] = {}
         self.opens = [self._is_boundary(i, cue) for i in range(len(blocks))]
@@ -90,7 +90,7 @@ class _Marks:
             self._dated[i] = _dated(self.blocks[i].text)
         return self._dated[i]
 
-    def _is_boundary(self, i: int, cue: re.Pattern[str]) -> bool:
+    def _is_boundary(self, i: int, cue: Cue) -> bool:
         block = self.blocks[i]
         if block.kind != "heading":
             return False

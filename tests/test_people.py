@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterable
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers import people
+from parsers import memo, people
 from parsers import people_vocab as pv
 from parsers.people import Actor, find_actors, find_organisations, split_actors
 
@@ -269,3 +269,67 @@ def test_scan_left_reads_the_run_as_char_by_char(pieces: list[str]) -> None:
     for i in range(len(text) + 1):
         for limit in (3, 40):
             assert people._scan_left(text, i, limit) == _scan_left_char_by_char(text, i, limit)
+
+
+# A long text's actors are put together from its sentences and lines; they must be what a
+# reading of the whole text finds.
+_ACTOR_WORDS = [
+    *("さいたま市長", "清水勇人", " ", "クアラルンプール市", "の", "カマルザマン", "市長", "氏"),
+    *("片岡", "ESCAP", "事務局長", "駐日", "大使", "外務省", "協会", "「", "」", "(", ")"),
+    *("中略", "。", "\n", "が", "と会談", "Mayor", "Mr. Shiro", "Ambassador", "の皆様"),
+]
+_actor_text = st.lists(st.sampled_from(_ACTOR_WORDS), max_size=18).map("".join)
+
+
+def _pieced_and_whole(
+    text: str, city: str | None, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[Actor], list[Actor]]:
+    memo.clear()
+    pieced = find_actors(text, city=city)
+    memo.clear()
+    with monkeypatch.context() as patch:
+        patch.setattr(people, "_pieces", lambda text: [])
+        whole = find_actors(text, city=city)
+    memo.clear()
+    return pieced, whole
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(_actor_text)
+def test_actors_by_pieces_are_the_whole_texts(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    pieced, whole = _pieced_and_whole(text, "saitama", monkeypatch)
+    assert pieced == whole
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Brackets and quotes left open at a cut, or closed after it, are read across it.
+        ("理事会(中略。)事務局長が来訪", "理事会(中略。)事務局長"),
+        ("「アジア\n都市協会」と会談", "アジア\n都市協会"),
+        ("カマルザマン市長と会談。\n片岡氏が出席", "カマルザマン市長"),
+    ],
+)
+def test_actors_by_pieces_on_cuts(
+    monkeypatch: pytest.MonkeyPatch, text: str, expected: str
+) -> None:
+    pieced, whole = _pieced_and_whole(text, "saitama", monkeypatch)
+    assert pieced == whole
+    assert expected in [a.text for a in pieced]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_actor_text)
+def test_texts_without_cues_have_no_actors(text: str) -> None:
+    """The quick test for a title, an ending, a known body ... never passes over an actor."""
+    every = re.compile("")
+    assert every.search(text)
+    found = people._sided(text, "saitama")
+    cues = people._cues
+    try:
+        people._cues = lambda: every  # type: ignore[assignment]
+        assert people._sided(text, "saitama") == found
+    finally:
+        people._cues = cues  # type: ignore[assignment]

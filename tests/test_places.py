@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from citywatch.errors import ConfigError
 from citywatch.model import Place
+from parsers import countries as countries_module
 from parsers import gazetteer, memo
 from parsers import places as places_module
 from parsers.places import (
@@ -428,3 +429,60 @@ def test_long_texts_are_answered_but_not_remembered() -> None:
     assert places_module._find_places.cache_info().currsize == 0
     find_places("タイの首都バンコクを訪問。")
     assert places_module._find_places.cache_info().currsize == 1
+
+
+# A long text's places and countries are put together from its sentences and lines; they must
+# be what a reading of the whole text finds.
+_PIECE_WORDS = [
+    *(
+        "ボン市",
+        "ドイツ",
+        "ドイツ・ボン",
+        "クアラルンプール",
+        "マレーシア国",
+        "京都",
+        "大阪市",
+        "北区",
+    ),
+    *("水原", "(スウォン)", "(ドイツ)", "(テキサス州)", "ダラス市", "千葉 愁子", "パリ", "協定"),
+    *("Bonn", ", Germany", " in Thailand", "Bangkok", "City of Yokohama", "London, Ontario"),
+    *("(", ")", "（", "）", "。", "\n", "、", " ", "を訪問", "の", "市", "に出張"),
+]
+_piece_text = st.lists(st.sampled_from(_PIECE_WORDS), max_size=18).map("".join)
+
+
+def _whole_and_pieces(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    memo.clear()
+    pieced = (find_places(text), find_places(text, country="JP"), find_countries(text))
+    memo.clear()
+    with monkeypatch.context() as patch:
+        patch.setattr(places_module, "_pieces", lambda text: [])
+        patch.setattr(countries_module, "pieces", lambda text: [])
+        whole = (find_places(text), find_places(text, country="JP"), find_countries(text))
+    memo.clear()
+    return pieced, whole
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(_piece_text)
+def test_places_by_pieces_are_the_whole_texts(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    pieced, whole = _whole_and_pieces(text, monkeypatch)
+    assert pieced == whole
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        # A bracket left open at a cut is read across it: the country in it decides.
+        ("ケンブリッジ(米国\n)を訪問", "US"),
+        ("ケンブリッジ(米国。)", "US"),
+        ("京都。ボン市(ドイツ)。\nクアラルンプール", "JP"),
+        ("千葉 愁子\nパリ\n協定", "FR"),
+    ],
+)
+def test_places_by_pieces_on_cuts(monkeypatch: pytest.MonkeyPatch, text: str, country: str) -> None:
+    pieced, whole = _whole_and_pieces(text, monkeypatch)
+    assert pieced == whole
+    assert pieced[0][0].place.country == country
