@@ -11,14 +11,11 @@ from __future__ import annotations
 import codecs
 import re
 
-import charset_normalizer
-
 from citywatch.errors import ParseError
 from citywatch.model import Page
 from parsers.doc_html import HtmlProfile, html_document
 from parsers.doc_meta import facts_from_lines
 from parsers.doc_model import Block, BlockKind, Document
-from parsers.doc_pdf import pdf_document
 from parsers.doc_text import clean_line, text_blocks
 
 __all__ = [
@@ -112,6 +109,8 @@ def decode(body: bytes, declared: str | None = None, *, markup: bool = False) ->
         return body.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    import charset_normalizer  # only for bodies no label, BOM or UTF-8 explains
+
     best = charset_normalizer.from_bytes(body[:_DETECT_BYTES]).best()
     guess = _codec(best.encoding) if best is not None else None
     # Short Japanese pages fool statistical detection (Shift_JIS read as EUC-KR): a Japanese
@@ -175,6 +174,8 @@ def from_html(html: str, *, url: str = "", profile: HtmlProfile | None = None) -
 
 def from_pdf(body: bytes, *, url: str = "") -> Document:
     """A document from PDF bytes; an unreadable PDF is a ParseError."""
+    from parsers.doc_pdf import pdf_document  # pdfminer (+15 MiB) only where PDFs are parsed
+
     return pdf_document(body, url=url)
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import zlib
+from pathlib import Path
 
 import pytest
 from reportlab.lib.pagesizes import A4
@@ -304,3 +307,21 @@ def test_a_wrong_declared_charset_does_not_garble_the_page() -> None:
     body = "<html><body><p>横浜市長がバンコクを訪問しました。</p></body></html>".encode("cp932")
     doc = build_document(Page(body, content_type="text/html", encoding="utf-8"))
     assert doc.text() == "横浜市長がバンコクを訪問しました。"
+
+
+def test_an_html_parse_leaves_pdfminer_unloaded_and_a_pdf_parse_loads_it() -> None:
+    """pdfminer (with cryptography) is ~15 MiB in every parse process: only PDFs pay for it."""
+    code = (
+        "import sys, parsers; from citywatch.model import Page;"
+        "parsers.parse_page(Page(body=b'<html><body><p>x</p></body></html>', url='https://a.jp/',"
+        " content_type='text/html'), 'generic');"
+        "print('pdfminer' in sys.modules, end=' ');"
+        "from parsers.document import from_pdf;"
+        "from tests.support.httpserver import minimal_pdf; from_pdf(minimal_pdf());"
+        "print('pdfminer' in sys.modules)"
+    )
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False True"
