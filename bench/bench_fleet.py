@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import signal
 import subprocess
@@ -106,8 +107,7 @@ def _sources(site: SiteProcess, path: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-async def _enqueue_round(db_url: str, watches: int) -> None:
-    slot = int(time.time())
+async def _enqueue_round(db_url: str, watches: int, slot: int) -> None:
     app = build_app(db_url, pool_size=8)
     async with app.open_async():
         ids = [f"bench-{i:05d}" for i in range(watches)]
@@ -116,8 +116,12 @@ async def _enqueue_round(db_url: str, watches: int) -> None:
 
 
 def _round(db_url: str, watches: int, timeout: float) -> float:
+    # A worker skips a check whose watch was checked since its slot began, so a round's slot
+    # must begin after every check of the round before it started: the next whole second.
+    slot = math.ceil(time.time())
+    time.sleep(max(0.0, slot - time.time()))
     began = time.perf_counter()
-    asyncio.run(_enqueue_round(db_url, watches))
+    asyncio.run(_enqueue_round(db_url, watches, slot))
     deadline = time.monotonic() + timeout
     while _count(db_url, UNFINISHED):
         if time.monotonic() > deadline:
