@@ -135,7 +135,7 @@ def _check_cues(text: str) -> None:
     assert bool(cues.GOVERNMENT.search(text)) == bool(_PLAIN_GOVERNMENT.search(text))
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(_cue_text)
 def test_shared_cues_match_their_plain_forms(text: str) -> None:
     _check_cues(text)
