@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.support.httpserver import pdf_file
+
 __all__ = [
     "REPO",
     "Finished",
@@ -96,28 +98,11 @@ def sources_text(
 # --- hostile PDFs ----------------------------------------------------------------------------
 
 
-def _pdf(objects: Sequence[bytes]) -> bytes:
-    """A PDF file around numbered objects (1 is the catalog), with a correct xref table."""
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
 def image_only_pdf() -> bytes:
     """One page showing a 64x64 grey image and no text at all, like a scanned release."""
     pixels = zlib.compress(bytes((x * 4 + y) % 256 for y in range(64) for x in range(64)))
     content = b"q 400 0 0 400 100 300 cm /Im1 Do Q"
-    return _pdf(
+    return pdf_file(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
