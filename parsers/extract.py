@@ -33,6 +33,7 @@ from parsers.programmes import (
 from parsers.programmes import (
     dedupe_programmes as _dedupe_programmes,
 )
+from parsers.programmes import consolidate, fiscal_programmes
 from parsers.segment import Section, split_sections
 from parsers.when import DateContext
 
@@ -98,13 +99,20 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
     visits = [_visit(d, home, english, page_people) for d in drafts]
     programmes = agreement_programmes(sections, home, ctx, doc.title)
     listed = table_programmes(sections, home, ctx, doc.title)
-    programmes = _dedupe_programmes([*programmes, *listed])
+    fiscal = fiscal_programmes(sections, home, ctx)
+    programmes = _dedupe_programmes([*programmes, *listed, *fiscal])
     if len(listed) > 1:
         programme = None  # a table of linked cities is many programmes, not one
     if not any(s.heading == doc.title for s in sections):
         programmes = _dedupe_programmes([*agreement_title(doc.title, home, ctx), *programmes])
     if programme is not None:
+        # The cooperation a page is about may have run since a fiscal year it names.
+        earlier = [p for p in fiscal if _same_partner(p, programme) and _before(p, programme)]
+        if earlier:
+            programme.start = earlier[0].start
         programmes = [programme, *(p for p in programmes if not _same(p, programme))]
+        programmes = [p for p in programmes if p is programme or p not in earlier]
+    programmes = consolidate(programmes)
     return [*visits, *(_programme(p) for p in programmes)]
 
 
@@ -185,6 +193,14 @@ def _same(a: ProgrammeDraft, b: ProgrammeDraft) -> bool:
     return {p.country for p in a.places} == {p.country for p in b.places} and (
         a.start is None or b.start is None or a.start == b.start or a.start.year == b.start.year
     )
+
+
+def _same_partner(a: ProgrammeDraft, b: ProgrammeDraft) -> bool:
+    return {p.country for p in a.places} == {p.country for p in b.places}
+
+
+def _before(a: ProgrammeDraft, b: ProgrammeDraft) -> bool:
+    return a.start is not None and (b.start is None or a.start.iso() < b.start.iso())
 
 
 def _tidy_places(places: list[Place]) -> tuple[Place, ...]:

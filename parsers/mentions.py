@@ -168,11 +168,26 @@ def international(text: str, home: Home) -> bool:
     return bool(foreign_places(text, home))
 
 
-def _clause_before(sentence: str, stop: int) -> str:
-    start = 0
-    for match in _CLAUSE_START.finditer(sentence, 0, stop):
-        start = match.end()
+def _clause_before(sentence: str, stop: int, *, lists: bool = False) -> str:
+    """The clause ending at `stop`; with `lists`, a list of places written with `、` before it
+    (`A市、B市及びC市を訪問`) stays whole."""
+    starts = [0, *(m.end() for m in _CLAUSE_START.finditer(sentence, 0, stop))]
+    start = starts[-1]
+    if lists:
+        for earlier in reversed(starts[:-1]):
+            if sentence[start - 1 : start] != "、":
+                break
+            item = sentence[earlier : start - 1]
+            if not _ends_with_place(item):
+                break
+            start = earlier
     return sentence[start:stop]
+
+
+def _ends_with_place(text: str) -> bool:
+    """Whether a list item is a place (`エジプト・アラブ共和国カイロ県`), not a clause."""
+    ends = [m.stop for m in find_places(text)] + [c.stop for c in find_countries(text)]
+    return bool(text) and max(ends, default=-1) >= len(text.rstrip()) - 0
 
 
 def _english_dests(sentence: str, home: Home) -> tuple[list[Place], bool]:
@@ -198,7 +213,7 @@ def _japanese_dests(sentence: str, home: Home) -> tuple[list[Place], bool, bool]
     for match in _DEST_INSIDE.finditer(sentence) if "(" in sentence else ():
         dests += [p for p in _places(match.group("inner"), home) if p not in dests]
     for match in _DEST_JA.finditer(sentence):
-        phrase = _clause_before(sentence, match.start())
+        phrase = _clause_before(sentence, match.start(), lists=True)
         if not phrase.strip():
             continue
         seen_object = True
@@ -217,11 +232,34 @@ def _japanese_dests(sentence: str, home: Home) -> tuple[list[Place], bool, bool]
     return dests, to_home, seen_object
 
 
+# After a place, the particle that makes it where something happened (`バクーにて`,
+# `パリ(フランス)において`, `ロンドンで`), not a topic (`では`) or a copula (`です`).
+_AT_JA = re.compile(r"\)?(?:\([^()]{1,24}\))?(?:にて|において|で(?![はもすあきしょ]))")
+
+
+def _located(sentence: str, home: Home) -> list[Place]:
+    """Places abroad a sentence says something happened at (`Xにて開幕したCOP29に参加`)."""
+    out: list[Place] = []
+    cities = [m.place for m in find_places(sentence) if _AT_JA.match(sentence, m.stop)]
+    cities = [p for p in cities if p.country not in (None, "JP") and not home.is_home(p)]
+    countries = [
+        Place(c.text, c.code)
+        for c in find_countries(sentence)
+        if c.code != "JP" and _AT_JA.match(sentence, c.stop)
+    ]
+    countries = [c for c in countries if c.country not in {p.country for p in cities}]
+    return list(dict.fromkeys((*cities, *countries)))
+
+
 def _venue(sentence: str, home: Home) -> list[Place]:
     """Where a sentence says an event was held (`…で開催`, `held in …`), the page city aside."""
     venue = _VENUE_JA.search(sentence)
+    if venue and (found := _places(_clause_before(sentence, venue.start()), home)):
+        return found
+    if located := _located(sentence, home):
+        return located
     if venue:
-        return _places(_clause_before(sentence, venue.start()), home)
+        return []
     venue = _VENUE_EN.search(sentence)
     if venue:
         tail = sentence[venue.end() : venue.end() + 120]
@@ -243,6 +281,21 @@ def _foreign_subject(sentence: str, cue_at: int, home: Home) -> bool:
     if home.own_phrase(subject) or "本市" in subject:
         return False
     return bool(foreign_places(subject, home))
+
+
+_ACTOR_JA = re.compile(r"(?P<actor>[^、。「」()\s]{1,24})(?<![でにと])(?:が|は)")
+
+
+def _foreign_actor(sentence: str, cue_at: int, home: Home) -> bool:
+    """Whether the one who does what the cue says (the nearest `Xが` or `Xは` before it) is
+    from abroad: `X市長が…に参加` is a guest, `市長が…に参加` the city's own."""
+    actors = list(_ACTOR_JA.finditer(sentence, 0, cue_at))
+    if not actors:
+        return False
+    actor = actors[-1].group("actor")
+    if home.own_phrase(actor) or "本市" in actor:
+        return False
+    return bool(foreign_places(actor, home))
 
 
 # Built once per city rather than once per sentence.
@@ -272,7 +325,8 @@ def _reading(
     meet = MEETING.search(sentence)
     hosted = _HOST_JA.search(sentence) or (_RE_LATIN.search(sentence) and _HOST_EN.search(sentence))
     inbound = arrival.search(sentence)
-    if not (move or meet or inbound or hosted):
+    attend = _ATTEND.search(sentence)
+    if not (move or meet or inbound or hosted or attend):
         return None
     places = _places(sentence, home)
     intl = international(sentence, home)
@@ -286,6 +340,10 @@ def _reading(
         kind = "out"
         if move and _foreign_subject(sentence, move.start(), home) and not dests_en:
             kind = "in" if home_ja else "out"
+    elif attend and (at := _venue(sentence, home)) and not _foreign_actor(
+        sentence, attend.start(), home
+    ):
+        kind, dests = "out", at  # 市長が…にて開かれた会議に参加: its people went to the venue
     elif move and _LOCAL.search(sentence):
         kind = "in"  # 市内視察: a tour inside the page city is its guests' visit
     elif move:
@@ -295,6 +353,8 @@ def _reading(
     else:
         kind = "host"
         dests = _venue(sentence, home)
-        if dests and _ATTEND.search(sentence):
+        if dests and attend and not _foreign_subject(sentence, attend.start(), home):
             kind = "out"  # 市長が…で開催された会議に出席: its people went to the venue
+        elif not hosted:
+            return None  # attending something at home, or nowhere said
     return kind, tuple(dests), tuple(places), intl

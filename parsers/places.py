@@ -148,6 +148,34 @@ def _kana_candidates(text: str, gaz: _Gazetteer) -> Iterator[_Candidate]:
                 yield _Candidate(b, stop, b, stop, entries, suffix)
             elif key in gaz.every and key not in gaz.stop:
                 yield _Candidate(b, stop, b, stop, gaz.places(key), suffix, weak=True)
+        last = max(m.group().rfind("・"), m.group().rfind("･")) + 1
+        if _kana_key(m.group()[last:]) not in gaz.every and (
+            unlisted := _unlisted(text, m.start() + last, m.end())
+        ):
+            yield unlisted
+
+
+# Suffixes that make an unknown katakana word a place when its country is written beside it.
+_UNLISTED_SUFFIXES = ("広域市", "特別市", "市", "州", "省", "県")
+
+
+def _unlisted(text: str, begin: int, end: int) -> _Candidate | None:
+    """A town no gazetteer lists, named with a place suffix and its country beside it
+    (`ミナトリア市(ルーマニア)`, `ルーマニア・ミナトリア市`): the page itself says where it is."""
+    suffix = next((s for s in _UNLISTED_SUFFIXES if text.startswith(s, end)), "")
+    if not suffix or end - begin < 2:
+        return None
+    stop = end + len(suffix)
+    code = None
+    if text[stop : stop + 1] in "(（":
+        close = text.find(")", stop + 1, stop + 24)
+        code = country_code(text[stop + 1 : close].strip()) if close > 0 else None
+    if code is None and begin and text[begin - 1] in "・･":
+        code = next((c.code for c in _find_countries(text) if c.stop == begin - 1), None)
+    if code is None or code == "JP":
+        return None
+    entry = _Entry(text[begin:end], code, 0)
+    return _Candidate(begin, stop, begin, stop, (entry,), suffix)
 
 
 def _cjk_candidates(text: str, gaz: _Gazetteer) -> Iterator[_Candidate]:

@@ -29,7 +29,9 @@ __all__ = [
     "ProgrammeDraft",
     "agreement_programmes",
     "agreement_title",
+    "consolidate",
     "dedupe_programmes",
+    "fiscal_programmes",
     "milestones_of",
     "programme_page",
     "table_programmes",
@@ -76,7 +78,11 @@ def _partner_places(clause: str, home: Home) -> list[Place]:
             m.begin >= w.start("who") and m.stop <= w.end("who") for w in _EN_WITH.finditer(clause)
         )
     ]
-    return _unique(marked) or _unique([m.place for m in found])
+    # A programme of city diplomacy is with a place abroad: a domestic body working beside
+    # the city (`東京都と共に…X市における事業`) is a partner, not the partner place.
+    foreign = [p for p in _unique([m.place for m in found]) if p.country != "JP"]
+    marked_abroad = [p for p in _unique(marked) if p.country != "JP"]
+    return marked_abroad or foreign or _unique(marked) or _unique([m.place for m in found])
 
 
 def _name_end(clause: str, stop: int) -> int:
@@ -342,21 +348,81 @@ _LINKED = re.compile(r"姉妹|友好|パートナー|提携|協定|覚書|sister
 def table_programmes(
     sections: list[Section], home: Home, ctx: DateContext, title: str
 ) -> list[ProgrammeDraft]:
-    """Rows of a table of linked cities (`サンディエゴ市 | アメリカ合衆国 | 1957年10月29日`) under a
-    heading or title about sister, friendship or partner cities: one programme per dated row."""
+    """Rows of a table, or lines of a list, of linked cities (`X市 | 国名 | 1957年10月29日`,
+    `- X市(国名)-1957(昭和32)年10月締結`) under a heading or title about sister, friendship or
+    partner cities, or saying so themselves: one programme per dated line."""
     found: list[ProgrammeDraft] = []
     for section in sections:
         about = " ".join((title, section.heading, *section.context))
         header = ""
         for line, kind in zip(section.lines, section.kinds, strict=False):
-            if kind != "row":
+            if kind not in ("row", "item"):
                 continue
-            if not header:
+            if kind == "row" and not header:
                 header = line
-            if not (_LINKED.search(about) or _LINKED.search(header)):
+            if not (_LINKED.search(about) or _LINKED.search(header) or _LINKED.search(line)):
                 continue
             spans = [s for s in dates_in(line, ctx) if s.start.year is not None]
             places = [m.place for m in find_places(line) if not home.is_home(m.place)]
             if spans and places:
                 found.append(_draft(spans[0].start, places[:1], line, line, home))
     return found
+
+
+# Work done with a partner over years: cooperation, support, a joint project.
+_COOPERATION = re.compile(r"協力|連携|支援|協働|事業|プロジェクト|交流|共同")
+_FROM = re.compile(r"\s*(?:から|より|以降|~)")
+_PLANNED = re.compile(r"予定|計画して|目指|見込")
+
+
+def fiscal_programmes(
+    sections: list[Section], home: Home, ctx: DateContext
+) -> list[ProgrammeDraft]:
+    """Cooperation that runs from a fiscal year (`平成24年度からX市への協力を行っています`,
+    `令和4年度から令和6年度にかけて…X市における…事業`): a programme starting that April."""
+    found: list[ProgrammeDraft] = []
+    for section in sections:
+        sctx = ctx.with_headings(section.heading, *section.context)
+        texts = sentence_texts(section.text)
+        if section is sections[0] and ctx.title not in section.text:
+            texts = [ctx.title, *texts]  # a title that is a sentence of its own
+        for sentence in texts:
+            if "年度" not in sentence or not _COOPERATION.search(sentence):
+                continue
+            if AGREEMENT.search(sentence) and SIGNING.search(sentence):
+                continue
+            spans = [s for s in dates_in(sentence, sctx) if s.fiscal and s.start.year]
+            begun = [s for s in spans if _FROM.search(s.text) or _FROM.match(sentence, s.stop)]
+            if not begun or _PLANNED.search(sentence[begun[0].stop :]):
+                continue
+            rest = sentence[begun[0].stop :]
+            places = _partner_places(rest, home) or foreign_places(rest, home)
+            if places:
+                found.append(_draft(begun[0].start, places, rest, sentence, home))
+    return found
+
+
+# A later document that continues a link rather than founding one.
+_RENEWAL = re.compile(r"更新|新た[なに]|改定|再締結|延長|継続|追加|\b(?:renew|extend|updat)", re.I)
+
+
+def consolidate(drafts: list[ProgrammeDraft]) -> list[ProgrammeDraft]:
+    """One programme per partner: a later renewal (`協定を更新`, `新たな文書を締結`) of a link
+    the page dates earlier becomes a milestone of it, and a page's programme takes the earliest
+    start the page gives for the same partner (a fiscal year it began in)."""
+    out: list[ProgrammeDraft] = []
+    folded: list[int] = []
+    for draft in sorted(drafts, key=lambda d: d.start.iso() if d.start else "9999"):
+        countries = {p.country for p in draft.places}
+        first = next(
+            (o for o in out if {p.country for p in o.places} == countries and o.start), None
+        )
+        renewal = draft.start is not None and _RENEWAL.search(draft.text)
+        if first is None or not renewal or first.start == draft.start:
+            out.append(draft)
+            continue
+        assert draft.start is not None
+        first.milestones.append(Milestone(draft.start.iso(), draft.title[:200]))
+        first.partners += [p for p in draft.partners if p not in first.partners]
+        folded.append(id(draft))
+    return [d for d in drafts if id(d) not in folded]  # the page's order

@@ -112,9 +112,47 @@ class _Marks:
         )
 
 
+# A label standing alone on its line (`2 現地活動期間`, `(1) 開催場所`, `日程:`): its value is
+# the next line. The label is read by the field word it ends with.
+_LABEL_ONLY = re.compile(
+    rf"^(?P<number>\d{{1,2}}[.)、]?\s*|[(]\d{{1,2}}[)]\s*|[・○◯●■◆]\s*)?"
+    rf"(?P<lead>[^\s:、。]{{0,14}}?)(?P<label>{FIELD_LABEL})\s*[:]?$"
+)
+
+
+def join_labels(blocks: list[Block]) -> list[Block]:
+    """A field whose label and value sit on two lines becomes one field line
+    (`2 現地活動期間` / `令和6年…から…まで` -> `2 期間: 令和6年…から…まで`), so a labelled block
+    reads like the one-line fields templates print."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        match = _LABEL_ONLY.match(block.text)
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if (
+            match
+            and following is not None
+            and not _LABEL_ONLY.match(following.text)
+            and not is_field(following.text)
+            and following.kind != "heading"
+            or (match and following is not None and is_date_line(following.text))
+        ):
+            assert match is not None and following is not None
+            number = (match.group("number") or "").strip()
+            label = match.group("label")
+            text = f"{number} {label}: {following.text}".strip()
+            out.append(Block("paragraph", 0, text))
+            i += 2
+            continue
+        out.append(block)
+        i += 1
+    return out
+
+
 def split_sections(doc: Document, *, short: str | None = None) -> list[Section]:
     """The document's sections in order; the first holds what precedes any section heading."""
-    blocks = list(doc.blocks)
+    blocks = join_labels(list(doc.blocks))
     if blocks and blocks[0].kind == "heading" and blocks[0].text == doc.title:
         blocks = blocks[1:]
     marks = _Marks(blocks, inbound_words(short))
