@@ -27,13 +27,14 @@ from parsers.programmes import (
     ProgrammeDraft,
     agreement_programmes,
     agreement_title,
+    consolidate,
+    fiscal_programmes,
     programme_page,
     table_programmes,
 )
 from parsers.programmes import (
     dedupe_programmes as _dedupe_programmes,
 )
-from parsers.programmes import consolidate, fiscal_programmes
 from parsers.segment import Section, split_sections
 from parsers.when import DateContext
 

@@ -239,7 +239,6 @@ _AT_JA = re.compile(r"\)?(?:\([^()]{1,24}\))?(?:にて|において|で(?![は�
 
 def _located(sentence: str, home: Home) -> list[Place]:
     """Places abroad a sentence says something happened at (`Xにて開幕したCOP29に参加`)."""
-    out: list[Place] = []
     cities = [m.place for m in find_places(sentence) if _AT_JA.match(sentence, m.stop)]
     cities = [p for p in cities if p.country not in (None, "JP") and not home.is_home(p)]
     countries = [
@@ -340,8 +339,10 @@ def _reading(
         kind = "out"
         if move and _foreign_subject(sentence, move.start(), home) and not dests_en:
             kind = "in" if home_ja else "out"
-    elif attend and (at := _venue(sentence, home)) and not _foreign_actor(
-        sentence, attend.start(), home
+    elif (
+        attend
+        and (at := _venue(sentence, home))
+        and not _foreign_actor(sentence, attend.start(), home)
     ):
         kind, dests = "out", at  # 市長が…にて開かれた会議に参加: its people went to the venue
     elif move and _LOCAL.search(sentence):

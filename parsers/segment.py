@@ -130,15 +130,7 @@ def join_labels(blocks: list[Block]) -> list[Block]:
         block = blocks[i]
         match = _LABEL_ONLY.match(block.text)
         following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if (
-            match
-            and following is not None
-            and not _LABEL_ONLY.match(following.text)
-            and not is_field(following.text)
-            and following.kind != "heading"
-            or (match and following is not None and is_date_line(following.text))
-        ):
-            assert match is not None and following is not None
+        if match and following is not None and _value_line(following):
             number = (match.group("number") or "").strip()
             label = match.group("label")
             text = f"{number} {label}: {following.text}".strip()
@@ -148,6 +140,15 @@ def join_labels(blocks: list[Block]) -> list[Block]:
         out.append(block)
         i += 1
     return out
+
+
+def _value_line(block: Block) -> bool:
+    """Whether a line can be the value of a label above it (not another label or a heading)."""
+    if is_date_line(block.text):
+        return True
+    return (
+        block.kind != "heading" and not _LABEL_ONLY.match(block.text) and not is_field(block.text)
+    )
 
 
 def split_sections(doc: Document, *, short: str | None = None) -> list[Section]:
