@@ -201,7 +201,9 @@ def _same_partner(a: ProgrammeDraft, b: ProgrammeDraft) -> bool:
 
 
 def _before(a: ProgrammeDraft, b: ProgrammeDraft) -> bool:
-    return a.start is not None and (b.start is None or a.start.iso() < b.start.iso())
+    if a.start is None:
+        return False
+    return b.start is None or (a.start.iso() or "") < (b.start.iso() or "")
 
 
 def _tidy_places(places: list[Place]) -> tuple[Place, ...]:

@@ -383,7 +383,7 @@ def fiscal_programmes(
     found: list[ProgrammeDraft] = []
     for section in sections:
         sctx = ctx.with_headings(section.heading, *section.context)
-        texts = sentence_texts(section.text)
+        texts = list(sentence_texts(section.text))
         if section is sections[0] and ctx.title not in section.text:
             texts = [ctx.title, *texts]  # a title that is a sentence of its own
         for sentence in texts:
@@ -412,7 +412,7 @@ def consolidate(drafts: list[ProgrammeDraft]) -> list[ProgrammeDraft]:
     start the page gives for the same partner (a fiscal year it began in)."""
     out: list[ProgrammeDraft] = []
     folded: list[int] = []
-    for draft in sorted(drafts, key=lambda d: d.start.iso() if d.start else "9999"):
+    for draft in sorted(drafts, key=lambda d: (d.start.iso() or "") if d.start else "9999"):
         countries = {p.country for p in draft.places}
         first = next(
             (o for o in out if {p.country for p in o.places} == countries and o.start), None
