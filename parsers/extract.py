@@ -158,7 +158,7 @@ def _dateline(doc: Document) -> str | None:
 
 
 _OWNER = re.compile(
-    r"(?P<role>[\u4e00-\u9fff]{1,6}(?:市長|知事|区長))(?:の)?\s?"
+    r"(?P<role>[\u3041-\u3096\u30a1-\u30fa\u4e00-\u9fff]{0,6}(?:市長|知事|区長|町長|村長))(?:の)?\s?"
     r"(?P<name>[\u4e00-\u9fff]{1,3}(?: ?[\u4e00-\u9fff]{1,3})?)(?=です|\s*[―-]|\s*$|\s)",
     re.M,
 )
@@ -262,7 +262,9 @@ def _visit(draft: Draft, home: Home, english: bool, page_people: tuple[str, ...]
     )
 
 
-_ACTOR_NOISE = re.compile(r"^(?:[\d月日年()曜火水木金土]+|記者発表\s*|\s*[(・])+")
+_ACTOR_NOISE = re.compile(
+    r"^(?:\d{1,4}[年月日]|[月日](?=\d)|[(（][月火水木金土日](?:曜日?)?[)）]|[()（）]|記者発表\s*|\s*[(・])+"
+)
 
 
 def _actor(text: str) -> str:

@@ -202,15 +202,20 @@ def _from_sentence(
     keyword = AGREEMENT.search(sentence)
     assert keyword is not None
     anniversary = ANNIVERSARY.search(sentence)
-    dated = [s for s in spans if s.begin < keyword.start() or _english(sentence)]
+    last_keyword = max(m.start() for m in AGREEMENT.finditer(sentence))
+    dated = [s for s in spans if s.begin < last_keyword or _english(sentence)]
     if anniversary:
         dated = [s for s in dated if _ATTACHED.match(sentence[s.stop : keyword.start()])]
     drafts: list[ProgrammeDraft] = []
     if len(dated) > 1 and not _english(sentence):
+        previous: list[Place] = []
         for span, words in _dated_pairs(sentence, dated, home):
             places = _partner_places(words, home)
+            if not places and previous and AGREEMENT.search(words) and SIGNING.search(words):
+                places = previous  # `…と締結した覚書が…、…に新たに覚書を締結`: the same partner
             if places:
                 drafts.append(_draft(span.start, places, words, sentence, home))
+                previous = places
         if drafts:
             return drafts
     relative = RELATIVE_NOW.search(sentence[: keyword.start() + 1])

@@ -137,9 +137,26 @@ def join_labels(blocks: list[Block]) -> list[Block]:
             out.append(Block("paragraph", 0, text))
             i += 2
             continue
+        if following is not None and _aside_of(block, following):
+            kind = "paragraph" if block.kind == "heading" else block.kind
+            out.append(Block(kind, block.level, f"{block.text}{following.text}"))
+            i += 2
+            continue
         out.append(block)
         i += 1
     return out
+
+
+def _aside_of(block: Block, following: Block) -> bool:
+    """A bracketed line that annotates the short line above it (`X市` / `(2011年…覚書締結)`)."""
+    text = following.text.strip()
+    return (
+        text[:1] == "("
+        and text[-1:] == ")"
+        and (block.kind != "heading" or bool(re.search(r"\d年", text)))
+        and len(block.text) <= 40
+        and not block.text.endswith(("。", ")"))
+    )
 
 
 def _value_line(block: Block) -> bool:
