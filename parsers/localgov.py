@@ -65,6 +65,7 @@ ROLE_OFFICES: dict[str, str] = {
     "mayor": "市区町村",
 }
 _KIND_RANK = {"市": 0, "区": 1, "町": 2, "村": 3}
+_RE_JAPANESE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
 _RE_QUALIFIED = re.compile(r"(?P<name>.+?)\s*[(（](?P<pref>.+?[都道府県])[)）]")
 _RE_FOLD = (
     (re.compile(r"oh(?=[^aeiouy]|$)"), "o"),  # Ohno, Ohta: the long vowel as some hosts spell it
@@ -218,7 +219,8 @@ def resolve(city: str) -> LocalGov:
     """The local government `city` names; ConfigError when none does or a name is ambiguous."""
     text = unicodedata.normalize("NFKC", city).strip()
     idx = _index()
-    found = (_resolve_romaji(text, idx) if text.isascii() else _resolve_japanese(text, idx)) or None
+    japanese = _RE_JAPANESE.search(text)
+    found = _resolve_japanese(text, idx) if japanese else _resolve_romaji(text, idx)
     if found is None:
         raise ConfigError("unknown home city", city=city)
     return found
