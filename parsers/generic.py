@@ -17,14 +17,16 @@ from citywatch.errors import ConfigError
 from citywatch.model import Page
 from parsers.doc_model import Document
 from parsers.document import HtmlProfile
+from parsers.host_gov import host_slug
 from parsers.pipeline import SiteParser
 from parsers.places import home
 
 __all__ = ["GenericParser", "guess_city"]
 
-_HOST_CITY = re.compile(r"(?:^|[.-])city[.-](?P<slug>[a-z]+)[.-]")
-_HOST_METRO = re.compile(r"(?:^|[.-])metro[.-](?P<slug>tokyo)[.-]")
-_MAYOR = re.compile(r"([\u4e00-\u9fff\u3041-\u3096]{1,5})市長")
+_MAYOR = re.compile(
+    r"([\u4e00-\u9fff\u3041-\u3096]{1,5}[市区町村])長|([\u4e00-\u9fff]{1,3}[都道府県])知事"
+)
+_LEADING_KANA = re.compile("^[\u3041-\u3096]+(?=[\u4e00-\u9fff])")
 
 
 def _known(slug: str) -> str | None:
@@ -35,14 +37,15 @@ def _known(slug: str) -> str | None:
 
 
 def guess_city(url: str, text: str) -> str | None:
-    """The city a page speaks for: from its host name, else from the mayor it names most."""
-    host = (urlsplit(url).hostname or "").lower()
-    for pattern in (_HOST_CITY, _HOST_METRO):
-        if (match := pattern.search(host)) and (slug := _known(match.group("slug"))):
-            return slug
-    for name, _ in Counter(_MAYOR.findall(text)).most_common(3):
-        if slug := _known(name):
-            return slug
+    """The local government a page speaks for: from its host name (parsers/host_gov.py), else
+    from the head of government it names most (神戸市長, 兵庫県知事, 瑞穂町長)."""
+    if slug := host_slug(urlsplit(url).hostname or ""):
+        return slug
+    heads = Counter(a or b for a, b in _MAYOR.findall(text))
+    for name, _ in heads.most_common(3):
+        for form in dict.fromkeys((name, _LEADING_KANA.sub("", name))):
+            if slug := _known(form):
+                return slug
     return None
 
 

@@ -1,16 +1,13 @@
-"""The watched city: how its own pages name it and refer to themselves (本市, 当市, 市長)."""
+"""The watched local government: how its own pages name it and refer to themselves (本市, 本県)."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from citywatch.errors import ConfigError
 from citywatch.model import Place
-from parsers.gazetteer import RE_KANJI as _RE_KANJI
 from parsers.gazetteer import gazetteer as _gazetteer
-from parsers.gazetteer import script as _script
+from parsers.localgov import resolve
 
 __all__ = ["HomeCity", "home"]
 
@@ -31,46 +28,35 @@ class HomeCity:
         return hash(self.slug)
 
 
-def _ascii(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if c.isascii()).lower().replace(" ", "").replace("-", "")
+_ENGLISH_FORMS = {
+    "市": ("{e}", "{e} City", "City of {e}"),
+    "区": ("{e}", "{e} City", "City of {e}", "{e} Ward"),
+    "町": ("{e}", "{e} Town", "Town of {e}"),
+    "村": ("{e}", "{e} Village", "Village of {e}"),
+    "都": ("{e}", "{e} Metropolis", "{e} Metropolitan Government"),
+    "道": ("{e}", "{e} Government", "{e} Prefecture"),
+    "府": ("{e} Prefecture", "{e}", "{e} Prefectural Government"),
+    "県": ("{e} Prefecture", "{e}", "{e} Prefectural Government"),
+}
 
 
 @cache
 def home(city: str) -> HomeCity:
-    """The watched city `city` (a romanised slug such as 'saitama', or its Japanese name).
+    """The watched local government `city`: a slug ('saitama', 'hyogo-pref', 'shinjuku') or its
+    Japanese name ('兵庫県', '新宿区'), as parsers/localgov.py resolves it.
 
-    Names come from the gazetteer's Japanese municipalities; the short kanji used in 来浜-style
-    words comes from the data file. Raises ConfigError for a city the gazetteer does not know."""
-    gaz = _gazetteer()
-    slug = city.strip()
-    want = _ascii(slug.removesuffix("-shi").removesuffix("-city"))
-    matches = [
-        c for c in gaz.jp_cities if _ascii(c[0]) == want or slug in c[1] or f"{slug}市" in c[1]
-    ]
-    if not matches:
-        raise ConfigError("unknown home city", city=city)
-    english, ja_names, _ = max(matches, key=lambda c: c[2])
-    want = _ascii(english)
-    kanji = [n for n in ja_names if _RE_KANJI.search(n)]
-    office = (
-        "都"
-        if any(n + "都" in kanji for n in kanji) and not any(n.endswith("市") for n in kanji)
-        else "市"
-    )
-    bases = [n.removesuffix(office) for n in kanji] or [n for n in ja_names if _script(n) == "hira"]
-    base = min(bases, key=len) if bases else english
-    names = [base, base + office]
-    if office == "都":
-        names += [english, f"{english} Metropolis", f"{english} Metropolitan Government"]
-    else:
-        names += [english, f"{english} City", f"City of {english}"]
-    self_words = (f"本{office}", f"当{office}", office)
+    The short kanji used in 来浜-style words comes from the data file. Raises ConfigError for
+    a name the list does not know or a Japanese name that several governments hold."""
+    gov = resolve(city)
+    office = gov.office
+    names = [gov.stem, gov.name]
+    for english in dict.fromkeys(e for e in (gov.english_alt, gov.english) if e):
+        names += [form.format(e=english) for form in _ENGLISH_FORMS[office]]
     return HomeCity(
-        slug=want,
-        place=Place(base, "JP"),
+        slug=gov.slug,
+        place=Place(gov.stem, "JP"),
         names=tuple(dict.fromkeys(names)),
-        self_words=self_words,
-        short=gaz.home_short.get(base),
+        self_words=(f"本{office}", f"当{office}", office),
+        short=_gazetteer().home_short.get(gov.stem),
         office=office,
     )

@@ -22,6 +22,7 @@ from functools import cache
 from typing import Literal
 
 from parsers.countries import pieces as _pieces
+from parsers.localgov import ROLE_OFFICES
 from parsers.memo import text_memo
 from parsers.people_scan import KANJI as _KANJI
 from parsers.people_scan import KATA as _KATA
@@ -89,7 +90,7 @@ def _home_words(city: HomeCity) -> tuple[str, ...]:
     return (
         *city.names,
         *city.self_words[:2],
-        *(office + w for w in ("役所", "議会", "会", "庁", "立", "職員")),
+        *(office + w for w in ("役所", "役場", "議会", "会", "庁", "立", "職員")),
     )
 
 
@@ -135,10 +136,8 @@ def _side(b: int, e: int, role: str, ctx: _Context, vocab: _Vocab) -> Side:
         return "own"
     if role in ("staff", "own"):
         return "own"
-    if role == "city":
-        return "own" if ctx.home.office == "市" else "other"
-    if role == "metropolis":
-        return "own" if ctx.home.office == "都" else "other"
+    if role in ROLE_OFFICES:  # 市長, 知事, 町長: own where the home is of that kind
+        return "own" if ctx.home.office in ROLE_OFFICES[role] else "other"
     return "other"
 
 

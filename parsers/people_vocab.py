@@ -52,7 +52,7 @@ _RE_EN_HONORED = re.compile(r"(?:Mr|Ms|Mrs|Dr)\. ([A-Z][a-zA-Z\-]*)(?: [A-Z][a-z
 class Vocab:
     """The data file, compiled into lookups and patterns."""
 
-    title_class: dict[str, str]  # Japanese role word -> city | metropolis | staff | other
+    title_class: dict[str, str]  # Japanese role word -> its class in people.toml
     title_re: re.Pattern[str]
     title_en_class: dict[str, str]
     title_en_re: re.Pattern[str]
@@ -142,7 +142,7 @@ def vocab() -> Vocab:
         raw = tomllib.load(fh)
     title_class = {w: cls for cls, words in raw["titles"].items() for w in words}
     en = raw["titles_en"]
-    title_en_class = {w: cls for cls in ("city", "metropolis", "staff", "other") for w in en[cls]}
+    title_en_class = {w: cls for cls, ws in en.items() if cls != "honorifics" for w in ws}
     orgs = raw["organisations"]
     org_class = {w: "other" for w in orgs["other"]} | {w: "own" for w in orgs["own"]}
     known = frozenset(raw["known"]["names"])
