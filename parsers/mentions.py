@@ -70,7 +70,13 @@ _CLAUSE_START = re.compile(
     r"、|。|「|」|『|』|,|が(?<=[^\s]が)(?=[^\s])|は(?<=[^\s]は)(?=[^\s])|後に|前に|際に|ために"
 )
 _SUBJECT = re.compile(r"(?P<subject>[^、。「」]{1,40}?)(?:が|は)")
-_OWN_WORDS = re.compile(r"^(?:本市|当市|本都|当都|市長|副市長|市役所|市庁舎|市議会|議長|市|都)")
+# How any local government's pages name themselves and their own office, whatever its kind
+# (市, 都, 道, 府, 県, 区, 町, 村): 本県, 当町, 知事, 区長, 県庁, 町役場, 議会.
+_OWN_WORDS = re.compile(
+    r"^(?:[本当][市都道府県区町村]|(?:[市区町村]|副[市区町村])長|(?:副)?知事|"
+    r"[市都道府県]庁(?:舎)?|[市区]役所|[町村]役場|[市都道府県区町村]議会|議長|[市都]|[道府県区町村](?![\u4e00-\u9fff]))"
+)
+_SELF = re.compile(r"[本当][市都道府県区町村]")
 _IN_JAPAN = re.compile(r"(?:駐日|在日|在京)\S*(?:大使館|領事館|代表部|事務所)")
 CAPITAL_JP = "東京"
 """Where Japan's ministries and foreign missions are: calls on them are visits to it."""
@@ -277,7 +283,7 @@ def _foreign_subject(sentence: str, cue_at: int, home: Home) -> bool:
     if match is None:
         return False
     subject = match.group("subject")
-    if home.own_phrase(subject) or "本市" in subject:
+    if home.own_phrase(subject) or _SELF.search(subject):
         return False
     return bool(foreign_places(subject, home))
 
@@ -292,7 +298,7 @@ def _foreign_actor(sentence: str, cue_at: int, home: Home) -> bool:
     if not actors:
         return False
     actor = actors[-1].group("actor")
-    if home.own_phrase(actor) or "本市" in actor:
+    if home.own_phrase(actor) or _SELF.search(actor):
         return False
     return bool(foreign_places(actor, home))
 
