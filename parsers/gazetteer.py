@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -231,6 +232,15 @@ class Gazetteer:
         refs = self.bare.get(key)
         return self._entries(refs, True) if refs else ()
 
+    def loose_places(self, key: str) -> tuple[Entry, ...]:
+        """Entries whose katakana key differs from `key` only where a foreign v or f is
+        written バ or ファ (ハノーバー, ハノーファー): asked only when a country written beside
+        the name has no place of that exact spelling."""
+        if not _LOOSE_INDEX:
+            _LOOSE_INDEX.update(_loose_index(self.every))
+        keys = _LOOSE_INDEX.get(_loose(key), ())
+        return tuple(e for k in keys if k != key for e in self.places(k))
+
     def _entries(self, refs: str, bare: bool) -> tuple[Entry, ...]:
         made = self.made.get((refs, bare))
         if made is None:
@@ -247,6 +257,27 @@ class Gazetteer:
             english, country, population, admin = row.split("\t")
             row = self.rows[number] = Entry(english, country, int(population), admin == "1")
         return row
+
+
+_LOOSE = (("ファ", "バ"), ("フィ", "ビ"), ("フェ", "ベ"), ("フォ", "ボ"))
+
+
+def _loose(key: str) -> str:
+    for a, b in _LOOSE:
+        key = key.replace(a, b)
+    return key
+
+
+_LOOSE_INDEX: dict[str, tuple[str, ...]] = {}  # filled on first use, for the one gazetteer
+
+
+def _loose_index(keys: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Loose key -> the katakana keys with a フ+vowel that it stands for (a few hundred)."""
+    out: dict[str, list[str]] = {}
+    for k in keys:
+        if "フ" in k and RE_KANA_ONLY.fullmatch(k):
+            out.setdefault(_loose(k), []).append(k)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @dataclass(slots=True)

@@ -108,3 +108,12 @@ def test_endings_of_a_body_are_general_classes() -> None:
 def test_katakana_spellings_of_one_sound_are_one_place() -> None:
     assert resolve_place("ライプチヒ") == Place("ライプチヒ", "DE")
     assert resolve_place("ライプツィヒ") == Place("ライプツィヒ", "DE")
+
+
+def test_a_country_beside_a_name_admits_its_v_or_f_spelling() -> None:
+    from parsers.places import find_places
+
+    found = find_places("ドイツのハノーバー市との交流を深めた。")
+    assert [(m.place.name, m.place.country) for m in found] == [("ハノーバー市", "DE")]
+    found = find_places("米国ハノーバー市を訪れた。")
+    assert [(m.place.name, m.place.country) for m in found] == [("ハノーバー市", "US")]
