@@ -5,7 +5,8 @@ subdivisions and country names in English and Japanese) is prebuilt by
 `scripts/build_gazetteer.py` into `data/gazetteer.tsv.gz`, so a process neither imports those
 packages nor holds their JSON: loading the file costs about 80 ms of CPU and 15 MiB of RSS where
 building from the packages cost about 1 s and 85 MiB. `data/places.toml` (curated names, country
-short forms, stop words) is applied on top at load time, so editing it needs no rebuild.
+short forms, stop words) is applied on top at load time, so editing it needs no rebuild; it holds
+only what no maintained source has, each entry with its reason.
 
 `index_name` is the one rule for how a surface form becomes a key and whether it may stand
 bare; the build script and the loader both use it.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import gzip
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -84,7 +86,10 @@ _RE_NOTHING = re.compile("(?!)")
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xFF65: 0x30FB}
 _RE_WIDE = re.compile("[\uff01-\uff5e\u3000\uff65]+")
 _VU = str.maketrans({"ヂ": "ジ", "ヅ": "ズ", "ヰ": "イ", "ヱ": "エ", "ヲ": "オ"})
-_VU_PAIRS = (("ヴァ", "バ"), ("ヴィ", "ビ"), ("ヴェ", "ベ"), ("ヴォ", "ボ"), ("ヴ", "ブ"))
+# Spellings of one foreign sound: ヴェネツィア, ベネチア; ライプツィヒ, ライプチヒ.
+_VU_PAIRS = (
+    ("ヴァ", "バ"), ("ヴィ", "ビ"), ("ヴェ", "ベ"), ("ヴォ", "ボ"), ("ヴ", "ブ"), ("ツィ", "チ"),
+)  # fmt: skip
 
 
 def fold(text: str) -> str:
@@ -227,6 +232,15 @@ class Gazetteer:
         refs = self.bare.get(key)
         return self._entries(refs, True) if refs else ()
 
+    def loose_places(self, key: str) -> tuple[Entry, ...]:
+        """Entries whose katakana key differs from `key` only where a foreign v or f is
+        written バ or ファ (ハノーバー, ハノーファー): asked only when a country written beside
+        the name has no place of that exact spelling."""
+        if not _LOOSE_INDEX:
+            _LOOSE_INDEX.update(_loose_index(self.every))
+        keys = _LOOSE_INDEX.get(_loose(key), ())
+        return tuple(e for k in keys if k != key for e in self.places(k))
+
     def _entries(self, refs: str, bare: bool) -> tuple[Entry, ...]:
         made = self.made.get((refs, bare))
         if made is None:
@@ -243,6 +257,27 @@ class Gazetteer:
             english, country, population, admin = row.split("\t")
             row = self.rows[number] = Entry(english, country, int(population), admin == "1")
         return row
+
+
+_LOOSE = (("ファ", "バ"), ("フィ", "ビ"), ("フェ", "ベ"), ("フォ", "ボ"))
+
+
+def _loose(key: str) -> str:
+    for a, b in _LOOSE:
+        key = key.replace(a, b)
+    return key
+
+
+_LOOSE_INDEX: dict[str, tuple[str, ...]] = {}  # filled on first use, for the one gazetteer
+
+
+def _loose_index(keys: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Loose key -> the katakana keys with a フ+vowel that it stands for (a few hundred)."""
+    out: dict[str, list[str]] = {}
+    for k in keys:
+        if "フ" in k and RE_KANA_ONLY.fullmatch(k):
+            out.setdefault(_loose(k), []).append(k)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @dataclass(slots=True)
@@ -292,8 +327,16 @@ def _toml() -> dict[str, object]:
 
 
 def _table(raw: dict[str, object], name: str) -> dict[str, str]:
+    """A section's names and their values: `"X" = "JP"`, or `"X" = { country = "JP", reason =
+    "..." }` for a hand-listed name; the section's own `reason` is no entry."""
     value = raw.get(name, {})
-    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+    if not isinstance(value, dict):
+        return {}
+    return {
+        str(k): str(v["country"] if isinstance(v, dict) else v)
+        for k, v in value.items()
+        if k != "reason"
+    }
 
 
 def _words(raw: dict[str, object], name: str, *parts: str) -> list[str]:

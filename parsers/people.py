@@ -68,6 +68,13 @@ _RE_QUOTED = re.compile("「([^「」]{2,40})」")
 _RE_STATE_BODY = re.compile("(省|庁|大使館|領事館|政府|Ministry|Embassy|Consulate)")
 _RE_BARE_NAME = re.compile(r"^(?:Mr|Ms|Mrs|Dr)\.? |(?:氏|さん|様|君)$")
 _GOVERNMENT_SUFFIXES = ("市", "都", "県", "州", "区", "府")
+_ASSISTANT = ("補佐", "補")  # written after a role word, they make its assistant's role
+# A municipality set apart before a role (X市・Y市長, X市副市長, X市の…): the role is that
+# place's. X市長 alone stays ambiguous: X may be the mayor's surname.
+_RE_MUNICIPALITY = re.compile(
+    f"[{_KANJI}]{{1,4}}(?:市|県|省|州)(?=[・の副]|市)"
+    f"|[{_KATA}]{{2,}}[{_KANJI}]?(?:市|県|省|州)(?=[・の副]|市|議会)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +141,8 @@ def _side(b: int, e: int, role: str, ctx: _Context, vocab: _Vocab) -> Side:
         return "other"
     if any(n in text for n in ctx.home.names) or text.startswith(ctx.home.self_words[:2]):
         return "own"
+    if _RE_MUNICIPALITY.match(text):
+        return "other"  # a municipality the gazetteer lacks, not the home city, leads it
     if role in ("staff", "own"):
         return "own"
     if role in ROLE_OFFICES:  # 市長, 知事, 町長: own where the home is of that kind
@@ -158,6 +167,7 @@ def _japanese_people(ctx: _Context, vocab: _Vocab) -> list[_Span]:
     last_title_end = -1
     for m in vocab.title_re.finditer(text):
         tb, te, title = m.start(), m.end(), m.group()
+        te += next((len(a) for a in _ASSISTANT if text.startswith(a, te)), 0)  # 次官補, 課長補佐
         opening = vocab.org_re.match(text, tb)
         if opening and opening.end() > te:
             continue  # 大使館, 代表団: the role word opens an organisation's name
@@ -281,6 +291,8 @@ def _japanese_orgs(ctx: _Context, vocab: _Vocab) -> list[_Span]:
         tail = vocab.org_re.search(m.group(1)[-8:])
         if tail and m.group(1).endswith(tail.group()):
             out.append(_Span(m.start(1), m.end(1), "organisation", vocab.org_class[tail.group()]))
+        elif m.group(1).endswith(vocab.quoted_bodies):
+            out.append(_Span(m.start(1), m.end(1), "organisation", "other"))
     # A municipality written with its office suffix acts as a body (バンコク都と共催, 東京都と共に).
     for b, e, _ in ctx.places:
         if text.endswith(_GOVERNMENT_SUFFIXES, b, e):

@@ -38,6 +38,8 @@ RE_KATA_NAME = re.compile(f"[{KATA}]+(?:[・=][{KATA}]+)*")
 RE_LEFT_TRIM = re.compile(r"[・&\-0-9]+")
 RE_KANJI_SPACE_END = re.compile(f"[{KANJI}] $")
 PERSON_MARKS = ("氏", "さん", "様", "君")
+# A katakana name with a municipality's suffix is a place by its form, known or not.
+RE_KATA_TOWN = re.compile(f"[{KATA}]{{2,}}(?:市|州|県|省)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +111,7 @@ def extend_over_no(ctx: Context, start: int, vocab: Vocab) -> int:
     head = ctx.text[before : start - 1]
     if not head:
         return start
-    is_place = any(e == start - 1 for _, e, _ in ctx.places)
+    is_place = any(e == start - 1 for _, e, _ in ctx.places) or bool(RE_KATA_TOWN.fullmatch(head))
     is_org = bool(vocab.org_re.search(head[-4:])) or head in vocab.known
     return before if is_place or is_org else start
 

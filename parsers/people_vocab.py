@@ -75,6 +75,7 @@ class Vocab:
     generic_stems: frozenset[str]
     title_breakers: tuple[str, ...]
     org_breakers: tuple[str, ...]
+    quoted_bodies: tuple[str, ...]  # katakana words ending a quoted body's name
 
 
 def scan(
@@ -140,7 +141,9 @@ def alternation(words: Iterable[str]) -> str:
 def vocab() -> Vocab:
     with _DATA.open("rb") as fh:
         raw = tomllib.load(fh)
-    title_class = {w: cls for cls, words in raw["titles"].items() for w in words}
+    title_class = {
+        w: cls for cls, words in raw["titles"].items() if isinstance(words, list) for w in words
+    }
     en = raw["titles_en"]
     title_en_class = {w: cls for cls, ws in en.items() if cls != "honorifics" for w in ws}
     orgs = raw["organisations"]
@@ -174,4 +177,5 @@ def vocab() -> Vocab:
         generic_stems=frozenset(orgs.get("generic_stems", ())),
         title_breakers=tuple(raw.get("title_compounds", {}).get("words", ())),
         org_breakers=tuple(orgs.get("breakers", ())),
+        quoted_bodies=tuple(orgs.get("quoted", ())),
     )

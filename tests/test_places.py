@@ -61,7 +61,7 @@ def places(text: str, country: str | None = None) -> list[tuple[str, str | None]
         ("ベネチア市", Place("ベネチア市", "IT")),
         ("ヴェネツィア", Place("ヴェネツィア", "IT")),
         ("ワシントン", Place("ワシントン", "US")),
-        ("シリコンバレー", Place("シリコンバレー", "US")),
+        ("ライプチヒ市", Place("ライプチヒ市", "DE")),
         ("London", Place("London", "GB")),
         ("Bangkok Metropolitan Administration", Place("Bangkok", "TH")),
         ("City of Yokohama", Place("Yokohama", "JP")),
@@ -83,7 +83,7 @@ def test_resolve_place_unknown_and_empty() -> None:
 def test_homonyms_follow_population_then_hints() -> None:
     assert resolve_place("London") == Place("London", "GB")
     assert resolve_place("London", country="CA") == Place("London", "CA")
-    assert resolve_place("ハノーバー市") == Place("ハノーバー市", "DE")
+    assert resolve_place("ハノーファー市") == Place("ハノーファー市", "DE")
     assert resolve_place("ハノーバー", country="US") == Place("ハノーバー", "US")
     assert resolve_place("Portland") == Place("Portland", "US")
 
@@ -172,10 +172,10 @@ def test_kanji_inside_compounds() -> None:
 
 
 def test_bracketed_qualifiers_are_consumed() -> None:
-    found = find_places("米国ダラス市(テキサス州)およびシリコンバレー(カリフォルニア州)を訪問")
+    found = find_places("米国ダラス市(テキサス州)およびボストン市(マサチューセッツ州)を訪問")
     assert [(m.place.name, m.place.country) for m in found] == [
         ("ダラス市", "US"),
-        ("シリコンバレー", "US"),
+        ("ボストン市", "US"),
     ]
     assert places("クアラルンプール市(マレーシア)との連携") == [("クアラルンプール市", "MY")]
 
