@@ -163,14 +163,22 @@ def _unlisted(text: str, begin: int, end: int) -> _Candidate | None:
     """A town no gazetteer lists, named with a place suffix and its country beside it
     (`ミナトリア市(ルーマニア)`, `ルーマニア・ミナトリア市`): the page itself says where it is."""
     suffix = next((s for s in _UNLISTED_SUFFIXES if text.startswith(s, end)), "")
-    if not suffix or end - begin < 2:
+    if end - begin < 2:
         return None
     stop = end + len(suffix)
     code = None
     if text[stop : stop + 1] in "(（":
         close = text.find(")", stop + 1, stop + 24)
-        code = country_code(text[stop + 1 : close].strip()) if close > 0 else None
-    if code is None and begin and text[begin - 1] in "・･":
+        inner = text[stop + 1 : close].strip() if close > 0 else ""
+        code = country_code(inner) if inner and suffix else None
+        if code is None and inner:
+            # `X(カリフォルニア州)`: a state or province the gazetteer knows places it.
+            base, admin_suffix = _strip_ja_suffix(inner)
+            admins = [e for e in _gazetteer().places(_key(base)) if e.admin] if admin_suffix else []
+            code = admins[0].country if admins else None
+    elif not suffix:
+        return None  # a bare unknown word is a place only with its bracket
+    if code is None and suffix and begin and text[begin - 1] in "・･":
         code = next((c.code for c in _find_countries(text) if c.stop == begin - 1), None)
     if code is None or code == "JP":
         return None
