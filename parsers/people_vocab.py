@@ -145,7 +145,12 @@ def vocab() -> Vocab:
         w: cls for cls, words in raw["titles"].items() if isinstance(words, list) for w in words
     }
     en = raw["titles_en"]
-    title_en_class = {w: cls for cls, ws in en.items() if cls != "honorifics" for w in ws}
+    title_en_class = {
+        w: cls
+        for cls, ws in en.items()
+        if cls != "honorifics" and isinstance(ws, list)  # a table's `reason` is no word list
+        for w in ws
+    }
     orgs = raw["organisations"]
     org_class = {w: "other" for w in orgs["other"]} | {w: "own" for w in orgs["own"]}
     known = frozenset(raw["known"]["names"])

@@ -21,7 +21,7 @@ from parsers.cues import AGREEMENT, ANNIVERSARY, RELATIVE_NOW, SIGNING
 from parsers.dates import DateSpan, PartialDate
 from parsers.mentions import Home, foreign_places, sentence_texts
 from parsers.people import find_actors
-from parsers.places import find_places
+from parsers.places import country_code, find_places
 from parsers.segment import Section
 from parsers.when import DateContext, dates_in
 
@@ -203,13 +203,15 @@ def _from_sentence(
     assert keyword is not None
     anniversary = ANNIVERSARY.search(sentence)
     last_keyword = max(m.start() for m in AGREEMENT.finditer(sentence))
-    dated = [s for s in spans if s.begin < last_keyword or _english(sentence)]
+    dated = [s for s in spans if s.begin < keyword.start() or _english(sentence)]
+    paired = [s for s in spans if s.begin < last_keyword]
     if anniversary:
         dated = [s for s in dated if _ATTACHED.match(sentence[s.stop : keyword.start()])]
+        paired = dated
     drafts: list[ProgrammeDraft] = []
-    if len(dated) > 1 and not _english(sentence):
+    if len(paired) > 1 and not _english(sentence):
         previous: list[Place] = []
-        for span, words in _dated_pairs(sentence, dated, home):
+        for span, words in _dated_pairs(sentence, paired, home):
             places = _partner_places(words, home)
             if not places and previous and AGREEMENT.search(words) and SIGNING.search(words):
                 places = previous  # `…と締結した覚書が…、…に新たに覚書を締結`: the same partner
@@ -271,22 +273,27 @@ def dedupe_programmes(drafts: list[ProgrammeDraft]) -> list[ProgrammeDraft]:
     out: list[ProgrammeDraft] = []
     for draft in drafts:
         countries = {p.country for p in draft.places}
-        twin = next(
-            (
-                o
-                for o in out
-                if {p.country for p in o.places} == countries
-                and (o.start is None or draft.start is None or o.start == draft.start)
-            ),
-            None,
-        )
-        if twin is None:
+        twins = [
+            o
+            for o in out
+            if {p.country for p in o.places} == countries
+            and (o.start is None or draft.start is None or o.start == draft.start)
+        ]
+        if not twins:
             out.append(draft)
             continue
+        # An undated mention (a headline's `…を締結しました`) is the latest link the page dates.
+        twin = max(twins, key=lambda o: (o.start.iso() or "") if o.start else "")
         if twin.start is None:
             twin.start = draft.start
+        if _only_countries(twin.places) and not _only_countries(draft.places):
+            twin.places = list(draft.places)  # the city, not just its country
         twin.partners += [p for p in draft.partners if p not in twin.partners]
     return out
+
+
+def _only_countries(places: list[Place]) -> bool:
+    return all(country_code(p.name) == p.country for p in places)
 
 
 def milestones_of(sections: list[Section], ctx: DateContext) -> list[Milestone]:
@@ -408,7 +415,7 @@ def fiscal_programmes(
 
 
 # A later document that continues a link rather than founding one.
-_RENEWAL = re.compile(r"更新|新た[なに]|改定|再締結|延長|継続|追加|\b(?:renew|extend|updat)", re.I)
+_RENEWAL = re.compile(r"更新|改定|再締結|延長|継続|\b(?:renew|extend|updat)", re.I)
 
 
 def consolidate(drafts: list[ProgrammeDraft]) -> list[ProgrammeDraft]:
