@@ -369,8 +369,8 @@ def _first_event_date(
             if AGREEMENT.search(line) or line.startswith("※") or _PUBLICATION.search(line):
                 continue
             for span in dates_in(line, sctx):
-                if span.start.year is None or span.start.month is None:
-                    continue
+                if span.start.year is None or span.start.month is None or span.fiscal:
+                    continue  # a fiscal year dates a programme, never a trip
                 if span.is_range:
                     return span
                 if span.start.day is not None:

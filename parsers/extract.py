@@ -35,7 +35,7 @@ from parsers.programmes import (
 from parsers.programmes import (
     dedupe_programmes as _dedupe_programmes,
 )
-from parsers.segment import Section, split_sections
+from parsers.segment import Section, is_caption, split_sections
 from parsers.when import DateContext
 
 __all__ = ["MAX_BLOCKS", "extract_records"]
@@ -51,7 +51,7 @@ def _headlines(doc: Document, sections: list[Section]) -> list[str]:
     """What the page says it is about: its title and its first heading or line."""
     lines = [doc.title]
     for block in doc.blocks[:6]:
-        if block.kind == "heading" and block.text != doc.title:
+        if block.kind == "heading" and block.text != doc.title and not is_caption(block.text):
             lines.append(block.text)
             break
     return [h for h in lines if h]

@@ -303,6 +303,19 @@ def _foreign_actor(sentence: str, cue_at: int, home: Home) -> bool:
     return bool(foreign_places(actor, home))
 
 
+_GROUP = re.compile(r"(?:からの|の)?(?:訪問団|代表団|使節団|視察団|ミッション団|一行)")
+
+
+def _guests(sentence: str, home: Home) -> bool:
+    """Whether a travelling group is named after a place abroad (`X州訪問団`, `X市からの
+    代表団`): the group came from there, so it visited the page's city."""
+    for match in _GROUP.finditer(sentence):
+        phrase = _clause_before(sentence, match.start())
+        if phrase and not home.own_phrase(phrase) and foreign_places(phrase, home):
+            return True
+    return False
+
+
 # Built once per city rather than once per sentence.
 _arrival_words = cache(inbound_words)
 
@@ -351,6 +364,8 @@ def _reading(
         and not _foreign_actor(sentence, attend.start(), home)
     ):
         kind, dests = "out", at  # 市長が…にて開かれた会議に参加: its people went to the venue
+    elif move and _guests(sentence, home):
+        kind = "in"  # X州訪問団による表敬, X市からの代表団: a group from abroad came
     elif move and _LOCAL.search(sentence):
         kind = "in"  # 市内視察: a tour inside the page city is its guests' visit
     elif move:

@@ -19,7 +19,7 @@ from parsers.dates import find_dates
 from parsers.doc_model import Block, Document
 from parsers.doc_text import FIELD_LABEL, is_date_line, is_field
 
-__all__ = ["Section", "split_sections"]
+__all__ = ["Section", "is_caption", "join_labels", "split_sections"]
 
 _FIELD_PARTS = re.compile(
     rf"^(?:\d{{1,2}}[.)、]?\s*|[(]\d{{1,2}}[)]\s*|[・○◯●]\s*)?(?P<label>{FIELD_LABEL})"
@@ -28,6 +28,16 @@ _FIELD_PARTS = re.compile(
 _HEADING_CUE = re.compile(
     r"訪問(?!者|先)|来日|来訪|出張|歴訪|表敬|面会|会談|visit|met with|courtesy"
 )
+
+
+# A diary or gallery entry's title line, dated at its end (`…を受ける市長【2024年2月28日】`).
+_DATED_ENTRY = re.compile(r"【[^】]{0,8}\d{1,2}月\d{1,2}日[^】]{0,8}】\s*$")
+_PHOTO = re.compile(r"^(?:写真|画像|Photo)\s*[:：]|の様子$")
+
+
+def is_caption(text: str) -> bool:
+    """A photo's caption (`写真:…`, `…の様子`): it illustrates a story, it opens none."""
+    return bool(_PHOTO.search(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +103,10 @@ class _Marks:
     def _is_boundary(self, i: int, cue: Cue) -> bool:
         block = self.blocks[i]
         if block.kind != "heading":
-            return False
+            return bool(_DATED_ENTRY.search(block.text)) and "。" not in block.text
         text = block.text
+        if is_caption(text):
+            return False  # a photo's caption stays with the story it illustrates
         if is_date_line(text) or self.dated(i):
             return True
         if i + 1 < len(self.blocks) and is_field(self.blocks[i + 1].text) and self.dated(i + 1):
