@@ -22,6 +22,7 @@ from parsers.events import Draft, section_drafts, trip_draft
 from parsers.mentions import Home, read_mention
 from parsers.merge import absorb_duplicates, merge_neighbours
 from parsers.people import split_actors
+from parsers.places import find_countries, resolve_place
 from parsers.places import home as home_city
 from parsers.programmes import (
     ProgrammeDraft,
@@ -114,7 +115,8 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
         programmes = [programme, *(p for p in programmes if not _same(p, programme))]
         programmes = [p for p in programmes if p is programme or p not in earlier]
     programmes = consolidate(programmes)
-    return [*visits, *(_programme(p) for p in programmes)]
+    records = [*visits, *(_programme(p) for p in programmes)]
+    return _page_countries(records, doc.text())
 
 
 def _list_drafts(
@@ -294,3 +296,26 @@ def _summary(text: str) -> str:
         if len(line) > 30:
             return _line(line)
     return _line(text)
+
+
+def _page_countries(records: list[Record], text: str) -> list[Record]:
+    """A place name that several countries share takes the one the page itself names
+    (`ハノーバー` on a page about Germany is Hannover, not Hanover in the US)."""
+    named = {c.code for c in find_countries(text)}
+    if not named:
+        return records
+    out: list[Record] = []
+    for record in records:
+        places = tuple(_page_country(p, named) for p in record.places)
+        out.append(record if places == record.places else dataclasses.replace(record, places=places))
+    return out
+
+
+def _page_country(place: Place, named: set[str]) -> Place:
+    if place.country in named or place.country == "JP":
+        return place
+    for code in sorted(named - {"JP"}):
+        other = resolve_place(place.name, country=code)
+        if other is not None and other.country == code and other.name == place.name:
+            return other
+    return place
