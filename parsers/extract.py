@@ -30,6 +30,7 @@ from parsers.programmes import (
     agreement_title,
     consolidate,
     fiscal_programmes,
+    linked_city_programmes,
     programme_page,
     table_programmes,
 )
@@ -102,7 +103,8 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
     programmes = agreement_programmes(sections, home, ctx, doc.title)
     listed = table_programmes(sections, home, ctx, doc.title)
     fiscal = fiscal_programmes(sections, home, ctx)
-    programmes = _dedupe_programmes([*programmes, *listed, *fiscal])
+    linked = linked_city_programmes(sections, home, doc.title, _headlines(doc, sections))
+    programmes = _dedupe_programmes([*programmes, *listed, *fiscal, *linked])
     if len(listed) > 1:
         programme = None  # a table of linked cities is many programmes, not one
     if not any(s.heading == doc.title for s in sections):
@@ -307,7 +309,9 @@ def _page_countries(records: list[Record], text: str) -> list[Record]:
     out: list[Record] = []
     for record in records:
         places = tuple(_page_country(p, named) for p in record.places)
-        out.append(record if places == record.places else dataclasses.replace(record, places=places))
+        out.append(
+            record if places == record.places else dataclasses.replace(record, places=places)
+        )
     return out
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "consolidate",
     "dedupe_programmes",
     "fiscal_programmes",
+    "linked_city_programmes",
     "milestones_of",
     "programme_page",
     "table_programmes",
@@ -438,3 +439,61 @@ def consolidate(drafts: list[ProgrammeDraft]) -> list[ProgrammeDraft]:
         first.partners += [p for p in draft.partners if p not in first.partners]
         folded.append(id(draft))
     return [d for d in drafts if id(d) not in folded]  # the page's order
+
+
+# A page about the city's links abroad (its sister, friendship and partner cities).
+_LINKS_PAGE = re.compile(r"姉妹|友好都市|友好交流都市|パートナー都市|sister|friendship|twin", re.I)
+# A sentence that makes a foreign city the topic of the city's exchange with it.
+_TOPIC_JA = re.compile(
+    r"^(?P<topic>[^、。]{1,24}?)(?:は|との交流は|との(?:交流|関係|協力)(?:が|を))"
+)
+_TIES_EN = re.compile(
+    r"\b(?:ties|relationship|exchanges?|sister|friendship|twin|anniversary|partnership)\b", re.I
+)
+
+
+def linked_city_programmes(
+    sections: list[Section], home: Home, title: str, headings: list[str]
+) -> list[ProgrammeDraft]:
+    """On a page about the city's links abroad, each foreign city it describes as the topic of
+    its own sentences (`X市との交流は…`, `本市とX市は…`, `<City> and X have developed ties`) is
+    one of those links, dated or not."""
+    about = " ".join((title, *headings))
+    english = _english(about) or all(_english(s.text[:200]) for s in sections[:3])
+    found: list[ProgrammeDraft] = []
+    seen: set[str] = set()
+    for section in sections:
+        for sentence in sentence_texts(section.text):
+            places = _topic_places(sentence, home, english)
+            if not places or not (_LINKS_PAGE.search(about) or _TIES_EN.search(sentence)):
+                continue
+            for place in places:
+                if place.name in seen or place.country in (None, "JP"):
+                    continue
+                seen.add(place.name)
+                found.append(_draft(None, [place], sentence, sentence, home))
+    return found
+
+
+def _topic_places(sentence: str, home: Home, english: bool) -> list[Place]:
+    if english:
+        names = [n for n in home.city.names if n.isascii()]
+        for name in names:
+            pair = re.search(
+                rf"\b{re.escape(name)} and (?P<other>.{{2,60}}?) (?:have|has|will|are|were|had)\b",
+                sentence,
+            )
+            if pair and _TIES_EN.search(sentence):
+                return foreign_places(pair.group("other"), home)[:1]
+        return []
+    match = _TOPIC_JA.match(sentence.strip())
+    if match is None:
+        return []
+    topic = match.group("topic")
+    topic = re.sub(
+        rf"^(?:{'|'.join(map(re.escape, (*home.city.self_words[:2], *home.city.names)))})と",
+        "",
+        topic,
+    )
+    places = [m.place for m in find_places(topic) if m.begin == 0 and not home.is_home(m.place)]
+    return [p for p in places if country_code(p.name) != p.country]
