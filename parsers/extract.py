@@ -117,7 +117,7 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
         programmes = [programme, *(p for p in programmes if not _same(p, programme))]
         programmes = [p for p in programmes if p is programme or p not in earlier]
     programmes = consolidate(programmes)
-    records = [*visits, *(_programme(p) for p in programmes)]
+    records: list[Record] = [*visits, *(_programme(p) for p in programmes)]
     return _page_countries(records, doc.text())
 
 
