@@ -14,12 +14,28 @@ pure and works on `parsers.text.normalize.normalize`d text; offsets refer to it.
 
 from __future__ import annotations
 
-import calendar
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date
 
+from parsers.text.date_values import MAX_YEAR, MIN_YEAR, DateSpan, PartialDate, _valid
+from parsers.text.dates_en import (
+    _EN_BRANCHES,
+    _MONTHS_EN,
+    _ORD,
+    _WD_NAMES,
+    _WEEKDAYS,
+    _Y4,
+    _english_month,
+)
+from parsers.text.dates_ja import (
+    _ERA_ABBREVIATIONS,
+    _JA_BRANCHES,
+    _WD_JA,
+    _era_year,
+    _in_era,
+    _ja_year,
+)
 from parsers.text.memo import text_memo
 from parsers.text.normalize import normalize
 
@@ -36,201 +52,10 @@ __all__ = [
     "years_in",
 ]
 
-MIN_YEAR = 1868
-"""Earliest year read as a date (the first year of 明治)."""
-MAX_YEAR = 2100
-"""Latest year read as a date; larger four-digit numbers are ids, prices or phone numbers."""
-
-
-@dataclass(frozen=True, slots=True)
-class PartialDate:
-    """A calendar date known to year, month or day precision; the year may be unknown.
-
-    Construction rejects what no calendar has (month 13, 31 April, a day without a month,
-    29 February of a common year) with ValueError, so every instance is a real date.
-    """
-
-    year: int | None
-    month: int | None = None
-    day: int | None = None
-
-    def __post_init__(self) -> None:
-        if not _valid(self.year, self.month, self.day):
-            raise ValueError(f"not a date: year={self.year} month={self.month} day={self.day}")
-
-    def iso(self) -> str | None:
-        """`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; None while the year is unknown."""
-        if self.year is None:
-            return None
-        if self.month is None:
-            return f"{self.year:04d}"
-        if self.day is None:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
-
-    def with_year(self, year: int | None) -> PartialDate:
-        """The same month and day in `year` (ValueError for 29 February of a common year)."""
-        return PartialDate(year, self.month, self.day)
-
-    def first_day(self) -> date | None:
-        """The earliest day this date can mean, or None while the year is unknown."""
-        if self.year is None:
-            return None
-        return date(self.year, self.month or 1, self.day or 1)
-
-    def last_day(self) -> date | None:
-        """The latest day this date can mean, or None while the year is unknown."""
-        if self.year is None:
-            return None
-        month = self.month or 12
-        return date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
-
-
-@dataclass(frozen=True, slots=True)
-class DateSpan:
-    """One date or range found in a text; `begin:stop` index the normalized text.
-
-    A single date has `end == start`. `fiscal` marks a Japanese fiscal year (`令和4年度`:
-    start 2022-04, end 2023-03) or a range of them.
-    """
-
-    start: PartialDate
-    end: PartialDate
-    begin: int
-    stop: int
-    text: str
-    fiscal: bool = False
-
-    @property
-    def is_range(self) -> bool:
-        """Whether the span covers more than one date as written (`6月20日~22日`)."""
-        return self.end != self.start
-
-
-_MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def _valid(year: int | None, month: int | None, day: int | None) -> bool:
-    """Whether the fields name a possible date; a day needs a month, 29 February a leap year."""
-    if year is not None and not 1 <= year <= 9999:
-        return False
-    if month is None:
-        return day is None
-    if not 1 <= month <= 12:
-        return False
-    if day is None:
-        return True
-    if month == 2 and day == 29 and year is not None:
-        return calendar.isleap(year)
-    return 1 <= day <= _MONTH_DAYS[month]
-
-
-# --- Japanese eras ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Era:
-    first_year: int  # Gregorian year of 元年
-    last: int  # the highest year number the era reached
-    begins: date
-    ends: date
-
-
-_ERAS: dict[str, _Era] = {
-    "令和": _Era(2019, 99, date(2019, 5, 1), date(9999, 12, 31)),
-    "平成": _Era(1989, 31, date(1989, 1, 8), date(2019, 4, 30)),
-    "昭和": _Era(1926, 64, date(1926, 12, 25), date(1989, 1, 7)),
-    "大正": _Era(1912, 15, date(1912, 7, 30), date(1926, 12, 24)),
-    "明治": _Era(1868, 45, date(1868, 1, 1), date(1912, 7, 29)),
-}
-_ERA_ABBREVIATIONS = {"R": "令和", "H": "平成", "S": "昭和"}
-
-
-def _era_year(era: str, number: str) -> int | None:
-    n = 1 if number == "元" else int(number)
-    info = _ERAS[era]
-    return info.first_year + n - 1 if 1 <= n <= info.last else None
-
-
-def _in_era(era: str, when: PartialDate) -> bool:
-    """Whether `when` overlaps the era (令和元年4月 and 平成31年5月 never existed)."""
-    first, last = when.first_day(), when.last_day()
-    info = _ERAS[era]
-    return first is not None and last is not None and first <= info.ends and last >= info.begins
-
-
 # --- the scanner ----------------------------------------------------------------------------
 
-_ERA = "(?:令和|平成|昭和|大正|明治)"
-_ERA_NUM = r"(?:元|\d{1,2})"
-_Y4 = r"(?:1[89]\d\d|20\d\d|2100)"
-_YEAR_JA = (
-    rf"(?:{_ERA} ?{_ERA_NUM}(?: ?\(\d{{4}}\))? ?年(?: ?\(\d{{4}} ?年?\))?"
-    rf"|\d{{4}}(?: ?\({_ERA} ?{_ERA_NUM}\))? ?年(?: ?\({_ERA} ?{_ERA_NUM} ?年?\))?)"
-)
-_WD_JA = r"(?: ?\((?:[月火水木金土日祝休・,、]|曜日?){1,6}\))?"
-_TILDE_DAY = r"(?=~\d{1,2}日)"
-_DAY_END = "(?![間目後前以程分余超未連ぶ時本付曜あ当平毎中])"
-
-_MONTH_NAMES = {
-    "January": 1, "February": 2, "March": 3, "April": 4, "May": 5, "June": 6, "July": 7,
-    "August": 8, "September": 9, "October": 10, "November": 11, "December": 12,
-    "Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9,
-    "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12,
-}  # fmt: skip
-_MONTHS_EN = {**_MONTH_NAMES, **{k.upper(): v for k, v in _MONTH_NAMES.items()}}
-_MONTH_EN = r"\b(?:" + "|".join(sorted(_MONTHS_EN, key=len, reverse=True)) + r")\b\.?"
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_WD_NAMES = [*_WEEKDAYS, *(w[:3] for w in _WEEKDAYS), "Tues", "Thur", "Thurs"]
-_WD_EN = (
-    r"(?:\b(?:"
-    + "|".join(sorted({*_WD_NAMES, *(w.upper() for w in _WD_NAMES)}, key=len, reverse=True))
-    + r")\b\.?,? )?"
-)
-_ORD = r"(?:st|nd|rd|th)?"
-_EN_LINK = r"(?: ?[-‐‑‒–—―−~] ?| (?:to|and|until|till|through) )"
-
-
-def _named_month(name: str) -> str:
-    return rf"(?P<{name}>{_MONTH_EN})"
-
-
 _BRANCHES = dict(
-    (branch[4 : branch.index(">")], branch)
-    for branch in (
-        # 令和6年6月20日(木), 2008年(平成20年)10月7日, 令和7年度10月, 令和4年度, 2013年
-        rf"(?P<ja>(?<![\d.,/])(?P<ja_y>{_YEAR_JA})(?!代|間|前(?!半)|ぶり)(?P<ja_fy>度)?"
-        rf"(?: ?(?P<ja_m>\d{{1,2}})月(?![曜額間目])"
-        rf"(?:(?P<ja_d>\d{{1,2}})(?:日|{_TILDE_DAY}))?)?{_WD_JA})",
-        # 2012/4/25, 2012/04/15, 2023-10-27, 2023.10.27
-        r"(?P<num>(?<![\d/.\-])(?P<num_y>\d{4})(?P<num_s>[/.\-])(?P<num_m>\d{1,2})"
-        rf"(?P=num_s)(?P<num_d>\d{{1,2}})(?![\d/]|[.\-]\d){_WD_JA})",
-        # H25.8.31, R5.10.27
-        r"(?P<ab>(?<![A-Za-z0-9])(?P<ab_e>[RHS])(?P<ab_y>\d{1,2})\.(?P<ab_m>\d{1,2})\."
-        r"(?P<ab_d>\d{1,2})(?!\d|\.\d))",
-        # 7/27(木): a bare month/day only counts with its weekday beside it
-        r"(?P<sl>(?<![\d/.])(?P<sl_m>\d{1,2})/(?P<sl_d>\d{1,2})"
-        r"(?= ?\([月火水木金土日])" + _WD_JA + ")",
-        # 6月20日(木), 11月7~8日, 3月
-        rf"(?P<md>(?<![\d.,/第])(?P<md_m>\d{{1,2}})月(?![曜額間目])"
-        rf"(?:(?P<md_d>\d{{1,2}})(?:日|{_TILDE_DAY}))?{_WD_JA})",
-        # 15日, 同月の4日: a day alone takes its month from a range or the context
-        r"(?P<dd>(?<![\d.,/第約計全延各毎数泊月])(?P<dd_same>同月の?)?(?P<dd_d>\d{1,2})"
-        rf"(?:日{_DAY_END}|{_TILDE_DAY}){_WD_JA})",
-        # Wednesday, October 17, 2007; July 4; August 23
-        rf"(?P<emd>{_WD_EN}{_named_month('emd_mn')} (?P<emd_d>\d{{1,2}}){_ORD}\b(?!:\d)"
-        rf"(?:,? ?(?P<emd_y>{_Y4})(?!\d))?)",
-        # 17 Oct. 2007; On 7 September; 15th November 2023
-        rf"(?P<edm>{_WD_EN}(?<![\d.,])(?P<edm_d>\d{{1,2}}){_ORD}(?: of)? "
-        rf"{_named_month('edm_mn')}(?:,? ?(?P<edm_y>{_Y4})(?!\d))?)",
-        # the 13th of `13th to 15th November`: a day that starts a range
-        rf"(?P<ed>(?<![\d.,])(?P<ed_d>\d{{1,2}}){_ORD}"
-        rf"(?={_EN_LINK}(?:the )?\d{{1,2}}{_ORD}(?: of)? {_MONTH_EN}))",
-        # November 2023
-        rf"(?P<emy>{_named_month('emy_mn')},? (?P<emy_y>{_Y4})(?!\d))",
-        # FY2023: the Japanese fiscal year, April 2023 to March 2024
-        rf"(?P<fy>FY ?(?P<fy_y>{_Y4})(?!\d))",
-    )
+    (branch[4 : branch.index(">")], branch) for branch in (*_JA_BRANCHES, *_EN_BRANCHES)
 )
 
 
@@ -265,7 +90,6 @@ _UNTIL = re.compile(r" ?まで")
 _EN_DAY = re.compile(rf"(?<![\d.,])(?P<d>\d{{1,2}}){_ORD}\b(?!:\d)(?:,? ?(?P<y>{_Y4})(?!\d))?")
 _NUM_TAIL = re.compile(rf"(?:(?P<m>\d{{1,2}})/)?(?P<d>\d{{1,2}})(?![\d/]|\.\d){_WD_JA}")
 _URL = re.compile(r"[hw](?:ttps?://|ww\.)[^\s<>\"'、。()]+")
-_YEAR_IN_PARTS = re.compile(rf"({_ERA}) ?({_ERA_NUM})|(\d{{4}})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,26 +119,6 @@ class _Atom:
     open_end: bool = False  # `11月7` of `11月7~8日`: only valid as a range's first end
     english: bool = False
     numeric: bool = False  # 2012/4/25: its range may end in `4/27` or `27`
-
-
-def _ja_year(text: str) -> tuple[int | None, str | None]:
-    """The year in a `_YEAR_JA` match and its era (None for a Western year).
-
-    With both spellings (`2008年(平成20年)`) the Western digits win: they are the ones pages
-    rarely get wrong.
-    """
-    era: str | None = None
-    era_year: int | None = None
-    western: int | None = None
-    for m in _YEAR_IN_PARTS.finditer(text):
-        if m.group(3):
-            western = int(m.group(3))
-        else:
-            era = m.group(1)
-            era_year = _era_year(m.group(1), m.group(2))
-    if western is not None:
-        return western, (era if era_year == western else None)
-    return era_year, era
 
 
 def _atom(m: re.Match[str]) -> _Atom | None:
@@ -371,10 +175,6 @@ def _atom(m: re.Match[str]) -> _Atom | None:
         month = _english_month(g("emy_mn"))
         return _checked(_Atom(int(g("emy_y")), month, None, begin, stop, english=True), None)
     return None
-
-
-def _english_month(name: str) -> int:
-    return _MONTHS_EN[name.rstrip(".")]
 
 
 def _checked(atom: _Atom, era: str | None) -> _Atom | None:
