@@ -40,7 +40,7 @@ _STAGES = (
         "gazetteer load (parsers.extract.gazetteer.gazetteer)",
         (("parsers/extract/gazetteer.py", "gazetteer"),),
     ),
-    ("loading sources.toml (load_watch_list)", (("scheduler/commands.py", "load_watch_list"),)),
+    ("loading sources.toml (load_watch_list)", (("scheduler/cli/commands.py", "load_watch_list"),)),
     ("SQLite commit (C call)", (("~", "<method 'commit' of 'sqlite3.Connection' objects>"),)),
     ("module imports (outermost)", (("<frozen importlib._bootstrap>", "_find_and_load"),)),
 )

@@ -24,7 +24,7 @@ from citywatch import defaults
 from citywatch.errors import ConfigError, StorageError
 from citywatch.sources import Sources, Watch
 from scheduler.crawl import Crawler
-from scheduler.fleet_queue import CHECK_TASK, QUEUE
+from scheduler.fleet.queue import CHECK_TASK, QUEUE
 from scheduler.service import file_key, log_outcomes
 from scraper import Fetcher
 from snapshots import Store

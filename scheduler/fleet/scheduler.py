@@ -4,7 +4,7 @@ APScheduler 3 keeps the time, one interval job per watch as in the daemon; here 
 check the page, it enqueues the check for the slot that just began. The schedule comes from
 the database: at start, a watch checked since its current slot began waits for the next slot,
 any other is enqueued at once, so a restart neither re-enqueues everything nor loses a slot.
-Enqueueing is safe to repeat (see `scheduler.fleet_queue`), which is what makes a second
+Enqueueing is safe to repeat (see `scheduler.fleet.queue`), which is what makes a second
 scheduler started by mistake harmless.
 
 Besides enqueueing, the scheduler puts back the checks of workers that stopped sending
@@ -103,7 +103,7 @@ class FleetScheduler:
     async def run(self) -> int:
         from apscheduler.triggers.interval import IntervalTrigger
 
-        from scheduler.fleet_worker import touch_alive
+        from scheduler.fleet.worker import touch_alive
 
         service.on_signals(self._stop, self._file.reload)
         self.scheduler = service.interval_scheduler()
@@ -150,7 +150,7 @@ class FleetScheduler:
         from apscheduler.triggers.interval import IntervalTrigger
 
         from scheduler.alerts import watch_cities
-        from scheduler.fleet_slots import plan_watch, slot_time
+        from scheduler.fleet.slots import plan_watch, slot_time
         from scheduler.redact import protect_logs
 
         old = {} if initial else self.watches
@@ -185,7 +185,7 @@ class FleetScheduler:
 
     async def _fire(self, watch_id: str) -> None:
         """A slot began: enqueue its check (named by the slot of now, never an older one)."""
-        from scheduler.fleet_slots import slot_start
+        from scheduler.fleet.slots import slot_start
 
         watch = self.watches.get(watch_id)
         if watch is None or self._stop.is_set():
@@ -194,7 +194,7 @@ class FleetScheduler:
         await self._enqueue(watch_id, slot_start(watch_id, watch.interval, now))
 
     async def _enqueue(self, watch_id: str, slot: int) -> None:
-        from scheduler.fleet_queue import enqueue_check
+        from scheduler.fleet.queue import enqueue_check
 
         try:
             job_id = await enqueue_check(self.app, watch_id, slot)
@@ -208,7 +208,7 @@ class FleetScheduler:
             self.enqueued += 1
 
     async def _sweep(self) -> None:
-        from scheduler.fleet_queue import retry_stalled
+        from scheduler.fleet.queue import retry_stalled
 
         try:
             await retry_stalled(
@@ -220,7 +220,7 @@ class FleetScheduler:
             log.error("could not look for stalled checks: %s", exc)
 
     async def _cleanup(self) -> None:
-        from scheduler.fleet_queue import QUEUE
+        from scheduler.fleet.queue import QUEUE
 
         try:
             await self.app.job_manager.delete_old_jobs(
@@ -236,7 +236,7 @@ class FleetScheduler:
 
 async def run_scheduler(settings: Settings, options: SchedulerOptions) -> int:
     """Run until SIGTERM or SIGINT. Bad configuration at start raises ConfigError."""
-    from scheduler.fleet_queue import build_app, open_fleet_store, require_postgres
+    from scheduler.fleet.queue import build_app, open_fleet_store, require_postgres
 
     require_postgres(settings.db_url)
     load = service.sources_loader(settings)

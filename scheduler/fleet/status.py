@@ -14,8 +14,8 @@ from typing import Any
 
 from citywatch import defaults
 from citywatch.sources import Sources
-from scheduler.fleet_queue import CHECK_TASK, QUEUE, connect
-from scheduler.fleet_slots import slot_length, slot_start
+from scheduler.fleet.queue import CHECK_TASK, QUEUE, connect
+from scheduler.fleet.slots import slot_length, slot_start
 
 __all__ = ["FleetStatus", "WatchLag", "WorkerSeen", "fleet_status"]
 

@@ -79,8 +79,8 @@ async def run_worker(settings: Settings, options: WorkerOptions) -> int:
     """Run until SIGTERM or SIGINT. Bad configuration at start raises ConfigError."""
     from scheduler.alerts import with_feed_channel
     from scheduler.crawl import Crawler
-    from scheduler.fleet_queue import QUEUE, build_app, open_fleet_store, require_postgres
-    from scheduler.fleet_tasks import RUNTIME, WorkerRuntime, register
+    from scheduler.fleet.queue import QUEUE, build_app, open_fleet_store, require_postgres
+    from scheduler.fleet.tasks import RUNTIME, WorkerRuntime, register
     from scraper import Fetcher
 
     require_postgres(settings.db_url)

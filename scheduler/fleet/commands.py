@@ -5,13 +5,12 @@ watch's check at the start of each of its slots, workers run them through the sa
 `Crawler.check_watch`, and the one PostgreSQL database holds both the history and the queue
 (procrastinate). See docs/fleet.md for why this engine and how to grow the fleet.
 
-For scheduler/cli.py: `add_subcommands(sub)` adds both commands and `HANDLERS` maps their names
-to handlers `(args, settings) -> int`; importing this module is cheap (the queue is imported by
-the handlers). `scheduler.fleet_status.fleet_status` is what `citywatch status` shows for a
-fleet.
+For scheduler/cli/app.py: `add_subcommands(sub)` adds both commands and `HANDLERS` maps
+their names to handlers `(args, settings) -> int`; importing this module is cheap (the queue
+is imported by the handlers). `scheduler.fleet.status.fleet_status` is what `citywatch status`
+shows for a fleet.
 
-Until cli.py lists them, `python -m scheduler.fleet scheduler|worker ...` runs the citywatch
-CLI with the two commands added.
+The CLI (`scheduler.cli`) imports this module; nothing here imports the CLI.
 """
 
 from __future__ import annotations
@@ -19,18 +18,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from citywatch import defaults
 from citywatch.errors import ConfigError
 from citywatch.settings import Settings
 from scheduler import service
-from scheduler.fleet_scheduler import SchedulerOptions
-from scheduler.fleet_worker import WorkerOptions
+from scheduler.fleet.scheduler import SchedulerOptions
+from scheduler.fleet.worker import WorkerOptions
 
-__all__ = ["HANDLERS", "add_subcommands", "cmd_scheduler", "cmd_worker", "main"]
+__all__ = ["HANDLERS", "add_subcommands", "cmd_scheduler", "cmd_worker"]
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -110,8 +108,8 @@ def _info_logs(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
-    from scheduler.fleet_queue import require_postgres
-    from scheduler.fleet_scheduler import run_scheduler
+    from scheduler.fleet.queue import require_postgres
+    from scheduler.fleet.scheduler import run_scheduler
 
     require_postgres(settings.db_url)
     options = SchedulerOptions(
@@ -127,8 +125,8 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from scheduler.fleet_queue import require_postgres
-    from scheduler.fleet_worker import run_worker
+    from scheduler.fleet.queue import require_postgres
+    from scheduler.fleet.worker import run_worker
 
     require_postgres(settings.db_url)
     if args.concurrency < 1:
@@ -153,31 +151,3 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 HANDLERS: dict[str, Handler] = {"scheduler": cmd_scheduler, "worker": cmd_worker}
-
-
-def _listed(parser: argparse.ArgumentParser) -> bool:
-    """Whether the CLI already has the fleet commands (argparse keeps subcommands here)."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return "worker" in action.choices
-    return False
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """The citywatch CLI with the fleet commands added (a no-op once cli.py lists them)."""
-    from scheduler import cli, commands
-
-    if not _listed(cli.build_parser()):
-        commands.HANDLERS.update(HANDLERS)
-        plain = commands.add_subcommands
-
-        def with_fleet(sub: Any) -> None:
-            plain(sub)
-            add_subcommands(sub)
-
-        commands.add_subcommands = with_fleet
-    return cli.main(list(sys.argv[1:] if argv is None else argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -40,7 +40,7 @@ def _content_type_for(path: Path) -> str | None:
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     import parsers
-    from scheduler.output import dump_json, print_table
+    from scheduler.cli.output import dump_json, print_table
 
     path = Path(args.path)
     try:
@@ -81,7 +81,9 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def _commands() -> dict[str, Handler]:
-    from scheduler import commands, daemon, demo, fleet
+    from scheduler import daemon, demo
+    from scheduler.cli import commands
+    from scheduler.fleet import commands as fleet
 
     return {
         "parse": cmd_parse,
@@ -93,7 +95,9 @@ def _commands() -> dict[str, Handler]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from scheduler import commands, daemon, demo, fleet
+    from scheduler import daemon, demo
+    from scheduler.cli import commands
+    from scheduler.fleet import commands as fleet
 
     parser = argparse.ArgumentParser(
         prog="citywatch",

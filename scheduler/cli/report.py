@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from scheduler.cli.output import stdout_console
 from scheduler.crawl import CrawlReport
 from scheduler.messages import describe_event
-from scheduler.output import stdout_console
 
 __all__ = ["print_crawl_report"]
 

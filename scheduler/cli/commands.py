@@ -12,10 +12,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from citywatch.errors import ConfigError, StorageError
+from citywatch.errors import ConfigError
 from citywatch.settings import Settings
 from citywatch.sources import Sources, load_sources
-from scheduler.output import dump_json, print_csv, print_table
+from scheduler.cli.output import dump_json, print_csv, print_table
+from scheduler.service import open_store
 
 __all__ = ["HANDLERS", "add_subcommands", "load_watch_list", "open_store"]
 
@@ -58,21 +59,6 @@ def load_watch_list(settings: Settings) -> Sources:
     return load_sources(settings.sources_path, known_sites=known_sites())
 
 
-@contextmanager
-def open_store(settings: Settings) -> Iterator[Any]:
-    """Open the store; a database that cannot be opened is a configuration problem (exit 2)."""
-    from snapshots import Store
-
-    try:
-        store = Store(settings.db_url)
-    except StorageError as exc:
-        raise ConfigError(f"cannot open database: {exc.one_line()}") from None
-    try:
-        yield store
-    finally:
-        store.close()
-
-
 def parse_when(text: str) -> datetime:
     """ISO 8601 date or date-time; naive values are UTC."""
     try:
@@ -106,7 +92,7 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "json":
         dump_json(report.to_dict())
     else:
-        from scheduler.report import print_crawl_report
+        from scheduler.cli.report import print_crawl_report
 
         print_crawl_report(report)
     return 1 if report.failed else 0
@@ -304,8 +290,8 @@ def _fleet_status(dialect: str, settings: Settings, sources: Sources) -> Any:
     """The fleet's workers, queue depth and lag, when this database runs a fleet."""
     if dialect != "postgresql":
         return None
-    from scheduler.fleet_queue import fleet_tables_exist
-    from scheduler.fleet_status import fleet_status
+    from scheduler.fleet.queue import fleet_tables_exist
+    from scheduler.fleet.status import fleet_status
 
     if not fleet_tables_exist(settings.db_url):
         return None
