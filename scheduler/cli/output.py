@@ -1,6 +1,6 @@
 """Rendering for the CLI edge: JSON to stdout, tables with rich, CSV with the csv module.
 
-Only this module and cli.py turn values into text; everything else hands typed values here."""
+Only this module and app.py turn values into text; everything else hands typed values here."""
 
 from __future__ import annotations
 
