@@ -8,7 +8,7 @@ until the queue is empty, so the number is what K workers can do, not the 30 che
 - warm: the next round, nothing changed (conditional GET answered 304, one check row).
 
 The site is bench.site (its own process, pre-rendered Saitama-template pages, keep-alive,
-ETags); workers are real `python -m scheduler.fleet worker` processes with one parse process
+ETags); workers are real `python -m scheduler.cli worker` processes with one parse process
 each. Prints a markdown table for bench/RESULTS.md.
 
     python -m bench.bench_fleet [--watches 600] [--workers 1,2,3] [--concurrency 8]
@@ -41,7 +41,7 @@ from psycopg import sql
 
 from bench.machine import describe
 from bench.site import SiteProcess
-from scheduler.fleet_queue import build_app, enqueue_check, libpq_url, prepare_database
+from scheduler.fleet.queue import build_app, enqueue_check, libpq_url, prepare_database
 
 __all__ = ["FleetRun", "main", "markdown", "measure"]
 
@@ -141,7 +141,7 @@ def _start_workers(
                     [
                         sys.executable,
                         "-m",
-                        "scheduler.fleet",
+                        "scheduler.cli",
                         "worker",
                         "--db",
                         db_url,

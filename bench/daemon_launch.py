@@ -11,7 +11,8 @@ import argparse
 import sys
 from typing import Any
 
-from scheduler import cli, commands, daemon
+from scheduler import cli, daemon
+from scheduler.cli import commands
 
 
 def _offered() -> bool:

@@ -36,8 +36,11 @@ _STAGES = (
     ),
     ("fetch (Fetcher.fetch, on-CPU part)", (("scraper/fetcher.py", "fetch"),)),
     ("alert delivery (deliver_pending)", (("scheduler/alerts.py", "deliver_pending"),)),
-    ("gazetteer load (parsers.gazetteer.gazetteer)", (("parsers/gazetteer.py", "gazetteer"),)),
-    ("loading sources.toml (load_watch_list)", (("scheduler/commands.py", "load_watch_list"),)),
+    (
+        "gazetteer load (parsers.extract.gazetteer.gazetteer)",
+        (("parsers/extract/gazetteer.py", "gazetteer"),),
+    ),
+    ("loading sources.toml (load_watch_list)", (("scheduler/cli/commands.py", "load_watch_list"),)),
     ("SQLite commit (C call)", (("~", "<method 'commit' of 'sqlite3.Connection' objects>"),)),
     ("module imports (outermost)", (("<frozen importlib._bootstrap>", "_find_and_load"),)),
 )

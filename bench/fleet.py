@@ -1,6 +1,6 @@
 """Fleet throughput with 1, 2 and 3 workers (issue 10), as a harness scenario.
 
-The measurement itself is bench/bench_fleet.py (real `python -m scheduler.fleet worker`
+The measurement itself is bench/bench_fleet.py (real `python -m scheduler.cli worker`
 processes on a scratch PostgreSQL database, a round of checks enqueued at once and timed to an
 empty queue); this module runs it and turns the runs into a RESULTS.md section. It needs the
 PostgreSQL server the tests use; without one the scenario says so instead of failing the run.

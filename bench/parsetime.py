@@ -89,7 +89,7 @@ def _as_in_a_crawl(calls: list[Callable[[], object]], repeat: int) -> list[float
     """Median CPU seconds per page, each page parsed once per pass as a crawl parses it: the
     parsers' per-text memos are emptied before every pass, so a page never meets its own
     texts from an earlier parse, only what the pages before it in the pass had in common."""
-    from parsers import memo
+    from parsers.text import memo
 
     runs: list[list[float]] = [[] for _ in calls]
     for _ in range(repeat):

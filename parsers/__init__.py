@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 
 from citywatch.model import Page, ParseResult
-from parsers.base import Parser, get_parser, known_sites
+from parsers.sites.registry import Parser, get_parser, known_sites
 
 __all__ = ["Parser", "get_parser", "known_sites", "parse_page"]
 
@@ -16,7 +16,7 @@ __all__ = ["Parser", "get_parser", "known_sites", "parse_page"]
 _SITE_MODULES = ("saitama", "yokohama", "yokohama_pdf", "prtimes", "citynet", "generic")
 
 for _name in _SITE_MODULES:
-    importlib.import_module(f"parsers.{_name}")
+    importlib.import_module(f"parsers.sites.{_name}")
 
 
 def parse_page(page: Page, site: str) -> ParseResult:

@@ -363,7 +363,7 @@ class _Daemon:
 
 async def run_daemon(settings: Settings, options: DaemonOptions) -> int:
     """Run until SIGTERM or SIGINT. Bad configuration at start raises ConfigError."""
-    from scheduler.commands import open_store
+    from scheduler.service import open_store
 
     load = service.sources_loader(settings)
     sources = load()

@@ -112,7 +112,7 @@ def _touch_later(path: Path) -> None:
 
 def _home_name(city: str) -> str | None:
     try:
-        from parsers.places import home
+        from parsers.extract.places import home
 
         name: Any = home(city).place.name
         return str(name)

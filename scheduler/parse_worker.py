@@ -64,7 +64,7 @@ def home_names(cities: Iterable[tuple[str, str | None]]) -> dict[str, str | None
     if not named:  # the parsers (and their gazetteer) load only to name a city
         return {}
     try:
-        from parsers.places import home
+        from parsers.extract.places import home
     except ImportError:
         return {}
     names: dict[str, str | None] = {}

@@ -16,8 +16,9 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,7 @@ __all__ = [
     "last_checks",
     "log_outcomes",
     "on_signals",
+    "open_store",
     "say_life_cycle",
     "sources_loader",
     "stop_executor",
@@ -280,3 +282,18 @@ def sync_jobs(
             scheduler.add_job(job, trigger(watch), args=(watch_id,), id=watch_id, name=watch_id)
         else:
             scheduler.reschedule_job(watch_id, trigger=trigger(watch))
+
+
+@contextmanager
+def open_store(settings: Settings) -> Iterator[Any]:
+    """Open the store; a database that cannot be opened is a configuration problem (exit 2)."""
+    from snapshots import Store
+
+    try:
+        store = Store(settings.db_url)
+    except StorageError as exc:
+        raise ConfigError(f"cannot open database: {exc.one_line()}") from None
+    try:
+        yield store
+    finally:
+        store.close()

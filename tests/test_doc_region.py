@@ -9,9 +9,9 @@ import pytest
 
 from citywatch.errors import ParseError
 from citywatch.model import Page
-from parsers.doc_region import REGION_MARK, HtmlProfile, cut_page
-from parsers.document import build_document, from_html
-from parsers.html_select import PageSelector
+from parsers.document.build import build_document, from_html
+from parsers.document.css import PageSelector
+from parsers.document.region import REGION_MARK, HtmlProfile, cut_page
 from tests.support.httpserver import deep_html
 
 PROFILE = HtmlProfile(

@@ -17,8 +17,7 @@ from reportlab.pdfgen import canvas
 
 from citywatch.errors import ParseError
 from citywatch.model import Page
-from parsers.doc_meta import clean_title
-from parsers.document import (
+from parsers.document.build import (
     Block,
     Document,
     HtmlProfile,
@@ -28,6 +27,7 @@ from parsers.document import (
     from_text,
     sniff,
 )
+from parsers.document.meta import clean_title
 
 SAITAMA = HtmlProfile(
     main=("div#contents div.content_in div.wysiwyg_area",),
@@ -316,7 +316,7 @@ def test_an_html_parse_leaves_pdfminer_unloaded_and_a_pdf_parse_loads_it() -> No
         "parsers.parse_page(Page(body=b'<html><body><p>x</p></body></html>', url='https://a.jp/',"
         " content_type='text/html'), 'generic');"
         "print('pdfminer' in sys.modules, end=' ');"
-        "from parsers.document import from_pdf;"
+        "from parsers.document.build import from_pdf;"
         "from tests.support.httpserver import minimal_pdf; from_pdf(minimal_pdf());"
         "print('pdfminer' in sys.modules)"
     )

@@ -35,8 +35,9 @@ from citywatch import defaults
 from citywatch.errors import ConfigError, StorageError
 from citywatch.settings import Settings
 from citywatch.sources import load_sources
-from scheduler import fleet
-from scheduler.fleet_queue import (
+from scheduler.cli import main as cli_main
+from scheduler.fleet import commands as fleet
+from scheduler.fleet.queue import (
     build_app,
     enqueue_check,
     libpq_url,
@@ -44,11 +45,11 @@ from scheduler.fleet_queue import (
     require_postgres,
     retry_stalled,
 )
-from scheduler.fleet_scheduler import SchedulerOptions
-from scheduler.fleet_slots import phase, plan_watch, slot_length, slot_start
-from scheduler.fleet_status import fleet_status
-from scheduler.fleet_tasks import CheckNotStored, RetryCheck, WorkerRuntime
-from scheduler.fleet_worker import WorkerOptions, run_worker
+from scheduler.fleet.scheduler import SchedulerOptions
+from scheduler.fleet.slots import phase, plan_watch, slot_length, slot_start
+from scheduler.fleet.status import fleet_status
+from scheduler.fleet.tasks import CheckNotStored, RetryCheck, WorkerRuntime
+from scheduler.fleet.worker import WorkerOptions, run_worker
 from snapshots import Store
 from tests.support.db import PG_URL, pg_admin_url, postgres_unavailable
 from tests.support.httpserver import Exchange, Response, TestServer
@@ -212,7 +213,7 @@ def test_fleet_mode_needs_postgresql_and_says_so_in_one_line(
         "postgresql://u:pw@h:5433/db?options=-csearch_path%3Dx"
     )
     for command in ("scheduler", "worker"):
-        assert fleet.main([command, "--db", "sqlite:///x.db"]) == 2
+        assert cli_main([command, "--db", "sqlite:///x.db"]) == 2
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and "PostgreSQL" in err
 
@@ -457,7 +458,7 @@ class Fleet:
         args = [
             sys.executable,
             "-m",
-            "scheduler.fleet",
+            "scheduler.cli",
             command,
             "--db",
             self.db_url,

@@ -1,5 +1,5 @@
-"""The hand lists in parsers/data hold only what no maintained source has, each with its reason,
-and the rules that replaced page-specific entries work on sentences composed for these tests."""
+"""The hand lists in parsers/extract/data hold only what no maintained source has, each with
+its reason, and the rules that replaced page-specific entries work on sentences composed for these tests."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from citywatch.model import Place
-from parsers.gazetteer import Entry, _read_prebuilt, index_name
-from parsers.people import find_actors, find_organisations
-from parsers.places import resolve_place
+from parsers.extract.gazetteer import Entry, _read_prebuilt, index_name
+from parsers.extract.people import find_actors, find_organisations
+from parsers.extract.places import resolve_place
 
 DATA = Path(__file__).resolve().parent.parent / "parsers" / "data"
 
@@ -111,7 +111,7 @@ def test_katakana_spellings_of_one_sound_are_one_place() -> None:
 
 
 def test_a_country_beside_a_name_admits_its_v_or_f_spelling() -> None:
-    from parsers.places import find_places
+    from parsers.extract.places import find_places
 
     found = find_places("ドイツのハノーバー市との交流を深めた。")
     assert [(m.place.name, m.place.country) for m in found] == [("ハノーバー市", "DE")]

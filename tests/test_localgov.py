@@ -13,12 +13,12 @@ from types import ModuleType
 import pytest
 
 from citywatch.errors import ConfigError
-from parsers import localgov
-from parsers.generic import guess_city
-from parsers.home import home
-from parsers.host_gov import host_slug
-from parsers.localgov import localgovs, resolve
-from parsers.people import find_actors
+from parsers.extract import localgov
+from parsers.extract.home import home
+from parsers.extract.host_gov import host_slug
+from parsers.extract.localgov import localgovs, resolve
+from parsers.extract.people import find_actors
+from parsers.sites.generic import guess_city
 
 # --------------------------------------------------------------------------- the list
 

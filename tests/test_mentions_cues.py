@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers import cues, mentions
+from parsers.extract import mentions
+from parsers.text import cues
 
 # The patterns as first written, with their branches led by lookbehinds.
 _PLAIN_DEST_JA = re.compile(

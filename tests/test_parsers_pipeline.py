@@ -7,7 +7,7 @@ import pytest
 import parsers
 from citywatch.errors import ConfigError
 from citywatch.model import Page, Visit
-from parsers.generic import guess_city
+from parsers.sites.generic import guess_city
 
 TRIP = (
     "<html><head><title>市長がタイ・バンコクを訪問しました</title></head><body><main>"

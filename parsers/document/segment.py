@@ -1,0 +1,215 @@
+"""Cutting a document into sections, each a candidate for one event.
+
+Pages list their events under headings that carry a date (`令和2年2月`, `2012/4/25(水曜日)`, `7月:
+神戸代表団のシアトル訪問`), under titled items followed by numbered fields (`1 日 時 …`), or under
+headings that name a visit (`大邱広域市訪問団の来神`). Those headings open sections; the other
+headings inside a section (`1 本市の取組の発信`, photo captions) stay in it as lines. A
+heading followed at once by a section heading introduces a group (`これまでの主な取組`, a month
+heading above titled items) and is kept as context. Pages with none of these are cut at their
+top-level headings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parsers.document.model import Block, Document
+from parsers.document.text import FIELD_LABEL, is_date_line, is_field
+from parsers.text.cues import MEETING, Cue, inbound_words
+from parsers.text.dates import find_dates
+
+__all__ = ["Section", "is_caption", "join_labels", "split_sections"]
+
+_FIELD_PARTS = re.compile(
+    rf"^(?:\d{{1,2}}[.)、]?\s*|[(]\d{{1,2}}[)]\s*|[・○◯●]\s*)?(?P<label>{FIELD_LABEL})"
+    r"(?:(?:および|及び|・)\S{1,6}?)?\s*[:]?\s*(?P<value>.*)$"
+)
+_HEADING_CUE = re.compile(
+    r"訪問(?!者|先)|来日|来訪|出張|歴訪|表敬|面会|会談|visit|met with|courtesy"
+)
+
+
+# A diary or gallery entry's title line, dated at its end (`…を受ける市長【2024年2月28日】`).
+_DATED_ENTRY = re.compile(r"【[^】]{0,8}\d{1,2}月\d{1,2}日[^】]{0,8}】\s*$")
+_PHOTO = re.compile(r"^(?:写真|画像|Photo)\s*[:：]|の様子$")
+
+
+def is_caption(text: str) -> bool:
+    """A photo's caption (`写真:…`, `…の様子`): it illustrates a story, it opens none."""
+    return bool(_PHOTO.search(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A run of blocks under one heading.
+
+    `context` holds the group headings above it (a month, `これまでの主な取組`); `date_only`
+    says the heading is nothing but a date (an entry of a history or a diary).
+    """
+
+    heading: str
+    context: tuple[str, ...]
+    lines: tuple[str, ...]
+    date_only: bool = False
+    kinds: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def full_text(self) -> str:
+        return "\n".join((self.heading, *self.lines)) if self.heading else self.text
+
+    def fields(self) -> dict[str, str]:
+        """Labelled facts (`日時`, `場所`, `出席者` …); continuation lines join their field."""
+        found: dict[str, str] = {}
+        label = None
+        for line, kind in zip(self.lines, self.kinds or ("",) * len(self.lines), strict=False):
+            match = _FIELD_PARTS.match(line) if is_field(line) else None
+            if match:
+                label = match.group("label")
+                found[label] = (found.get(label, "") + " " + match.group("value")).strip()
+            elif label is not None and kind == "item" and len(line) <= 40:
+                found[label] = f"{found[label]} {line}"
+            else:
+                label = None
+        return found
+
+
+def _dated(text: str) -> bool:
+    return any(s.start.month is not None for s in find_dates(text))
+
+
+class _Marks:
+    """Which blocks open a section, and which introduce a group; each block's date test runs
+    once (a heading is asked about as itself and as its neighbour's next)."""
+
+    def __init__(self, blocks: list[Block], cue: Cue) -> None:
+        self.blocks = blocks
+        self._dated: dict[int, bool] = {}
+        self.opens = [self._is_boundary(i, cue) for i in range(len(blocks))]
+        if not any(self.opens):
+            levels = [b.level for b in blocks if b.kind == "heading"]
+            top = min(levels) if levels else 0
+            self.opens = [b.kind == "heading" and b.level == top for b in blocks]
+
+    def dated(self, i: int) -> bool:
+        if i not in self._dated:
+            self._dated[i] = _dated(self.blocks[i].text)
+        return self._dated[i]
+
+    def _is_boundary(self, i: int, cue: Cue) -> bool:
+        block = self.blocks[i]
+        if block.kind != "heading":
+            return bool(_DATED_ENTRY.search(block.text)) and "。" not in block.text
+        text = block.text
+        if is_caption(text):
+            return False  # a photo's caption stays with the story it illustrates
+        if is_date_line(text) or self.dated(i):
+            return True
+        if i + 1 < len(self.blocks) and is_field(self.blocks[i + 1].text) and self.dated(i + 1):
+            return True
+        return bool(_HEADING_CUE.search(text) or cue.search(text) or MEETING.search(text))
+
+    def introduces(self, i: int) -> bool:
+        """A heading directly followed by a section heading heads a group of sections."""
+        blocks = self.blocks
+        return (
+            blocks[i].kind == "heading"
+            and i + 1 < len(blocks)
+            and self.opens[i + 1]
+            and not (self.opens[i] and self.dated(i) and not is_date_line(blocks[i].text))
+        )
+
+
+# A label standing alone on its line (`2 現地活動期間`, `(1) 開催場所`, `日程:`): its value is
+# the next line. The label is read by the field word it ends with.
+_LABEL_ONLY = re.compile(
+    rf"^(?P<number>\d{{1,2}}[.)、]?\s*|[(]\d{{1,2}}[)]\s*|[・○◯●■◆]\s*)?"
+    rf"(?P<lead>[^\s:、。]{{0,14}}?)(?P<label>{FIELD_LABEL})\s*[:]?$"
+)
+
+
+def join_labels(blocks: list[Block]) -> list[Block]:
+    """A field whose label and value sit on two lines becomes one field line
+    (`2 現地活動期間` / `令和6年…から…まで` -> `2 期間: 令和6年…から…まで`), so a labelled block
+    reads like the one-line fields templates print."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        match = _LABEL_ONLY.match(block.text)
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if match and following is not None and _value_line(following):
+            number = (match.group("number") or "").strip()
+            label = match.group("label")
+            text = f"{number} {label}: {following.text}".strip()
+            out.append(Block("paragraph", 0, text))
+            i += 2
+            continue
+        if following is not None and _aside_of(block, following):
+            kind = "paragraph" if block.kind == "heading" else block.kind
+            out.append(Block(kind, block.level, f"{block.text}{following.text}"))
+            i += 2
+            continue
+        out.append(block)
+        i += 1
+    return out
+
+
+def _aside_of(block: Block, following: Block) -> bool:
+    """A bracketed line that annotates the short line above it (`X市` / `(2011年…覚書締結)`)."""
+    text = following.text.strip()
+    return (
+        text[:1] == "("
+        and text[-1:] == ")"
+        and (block.kind != "heading" or bool(re.search(r"\d年", text)))
+        and len(block.text) <= 40
+        and not block.text.endswith(("。", ")"))
+    )
+
+
+def _value_line(block: Block) -> bool:
+    """Whether a line can be the value of a label above it (not another label or a heading)."""
+    if is_date_line(block.text):
+        return True
+    return (
+        block.kind != "heading" and not _LABEL_ONLY.match(block.text) and not is_field(block.text)
+    )
+
+
+def split_sections(doc: Document, *, short: str | None = None) -> list[Section]:
+    """The document's sections in order; the first holds what precedes any section heading."""
+    blocks = join_labels(list(doc.blocks))
+    if blocks and blocks[0].kind == "heading" and blocks[0].text == doc.title:
+        blocks = blocks[1:]
+    marks = _Marks(blocks, inbound_words(short))
+    sections: list[Section] = []
+    heading = ""
+    context: tuple[str, ...] = ()
+    lines: list[str] = []
+    kinds: list[str] = []
+
+    def close() -> None:
+        if heading or lines:
+            sections.append(
+                Section(heading, context, tuple(lines), is_date_line(heading), tuple(kinds))
+            )
+
+    for i, block in enumerate(blocks):
+        introduces = marks.introduces(i)
+        if not marks.opens[i] and not introduces:
+            lines.append(block.text)
+            kinds.append(block.kind)
+            continue
+        close()
+        lines, kinds = [], []
+        if introduces:
+            context = (block.text,)
+            heading = ""
+            continue
+        heading = block.text
+    close()
+    return sections

@@ -1,0 +1,246 @@
+"""Plain text into blocks, and the line rules HTML and PDF text share.
+
+Text copies of pages, PDF text and HTML paragraphs all arrive as lines. Which line is a heading,
+which is a field (`1 日 時 …`), which is screen-reader furniture and where the footer starts are
+decided here, once, so that every format yields the same blocks for the same page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from parsers.document.meta import is_meta_line
+from parsers.document.model import Block
+from parsers.text.normalize import normalize, squeeze_spaced
+
+__all__ = [
+    "FIELD_LABEL",
+    "blocks_from_lines",
+    "clean_line",
+    "drop_furniture",
+    "heading_level",
+    "is_breadcrumb",
+    "is_date_line",
+    "is_field",
+    "is_footer_start",
+    "is_furniture",
+    "text_blocks",
+]
+
+# Labels of the numbered or colon fields municipal templates use for an event's facts.
+FIELD_LABEL = (
+    r"(?:日時|日程|期間|主な日程|期日|開催日|出席者|訪問者|参加者|来訪者|来庁者|出張者|場所|会場|"
+    r"訪問先|出張先|開催地|会議|内容|目的|概要|主催|共催|協力|後援|形式|授与式|調印式|行程|"
+    r"Date|Dates|Period|Venue|Place|Participants?)"
+)
+_FIELD = re.compile(
+    rf"^(?:\d{{1,2}}[.)、]?\s*|[(]\d{{1,2}}[)]\s*|[・○◯●]\s*)?{FIELD_LABEL}"
+    r"(?:(?:および|及び|・)\S{1,6}?)?\s*(?:[:]\s*|\s+)\S"
+)
+_NUMBERED = re.compile(r"^(?:\d{1,2}(?:[.)、]\s*|\s+)|[(]\d{1,2}[)]\s*|第\d{1,2}[章節部]\s*)\S")
+_MARKED = re.compile(r"^[◆◇■□●○◎★☆▼▽▶►【]")
+_ERA = r"(?:令和|平成|昭和|大正|明治)"
+_WEEKDAY = r"(?:\s*\([^)]{1,6}\))?"
+_JYEAR = rf"(?:{_ERA}(?:\d{{1,2}}|元)|\d{{4}})(?:\(\S{{1,6}}\))?年(?:度)?"
+_JDATE = rf"(?:{_JYEAR})?\d{{1,2}}月(?:\d{{1,2}}日)?{_WEEKDAY}"
+_SDATE = rf"\d{{4}}/\d{{1,2}}/\d{{1,2}}{_WEEKDAY}(?:\s*=\S+)?"
+_DATE_LINE = re.compile(
+    rf"^(?:{_JDATE}|{_SDATE}|{_ERA}(?:\d{{1,2}}|元)年(?:度)?|\d{{4}}年(?:度)?)"
+    rf"(?:\s*[~から]+\s*(?:{_JDATE}|{_SDATE}|\d{{1,2}}日{_WEEKDAY}))?(?:まで)?$"
+)
+# `令和5年8月 清水市長がクアラルンプール市を訪問`: a date, then the title of what happened.
+_DATED_TITLE = re.compile(rf"^(?:{_JDATE}|{_SDATE})\s+\S")
+_CAPTION = re.compile(r"[)）]$|様子|写真|^↑")
+_FURNITURE = re.compile(
+    r"^(?:ページの先頭です。?|このページの先頭です。?|ページの本文です。?|ページ本文|ここから本文です。?|"
+    r"本文へ(?:ジャンプ|移動|スキップ).*|メインメニューへ移動.*|メインメニューをスキップ.*|"
+    r"このページを印刷する|印刷(?:する)?|印刷大きな文字で印刷|大きな文字で印刷|"
+    r"(?:X|Twitter|ツイッター)でポスト|(?:X|Twitter)でシェア|フェイスブックでシェア|"
+    r"(?:ライン|LINE)でシェア|ツイート|シェア|ページトップ|ページの先頭へ(?:戻る)?|"
+    r"ページの先頭に戻る|ページのトップへ(?:戻る)?|前のページに戻る|"
+    r"(?:-\s*)?topmenu|トップメニュー|Here's the text\.?|The text is from here\.?|"
+    r"Return to the previous page|Back to (?:the )?top|Skip to (?:main )?content|"
+    r"Print(?: this page)?|Share|Tweet|表示モード\s*:.*|すべての画像|フッターへ移動(?:します)?)$",
+    re.I,
+)
+_FOOTER = re.compile(
+    r"^(?:この(?:記事|ページ)(?:について|に関する)の?(?:お)?問(?:い)?合(?:わ)?せ.*|"
+    r"(?:お)?問(?:い)?合(?:わ)?せ(?:先|窓口)?(?:\s*[:]?)?|関連リンク|関連情報|関連記事|"
+    r"このプレスリリースには、メディア関係者向けの情報があります|会社概要|"
+    r"Past photo diar(?:y|ies)|Related (?:links|articles|posts)|Contact(?: us)?)$",
+    re.I,
+)
+_BREADCRUMB = re.compile(r"\S\s*[>＞»]\s*\S.*[>＞»]")
+_SENTENCE_END = re.compile(r"[。.!?！？」]$")
+
+
+# Bullet glyphs from symbol fonts land in the private-use area; they carry no text.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_SPACED_LABEL = re.compile(r"(?<![^\s\d.)])((?:[\u4e00-\u9fff] ){1,4}[\u4e00-\u9fff])(?=\s*:)")
+
+
+def clean_line(text: str) -> str:
+    """One spelling for digits, spaces and range marks, and spaced letters joined."""
+    text = squeeze_spaced(normalize(_PRIVATE_USE.sub("", text)))
+    if ":" in text:
+        text = _SPACED_LABEL.sub(lambda m: m.group(1).replace(" ", ""), text)
+    return text.strip()
+
+
+def is_field(line: str) -> bool:
+    """A labelled fact of an event: `1 日 時 令和2年2月28日`, `日 時:…`, `Venue: …`."""
+    return bool(_FIELD.match(line))
+
+
+def is_date_line(line: str) -> bool:
+    """A line that is nothing but a date or a date range: a diary or history heading."""
+    return bool(_DATE_LINE.match(line.strip()))
+
+
+def is_furniture(line: str) -> bool:
+    """Skip links, print and share buttons: template furniture, never content.
+
+    Text copies often run several of them into one line, so a line made only of furniture
+    phrases counts too."""
+    line = line.strip()
+    if _FURNITURE.match(line):
+        return True
+    parts = line.split(" ")
+    return len(parts) > 1 and all(_FURNITURE.match(p) for p in parts if p)
+
+
+def is_footer_start(line: str) -> bool:
+    """Where the contact box, related links or a site's company profile begins."""
+    return bool(_FOOTER.match(line.strip()))
+
+
+def is_breadcrumb(line: str) -> bool:
+    return bool(_BREADCRUMB.search(line))
+
+
+def heading_level(
+    line: str, following: str = "", previous: str = "", *, by_length: bool = True
+) -> int:
+    """The heading level a bare line deserves (0: not a heading).
+
+    Dates alone head diary and history entries (2); numbered and marked lines head sections
+    (3); a short line followed by a field list or a long paragraph heads an item (4).
+    """
+    return _level(_Line(line), _Line(following), _Line(previous), by_length)
+
+
+class _Line:
+    """A line with its field and date tests, each run at most once: every line is asked
+    about as itself, as its neighbour's previous and as its neighbour's following."""
+
+    __slots__ = ("_date", "_field", "raw", "text")
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.text = raw.strip()
+        self._field: bool | None = None
+        self._date: bool | None = None
+
+    @property
+    def field(self) -> bool:
+        """`is_field` of the line as given (fields match from its very start)."""
+        if self._field is None:
+            self._field = is_field(self.raw)
+        return self._field
+
+    @property
+    def date(self) -> bool:
+        if self._date is None:
+            self._date = is_date_line(self.raw)
+        return self._date
+
+
+def _level(line: _Line, following: _Line, previous: _Line, by_length: bool) -> int:
+    text = line.text
+    if not text or len(text) > 90:
+        return 0
+    if line.field if text == line.raw else is_field(text):
+        return 0
+    if line.date:
+        return 2
+    short = len(text) <= 60
+    if _MARKED.match(text) and short:
+        return 3
+    if _NUMBERED.match(text) and short and not _SENTENCE_END.search(text):
+        return 3
+    if not short or _SENTENCE_END.search(text) or text.startswith(("・", "※", "-", "↑")):
+        return 0
+    if previous.raw and previous.field:
+        return 0  # the continuation of a multi-line field
+    if following.raw and following.field:
+        return 4  # the title of an item whose facts follow as fields
+    if previous.raw and previous.date:
+        return 0  # the text of a dated entry
+    if _DATED_TITLE.match(text) and len(text) <= 60:
+        return 3
+    if following.raw and following.date and not _CAPTION.search(text):
+        return 4  # heads a dated list (これまでの主な取組)
+    if by_length and len(following.raw) >= 40 and len(text) * 3 <= len(following.raw) * 2:
+        return 4
+    return 0
+
+
+def drop_furniture(lines: Iterable[str], *, cut_footer: bool = True) -> list[str]:
+    """Lines without template furniture, and without everything after the footer starts.
+
+    A footer marker counts only past the first third of the page, so that a contact line near
+    the top of a short page does not swallow its body.
+    """
+    kept = [line for line in lines if line and not is_furniture(line)]
+    if cut_footer:
+        floor = len(kept) // 3
+        for i, line in enumerate(kept):
+            if i >= max(floor, 1) and is_footer_start(line):
+                return kept[:i]
+    return kept
+
+
+def blocks_from_lines(lines: Sequence[str], *, by_length: bool = True) -> list[Block]:
+    """Classify cleaned lines into blocks; bullets become items, fields stay items too."""
+    blocks: list[Block] = []
+    tested = [_Line(line) for line in lines]
+    blank = _Line("")
+    last_field = False  # whether the last block is a field item (or a field's next value)
+    for i, line in enumerate(lines):
+        following = tested[i + 1] if i + 1 < len(lines) else blank
+        level = _level(tested[i], following, tested[i - 1] if i else blank, by_length)
+        if level:
+            blocks.append(Block("heading", level, line))
+            last_field = False
+        elif line.startswith(("・", "- ", "* ", "●")) or tested[i].field:
+            blocks.append(Block("item", 1, line))
+            last_field = tested[i].field
+        elif last_field and len(line) <= 40 and not _SENTENCE_END.search(line):
+            # A short unpunctuated line under a field is the field's next value (a second
+            # visitor).
+            blocks.append(Block("item", 2, line))
+        elif " | " in line:
+            blocks.append(Block("row", 0, line))
+            last_field = False
+        else:
+            blocks.append(Block("paragraph", 0, line))
+            last_field = False
+    return blocks
+
+
+def text_blocks(text: str) -> tuple[str, list[Block]]:
+    """The title and blocks of a plain-text page.
+
+    The title is a breadcrumb's last step when the page starts with one, else its first line.
+    """
+    lines = drop_furniture(clean_line(raw) for raw in text.splitlines())
+    title = ""
+    for line in lines[:12]:
+        if is_breadcrumb(line):
+            title = re.split(r"\s*[>＞»]\s*", line)[-1].strip()
+            break
+    body = [line for line in lines if not is_breadcrumb(line) and not is_meta_line(line)]
+    if not title and body:
+        title = body[0]
+    return title, blocks_from_lines(body)

@@ -1,0 +1,384 @@
+"""From sections and mentions to visit events (drafts of Visit records).
+
+Two shapes of page exist. A trip page (its headline says someone visited: `…市長がドイツ・X市を
+訪問しました`, `海外出張`, `I met with …`) is one visit however many sections describe its days;
+its direction is the headline's. Any other page is a list or a story: each section yields the
+visit its heading, fields (`日時`, `場所`, `訪問者`) or sentences describe, sentences in it that
+point
+the other way or elsewhere yield their own, and neighbouring sections that are days of one trip
+are joined afterwards (`parsers.extract.merge`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from citywatch.model import Place
+from parsers.document.segment import Section
+from parsers.extract.mentions import (
+    CAPITAL_JP,
+    Home,
+    Mention,
+    foreign_places,
+    international,
+    read_mention,
+    sentence_texts,
+)
+from parsers.extract.places import find_places, resolve_place
+from parsers.extract.when import DateContext, dates_in
+from parsers.text.cues import AGREEMENT
+from parsers.text.dates import DateSpan, PartialDate, find_dates
+
+__all__ = ["Draft", "Way", "section_drafts", "trip_draft"]
+
+Way = Literal["in", "out"]
+
+_DATE_FIELDS = (
+    "期間", "日時", "期日", "開催日", "日程", "主な日程", "授与式", "調印式", "Period", "Dates",
+    "Date",
+)  # fmt: skip
+_PLACE_FIELDS = ("場所", "会場", "訪問先", "出張先", "開催地", "Venue", "Place")
+_VISITOR_FIELDS = ("訪問者", "来訪者", "来庁者")
+_ATTENDEE_FIELDS = ("出席者", "参加者", "出張者", "Participants", "Participant")
+
+
+@dataclass
+class Draft:
+    """A visit being assembled; becomes a Visit once its direction is known."""
+
+    direction: Way | None
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    dests: list[Place] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    title: str = ""
+    international: bool = False
+    own: str = ""
+    order: int = 0
+    guessed: bool = False  # places inferred from the section, not written as a destination
+
+    def dated(self) -> bool:
+        return self.start is not None and self.start.month is not None
+
+    def take_date(self, span: DateSpan) -> None:
+        self.start, self.end = span.start, span.end
+
+    def contains_draft(self, other: Draft) -> bool:
+        """Whether `other`'s days fall within this draft's (a day of this trip)."""
+        if not (other.start and other.end):
+            return False
+        return self.contains(DateSpan(other.start, other.end, 0, 0, ""))
+
+    def contains(self, span: DateSpan) -> bool:
+        if not (self.start and self.end):
+            return False
+        first, last = self.start.first_day(), self.end.last_day()
+        a, b = span.start.first_day(), span.end.last_day()
+        return None not in (first, last, a, b) and first <= a and b <= last  # type: ignore[operator]
+
+
+def _field(fields: dict[str, str], labels: tuple[str, ...]) -> str | None:
+    return next((fields[k] for k in labels if fields.get(k)), None)
+
+
+def _date_field(fields: dict[str, str]) -> str | None:
+    """The date-labelled field that dates the event: one with a year or a range wins over a
+    timetable's first day (`日程` may head a table of days)."""
+    loose = None
+    for label in _DATE_FIELDS:
+        value = fields.get(label)
+        spans = find_dates(value) if value else []
+        if any(s.start.year is not None or s.is_range for s in spans):
+            return value
+        if spans and loose is None:
+            loose = value
+    return loose
+
+
+def _best(spans: list[DateSpan] | tuple[DateSpan, ...]) -> DateSpan | None:
+    """A range over a single date, a day over a fiscal year; the earliest-written otherwise."""
+    usable = [s for s in spans if s.start.month is not None and s.start.year is not None]
+    plain = [s for s in usable if not s.fiscal]
+    ranges = [s for s in plain if s.is_range]
+    chosen = ranges or plain or usable
+    return chosen[0] if chosen else None
+
+
+def _refine(chosen: DateSpan | None, candidates: list[DateSpan]) -> DateSpan | None:
+    """A month from a heading gives way to a day inside it written in the text."""
+    if chosen is None or chosen.start.day is not None:
+        return chosen
+    for span in candidates:
+        s = span.start
+        if s.day and s.year == chosen.start.year and s.month == chosen.start.month:
+            return span
+    return chosen
+
+
+def _add(target: list[Place], places: list[Place] | tuple[Place, ...]) -> None:
+    for place in places:
+        if place not in target:
+            target.append(place)
+
+
+def _capital_for_government(text: str, home: Home) -> list[Place]:
+    """Calls on a national ministry or minister happen in the capital (Tokyo for Japan)."""
+    if foreign_places(text, home):
+        return []
+    place = resolve_place(CAPITAL_JP)
+    return [place] if place else []
+
+
+def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft]:
+    """The visits one section describes (usually one, sometimes a few, often none)."""
+    ctx = ctx.with_headings(section.heading, *section.context)
+    fields = section.fields()
+    heading = read_mention(section.heading, home, ctx) if section.heading else None
+    mentions = [m for s in sentence_texts(section.text) if (m := read_mention(s, home, ctx))]
+    if heading is not None:
+        mentions.insert(0, heading)
+    mentions = [m for m in mentions if not AGREEMENT.search(m.text) or m.kind in ("in", "out")]
+    date_value = _date_field(fields)
+    place_value = _field(fields, _PLACE_FIELDS)
+    visitors = _field(fields, _VISITOR_FIELDS)
+    attendees = _field(fields, _ATTENDEE_FIELDS) or ""
+    field_event = date_value is not None and bool(visitors or attendees)
+    if not mentions and not field_event:
+        return []
+    main = _pick_main(mentions)
+    draft = Draft(direction=None, title=section.heading or (main.text if main else ""))
+    draft.own = attendees
+    draft.texts.append(section.full_text)
+    draft.international = international(section.full_text, home)
+    _direction_from_fields(draft, home, visitors, place_value)
+    if draft.direction is None and main is not None and main.kind in ("in", "out"):
+        draft.direction = main.kind
+    if main is not None:
+        _add(draft.dests, main.dests if draft.direction != "in" else ())
+    _date_main(draft, section, ctx, date_value, main, mentions)
+    extra: list[Draft] = []
+    for mention in mentions:
+        if mention is main:
+            continue
+        if _separate(draft, mention):
+            extra.append(_from_mention(mention, section))
+            continue
+        if mention.kind == "out" and draft.direction in (None, "out"):
+            _add(draft.dests, mention.dests)
+        _add(draft.places, mention.places)
+        travel = main is not None and main.kind in ("in", "out", "move")
+        dating = mention.kind != "host" or not travel
+        if not draft.dated() and dating and (span := _best(mention.dates)):
+            draft.take_date(span)
+    if draft.direction is None:
+        draft.direction = _default_direction(draft, main)
+    if draft.direction == "out" and not draft.dests:
+        draft.dests = _fallback_dests(section, home, draft)
+        draft.guessed = True
+    _add(draft.places, [p for m in mentions for p in m.places])
+    return [draft, *extra]
+
+
+def _pick_main(mentions: list[Mention]) -> Mention | None:
+    """The mention that says what the section's visit was: one with a direction first."""
+    for kinds in (("in", "out"), ("move",), ("meet",), ("host",)):
+        for mention in mentions:
+            if mention.kind in kinds:
+                return mention
+    return None
+
+
+def _direction_from_fields(
+    draft: Draft, home: Home, visitors: str | None, place_value: str | None
+) -> None:
+    if visitors:
+        draft.direction = "in"
+        return
+    if not place_value:
+        return
+    places = [p for p in (m.place for m in find_places(place_value)) if not home.is_home(p)]
+    places += [p for p in foreign_places(place_value, home) if p not in places]
+    if places:
+        draft.direction = "out"
+        _add(draft.dests, places)
+    elif home.own_phrase(place_value) or any(
+        home.is_home(m.place) for m in find_places(place_value)
+    ):
+        draft.direction = "in"
+
+
+def _date_main(
+    draft: Draft,
+    section: Section,
+    ctx: DateContext,
+    date_value: str | None,
+    main: Mention | None,
+    mentions: list[Mention],
+) -> None:
+    in_text = [s for m in mentions for s in m.dates]
+    field_spans = dates_in(date_value, ctx) if date_value else []
+    heading_span = _best(dates_in(section.heading, ctx)) if section.heading else None
+    chosen = None
+    if heading_span is not None:
+        chosen = _refine(heading_span, [*in_text, *field_spans])
+    if chosen is None:
+        chosen = _best(field_spans)
+    if chosen is None and main is not None:
+        chosen = _best(main.dates)
+    if chosen is None:
+        # Other mentions' dates; an event held nearby dates a trip only when no travel is told.
+        travel = main is not None and main.kind in ("in", "out", "move")
+        kinds = ("in", "out", "move", "meet") if travel else ("in", "out", "move", "meet", "host")
+        chosen = _best([s for m in mentions if m.kind in kinds for s in m.dates])
+    if chosen is None and section.context:
+        chosen = _refine(_best(dates_in(section.context[0], ctx)), in_text)
+    if chosen is not None:
+        draft.take_date(chosen)
+
+
+def _separate(draft: Draft, mention: Mention) -> bool:
+    """Whether a mention is another visit than the section's main one."""
+    span = _best(mention.dates)
+    if mention.kind in ("in", "out") and draft.direction and mention.kind != draft.direction:
+        return span is not None and not draft.contains(span)
+    if mention.kind == "out" and draft.direction == "out" and draft.dests and mention.dests:
+        mine = {p.country for p in draft.dests}
+        return not mine & {p.country for p in mention.dests}
+    return False
+
+
+def _from_mention(mention: Mention, section: Section) -> Draft:
+    direction: Way = "in" if mention.kind == "in" else "out"
+    draft = Draft(direction=direction, title=section.heading or mention.text)
+    draft.texts.append(mention.text)
+    draft.international = mention.international
+    if direction == "out":
+        _add(draft.dests, mention.dests)
+    _add(draft.places, mention.places)
+    if span := _best(mention.dates):
+        draft.take_date(span)
+    return draft
+
+
+def _default_direction(draft: Draft, main: Mention | None) -> Way:
+    if draft.dests:
+        return "out"
+    if main is not None and main.kind == "move":
+        return "out"
+    return "in"
+
+
+def _fallback_dests(section: Section, home: Home, draft: Draft) -> list[Place]:
+    """Where an outbound visit went when no sentence says: the heading's places, the capital for
+    a call on the state, else the foreign places the section names."""
+    heading_places = foreign_places(section.heading, home) if section.heading else []
+    if heading_places:
+        return heading_places
+    capital = _capital_for_government(section.full_text, home) if draft.international else []
+    from parsers.text.cues import GOVERNMENT
+
+    if capital and GOVERNMENT.search(section.full_text):
+        return capital
+    return foreign_places(section.full_text, home)
+
+
+def trip_draft(
+    headline: str, sections: list[Section], home: Home, ctx: DateContext
+) -> Draft | None:
+    """The one visit of a trip page: the headline's direction and everything the page says."""
+    head = read_mention(headline, home, ctx)
+    if head is None:
+        return None
+    texts = [s.full_text for s in sections]
+    mentions: list[Mention] = []
+    date_values: list[str] = []
+    place_values: list[str] = []
+    visitors = False
+    for section in sections:
+        sctx = ctx.with_headings(section.heading, *section.context)
+        fields = section.fields()
+        if value := _date_field(fields):
+            date_values.append(value)
+        if value := _field(fields, _PLACE_FIELDS):
+            place_values.append(value)
+        visitors = visitors or bool(_field(fields, _VISITOR_FIELDS))
+        for text in (section.heading, *sentence_texts(section.text)):
+            if text and (m := read_mention(text, home, sctx)):
+                mentions.append(m)
+    draft = Draft(direction=None, title=headline)
+    draft.texts = [headline, *texts]
+    draft.international = international("\n".join(draft.texts), home)
+    if head.kind in ("in", "out"):
+        draft.direction = head.kind
+    elif visitors:
+        draft.direction = "in"
+    else:
+        kinds = [m.kind for m in mentions if m.kind in ("in", "out")]
+        draft.direction = "out" if kinds.count("out") > kinds.count("in") or head.dests else "in"
+    if draft.direction == "out":
+        _add(draft.dests, head.dests)
+        for value in place_values:
+            _add(draft.dests, [p for p in foreign_places(value, home)])
+        for mention in mentions:
+            if mention.kind == "out":
+                _add(draft.dests, mention.dests)
+        if not draft.dests:
+            draft.dests = foreign_places(headline, home) or foreign_places(
+                "\n".join(texts[:1]), home
+            )
+    for mention in mentions:
+        _add(draft.places, mention.places)
+    chosen = None
+    for value in date_values:
+        chosen = chosen or _best(dates_in(value, ctx))
+    chosen = chosen or _best([s for s in head.dates if not s.fiscal])
+    cue_dates = [s for m in mentions for s in _trip_dates(m)]
+    page_range = _first_event_date(sections, ctx, ranges_only=True)
+    chosen = chosen or _best([s for s in cue_dates if s.is_range]) or page_range
+    chosen = chosen or _best(cue_dates) or _first_event_date(sections, ctx)
+    if chosen is not None:
+        draft.take_date(chosen)
+    return draft
+
+
+_AGREEMENT_DATE = re.compile(
+    r"^[\s、]*(?:の|に|には)?\s*[^\sがは、。]{0,8}?(?:覚書|協定|合意書|共同声明|提携)"
+)
+
+
+def _trip_dates(mention: Mention) -> list[DateSpan]:
+    """A mention's dates that can date a trip: not fiscal years, not an agreement's own date
+    (`平成9年8月29日の国際友好都市提携から25周年…訪問団`)."""
+    spans = [s for s in mention.dates if not s.fiscal]
+    if AGREEMENT.search(mention.text):
+        spans = [s for s in spans if not _AGREEMENT_DATE.match(mention.text[s.stop :])]
+    return spans
+
+
+def _first_event_date(
+    sections: list[Section], ctx: DateContext, *, ranges_only: bool = False
+) -> DateSpan | None:
+    """A trip page's first range, else its first full date outside agreements and notes."""
+    singles: list[DateSpan] = []
+    for section in sections:
+        sctx = ctx.with_headings(section.heading, *section.context)
+        for line in (section.heading, *section.lines):
+            if AGREEMENT.search(line) or line.startswith("※") or _PUBLICATION.search(line):
+                continue
+            for span in dates_in(line, sctx):
+                if span.start.year is None or span.start.month is None or span.fiscal:
+                    continue  # a fiscal year dates a programme, never a trip
+                if span.is_range:
+                    return span
+                if span.start.day is not None:
+                    singles.append(span)
+    return singles[0] if singles and not ranges_only else None
+
+
+_PUBLICATION = re.compile(
+    r"記者(?:資料|発表)|発表資料|資料提供|掲載|公開|更新|作成|Posted|Published|"
+    r"\d{1,2}時\d{2}分|\b\d{1,2}:\d{2}\b"
+)

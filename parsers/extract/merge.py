@@ -1,0 +1,134 @@
+"""Joining neighbouring sections that describe one trip.
+
+Diaries give each day of a trip its own entry (`世界銀行訪問 2012/04/14`, `パゴダ訪問 2012/04/15` in
+Washington), often naming the city only once, and entries without a date of their own
+(`キャンベル国務次官補との面会`) continue the entry before them. Two neighbouring outbound entries
+join when their days touch and at most one of them says where it was; entries that both name
+their place and date are separate visits even when their days overlap.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from parsers.extract.events import Draft
+
+__all__ = ["absorb_duplicates", "merge_neighbours"]
+
+_TOUCH = timedelta(days=1)
+
+
+def _touch(a: Draft, b: Draft) -> bool:
+    if not (a.start and a.end and b.start and b.end):
+        return False
+    if a.start.day is None or b.start.day is None:
+        return False
+    a0, a1, b0, b1 = a.start.first_day(), a.end.last_day(), b.start.first_day(), b.end.last_day()
+    if a0 is None or a1 is None or b0 is None or b1 is None:
+        return False
+    return a0 - _TOUCH <= b1 and b0 - _TOUCH <= a1
+
+
+def _placed(draft: Draft) -> bool:
+    return bool(draft.dests) and not draft.guessed
+
+
+def _compatible(a: Draft, b: Draft) -> bool:
+    """No conflict of countries between two drafts (either may name none)."""
+    ca, cb = {p.country for p in a.dests}, {p.country for p in b.dests}
+    return not ca or not cb or bool(ca & cb)
+
+
+def _join(into: Draft, other: Draft) -> None:
+    if other.start and into.start:
+        first = min((into.start, other.start), key=lambda d: d.first_day() or date.max)
+        ends = (into.end or into.start, other.end or other.start)
+        into.start, into.end = first, max(ends, key=lambda d: d.last_day() or date.min)
+    elif other.start and not into.start:
+        into.start, into.end = other.start, other.end
+    for place in other.dests:
+        if place not in into.dests:
+            into.dests.append(place)
+    for place in other.places:
+        if place not in into.places:
+            into.places.append(place)
+    into.texts += other.texts
+    into.international = into.international or other.international
+    into.own = into.own or other.own
+    into.guessed = into.guessed and other.guessed
+
+
+def merge_neighbours(drafts: list[Draft]) -> list[Draft]:
+    """Drafts with the days of one trip joined, in page order."""
+    out: list[Draft] = []
+    for draft in drafts:
+        prev = out[-1] if out else None
+        if prev is not None and not draft.dated() and draft.order == prev.order + 1:
+            _join(prev, draft)
+            prev.order = draft.order
+            continue
+        if (
+            prev is not None
+            and prev.direction == draft.direction == "out"
+            and draft.order == prev.order + 1
+            and not (_placed(prev) and _placed(draft))
+            and _compatible(prev, draft)
+            and _touch(prev, draft)
+        ):
+            _join(prev, draft)
+            prev.order = draft.order
+            continue
+        out.append(draft)
+    return out
+
+
+def _contains(outer: Draft, inner: Draft) -> bool:
+    if not (outer.start and outer.end and inner.start and inner.end):
+        return False
+    a0, a1 = outer.start.first_day(), outer.end.last_day()
+    b0, b1 = inner.start.first_day(), inner.end.last_day()
+    if a0 is None or a1 is None or b0 is None or b1 is None:
+        return False
+    return a0 <= b0 and b1 <= a1
+
+
+def _vague(draft: Draft) -> bool:
+    return bool(draft.start and draft.start.day is None)
+
+
+def _countries(draft: Draft) -> frozenset[str | None]:
+    return frozenset(p.country for p in draft.dests)
+
+
+def _duplicate(a: Draft, b: Draft) -> bool:
+    """The same visit told twice: same way, same countries, one's days inside the other's.
+
+    Inbound visits all share the page city, so only a vague one (a month) is absorbed by a
+    precise one; two dated events of one conference stay two."""
+    if a.direction != b.direction or not (_contains(a, b) or _contains(b, a)):
+        return False
+    if a.direction == "out":
+        return bool(_countries(a)) and _countries(a) == _countries(b)
+    return _vague(a) or _vague(b)
+
+
+def absorb_duplicates(drafts: list[Draft]) -> list[Draft]:
+    """One draft per visit: a duplicate joins the more precise of the two."""
+    out: list[Draft] = []
+    for draft in drafts:
+        twin = next((o for o in out if _duplicate(o, draft)), None)
+        if twin is None:
+            out.append(draft)
+            continue
+        keep = _keeper(twin, draft)
+        keep_start, keep_end, title = keep.start, keep.end, keep.title
+        _join(twin, draft)
+        twin.start, twin.end, twin.title = keep_start, keep_end, title
+    return out
+
+
+def _keeper(a: Draft, b: Draft) -> Draft:
+    """Whose dates stand: a day over a month; between two dated spans, the whole trip."""
+    if _vague(a) != _vague(b):
+        return b if _vague(a) else a
+    return a if _contains(a, b) else b

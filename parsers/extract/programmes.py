@@ -1,0 +1,499 @@
+"""Programmes: agreements and city-to-city cooperation, with their partners and milestones.
+
+Two sources. Any sentence that records an agreement being made (`2013年にX市と…覚書を締結`,
+`平成9年8月29日の国際友好都市提携`, `Since signing a memorandum … in 2013`) is one programme per
+dated partner it names. A page about one programme (its title names one: `…との都市間連携事業`)
+is that programme, starting at its first date, with its dated history as milestones.
+
+An agreement needs a partner place other than the page city, and a date or a verb of signing;
+an anniversary (`姉妹都市提携40周年`) is not an agreement unless the date of the link is written
+beside it; an agreement between two other parties (`マプト市は…と協力覚書を締結しており`) is not
+the page city's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from citywatch.model import Milestone, Place
+from parsers.document.segment import Section
+from parsers.extract.mentions import Home, foreign_places, sentence_texts
+from parsers.extract.people import find_actors
+from parsers.extract.places import country_code, find_places
+from parsers.extract.when import DateContext, dates_in
+from parsers.text.cues import AGREEMENT, ANNIVERSARY, RELATIVE_NOW, SIGNING
+from parsers.text.dates import DateSpan, PartialDate
+
+__all__ = [
+    "ProgrammeDraft",
+    "agreement_programmes",
+    "agreement_title",
+    "consolidate",
+    "dedupe_programmes",
+    "fiscal_programmes",
+    "linked_city_programmes",
+    "milestones_of",
+    "programme_page",
+    "table_programmes",
+]
+
+_TOPIC = re.compile(
+    r"^(?P<topic>[^、。]{1,30}?)(?:は|が)(?=[^、。]{0,60}?(?:覚書|協定|合意書|声明))"
+)
+_PARTNER_JA = re.compile(r"(?:と|との|とは|とも)(?=[、\s]|[^\u3040-\u309f]|の)")
+_EN_YEAR = re.compile(r"\b(?:in|since|from|of)\s+(?P<year>(?:19|20)\d\d)\b")
+_EN_WITH = re.compile(r"\bwith\s+(?P<who>[^,.;]{2,80})")
+# What may stand between a date and the agreement word it dates
+# (`平成9年8月29日の国際友好都市提携`).
+_ATTACHED = re.compile(
+    r"^[\s、]*(?:の|に|には|より|から)?\s*(?:国際|正式に|正式な|新たに|新たな)?$"
+)
+
+
+@dataclass
+class ProgrammeDraft:
+    start: PartialDate | None
+    end: PartialDate | None = None
+    places: list[Place] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
+    title: str = ""
+    text: str = ""
+
+
+def _page_date(ctx: DateContext) -> PartialDate | None:
+    written = ctx.written()
+    return PartialDate(written.year, written.month) if written else None
+
+
+def _partner_places(clause: str, home: Home) -> list[Place]:
+    """Places marked as the other party (`Xと`, `Xとの`, `with X`); else every place named."""
+    found = [m for m in find_places(clause) if not home.is_home(m.place)]
+    found = [m for m in found if not re.match(r"協定|宣言|条約", clause[m.stop : m.stop + 2])]
+    marked = [
+        m.place
+        for m in found
+        if _PARTNER_JA.match(clause, _name_end(clause, m.stop))
+        or any(
+            m.begin >= w.start("who") and m.stop <= w.end("who") for w in _EN_WITH.finditer(clause)
+        )
+    ]
+    # A programme of city diplomacy is with a place abroad: a domestic body working beside
+    # the city (`東京都と共に…X市における事業`) is a partner, not the partner place.
+    foreign = [p for p in _unique([m.place for m in found]) if p.country != "JP"]
+    marked_abroad = [p for p in _unique(marked) if p.country != "JP"]
+    return marked_abroad or foreign or _unique(marked) or _unique([m.place for m in found])
+
+
+def _name_end(clause: str, stop: int) -> int:
+    """Skip what follows a place inside a partner's name (`バンコク都知事と`, `水道公社と`)."""
+    match = re.match(r"[\u4e00-\u9fff\u30a0-\u30ff・]{0,8}", clause[stop:])
+    return stop + (match.end() if match else 0)
+
+
+def _unique(places: list[Place]) -> list[Place]:
+    out: list[Place] = []
+    for place in places:
+        if place not in out:
+            out.append(place)
+    return out
+
+
+def _others_agreement(sentence: str, home: Home) -> bool:
+    """`マプト市は…と協力覚書を締結しており`: another party's agreement, not the page city's."""
+    match = _TOPIC.match(sentence)
+    if match is None:
+        return False
+    topic = match.group("topic")
+    if home.own_phrase(topic) or any(n in sentence for n in home.city.names if len(n) > 1):
+        return False
+    return "本市" not in sentence and bool(foreign_places(topic, home))
+
+
+def _partners(text: str, places: list[Place], home: Home) -> list[str]:
+    names = [p.name for p in places]
+    for actor in find_actors(text, city=home.slug):
+        if actor.side != "own" and actor.text not in names:
+            names.append(actor.text)
+    return names
+
+
+def _dated_pairs(sentence: str, spans: list[DateSpan], home: Home) -> list[tuple[DateSpan, str]]:
+    """(date, the words it dates): each date with the text up to the next date."""
+    pairs: list[tuple[DateSpan, str]] = []
+    for i, span in enumerate(spans):
+        stop = spans[i + 1].begin if i + 1 < len(spans) else len(sentence)
+        pairs.append((span, sentence[span.begin : stop]))
+    return pairs
+
+
+def agreement_programmes(
+    sections: list[Section], home: Home, ctx: DateContext, title: str = ""
+) -> list[ProgrammeDraft]:
+    """Programmes recorded by agreement sentences anywhere on the page.
+
+    A sentence that names its partner only as `両市` or `the two cities` takes the foreign
+    places last named before it (in its section, else in the page title)."""
+    found: list[ProgrammeDraft] = []
+    title_places = foreign_places(title, home) if title else []
+    for section in sections:
+        texts = [section.heading] if section.heading else []
+        texts += sentence_texts(section.text)
+        for i, sentence in enumerate(texts):
+            if AGREEMENT.search(sentence) and not _others_agreement(sentence, home):
+                sctx = ctx.with_headings(section.heading, *section.context)
+                recent = _recent_places(texts, i, home) or title_places
+                for clause in _agreement_clauses(sentence):
+                    found += _from_sentence(clause, home, sctx, recent)
+    return dedupe_programmes(found)
+
+
+def _recent_places(texts: list[str], i: int, home: Home) -> list[Place]:
+    """The foreign places last named before `texts[i]`, looked for only when an agreement
+    sentence needs them: most sections have none, and reading every sentence for places was
+    most of this pass's time."""
+    for sentence in reversed(texts[:i]):
+        if places := foreign_places(sentence, home):
+            return places
+    return []
+
+
+def agreement_title(title: str, home: Home, ctx: DateContext) -> list[ProgrammeDraft]:
+    """Agreements a page's title announces (`…ベネチア市との友好協力に関する合意書調印式…`)."""
+    if not AGREEMENT.search(title) or _others_agreement(title, home):
+        return []
+    return [d for c in _agreement_clauses(title) for d in _from_sentence(c, home, ctx)]
+
+
+_JOINS = re.compile(r"及び|および|並びに|ならびに|、また、|;|; ")
+
+
+def _agreement_clauses(sentence: str) -> list[str]:
+    """A sentence cut where it joins two agreements (`…提携40周年記念事業及び…合意書調印式`);
+    a part naming no agreement stays with the next one."""
+    parts: list[str] = []
+    pending = ""
+    start = 0
+    for match in _JOINS.finditer(sentence):
+        part = sentence[start : match.start()]
+        start = match.end()
+        if AGREEMENT.search(part):
+            parts.append(pending + part)
+            pending = ""
+        else:
+            pending += part + match.group()
+    last = pending + sentence[start:]
+    if AGREEMENT.search(last) or not parts:
+        parts.append(last)
+    else:
+        parts[-1] += last
+    return parts
+
+
+_BACK_REFERENCE = re.compile(
+    r"両市|両都市|同市|\b(?:both cities|the two (?:cities|leaders|sides|mayors))\b", re.I
+)
+
+
+def _from_sentence(
+    sentence: str, home: Home, ctx: DateContext, recent: list[Place] | None = None
+) -> list[ProgrammeDraft]:
+    spans = [s for s in dates_in(sentence, ctx) if s.start.year is not None]
+    keyword = AGREEMENT.search(sentence)
+    assert keyword is not None
+    anniversary = ANNIVERSARY.search(sentence)
+    last_keyword = max(m.start() for m in AGREEMENT.finditer(sentence))
+    dated = [s for s in spans if s.begin < keyword.start() or _english(sentence)]
+    paired = [s for s in spans if s.begin < last_keyword]
+    if anniversary:
+        dated = [s for s in dated if _ATTACHED.match(sentence[s.stop : keyword.start()])]
+        paired = dated
+    drafts: list[ProgrammeDraft] = []
+    if len(paired) > 1 and not _english(sentence):
+        previous: list[Place] = []
+        for span, words in _dated_pairs(sentence, paired, home):
+            places = _partner_places(words, home)
+            if not places and previous and AGREEMENT.search(words) and SIGNING.search(words):
+                places = previous  # `…と締結した覚書が…、…に新たに覚書を締結`: the same partner
+            if places:
+                drafts.append(_draft(span.start, places, words, sentence, home))
+                previous = places
+        if drafts:
+            return drafts
+    relative = RELATIVE_NOW.search(sentence[: keyword.start() + 1])
+    if dated:
+        start: PartialDate | None = dated[-1].start if not _english(sentence) else dated[0].start
+        clause = sentence[dated[-1].begin :] if not _english(sentence) else sentence
+    elif (year := _EN_YEAR.search(sentence)) and _english(sentence):
+        start, clause = PartialDate(int(year.group("year"))), sentence
+    elif relative and SIGNING.search(sentence) and not anniversary:
+        start, clause = _page_date(ctx), sentence[relative.start() :]
+    elif SIGNING.search(sentence) and not anniversary:
+        start, clause = None, sentence
+    else:
+        return []
+    places = _partner_places(clause, home) or _partner_places(sentence, home)
+    if not places and recent and _BACK_REFERENCE.search(sentence):
+        places = list(recent)
+    elif start is None:
+        places = [p for p in places if _marked(sentence, p)]
+    if not places:
+        return []
+    return [_draft(start, places, clause, sentence, home)]
+
+
+def _marked(clause: str, place: Place) -> bool:
+    """Whether some mention of `place` in `clause` is marked as the other party."""
+    at = clause.find(place.name)
+    while at >= 0:
+        if _PARTNER_JA.match(clause, _name_end(clause, at + len(place.name))):
+            return True
+        at = clause.find(place.name, at + 1)
+    return False
+
+
+def _english(text: str) -> bool:
+    return not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text)
+
+
+def _draft(
+    start: PartialDate | None, places: list[Place], clause: str, sentence: str, home: Home
+) -> ProgrammeDraft:
+    return ProgrammeDraft(
+        start=start,
+        places=places,
+        partners=_partners(clause, places, home),
+        title=sentence.strip()[:120],
+        text=sentence.strip(),
+    )
+
+
+def dedupe_programmes(drafts: list[ProgrammeDraft]) -> list[ProgrammeDraft]:
+    """One programme per partner country and start; an undated mention joins a dated one."""
+    out: list[ProgrammeDraft] = []
+    for draft in drafts:
+        countries = {p.country for p in draft.places}
+        twins = [
+            o
+            for o in out
+            if {p.country for p in o.places} == countries
+            and (o.start is None or draft.start is None or o.start == draft.start)
+        ]
+        if not twins:
+            out.append(draft)
+            continue
+        # An undated mention (a headline's `…を締結しました`) is the latest link the page dates.
+        twin = max(twins, key=lambda o: (o.start.iso() or "") if o.start else "")
+        if twin.start is None:
+            twin.start = draft.start
+        if _only_countries(twin.places) and not _only_countries(draft.places):
+            twin.places = list(draft.places)  # the city, not just its country
+        twin.partners += [p for p in draft.partners if p not in twin.partners]
+    return out
+
+
+def _only_countries(places: list[Place]) -> bool:
+    return all(country_code(p.name) == p.country for p in places)
+
+
+def milestones_of(sections: list[Section], ctx: DateContext) -> list[Milestone]:
+    """A programme's dated history: sections headed by a date alone, and dated rows."""
+    found: list[Milestone] = []
+    for section in sections:
+        sctx = ctx.with_headings(section.heading, *section.context)
+        if section.date_only:
+            spans = [s for s in dates_in(section.heading, sctx) if s.start.year is not None]
+            if spans:
+                text = " ".join(section.lines).strip()[:200]
+                found.append(Milestone(spans[0].start.iso(), text))
+        for line, kind in zip(section.lines, section.kinds, strict=False):
+            if kind not in ("row", "item"):
+                continue
+            first = line.split(" | ", 1)
+            spans = dates_in(first[0], sctx)
+            if spans and spans[0].begin <= 1 and spans[0].start.year is not None:
+                found.append(Milestone(spans[0].start.iso(), line[:200]))
+    return found
+
+
+def programme_page(
+    title: str, sections: list[Section], home: Home, ctx: DateContext
+) -> ProgrammeDraft | None:
+    """The programme a page is about, when its title names one."""
+    places = _partner_places(title, home) or foreign_places(title, home)
+    if not places:
+        return None
+    start = None
+    for section in sections:
+        if section.date_only:
+            continue
+        sctx = ctx.with_headings(section.heading, *section.context)
+        spans = [s for s in dates_in(section.text, sctx) if s.start.year is not None]
+        if spans:
+            start = spans[0].start
+            break
+    milestones = milestones_of(sections, ctx)
+    if start is None and milestones:
+        first = min((m.date for m in milestones if m.date), default=None)
+        start = _partial(first)
+    intro = sections[0].text if sections else ""
+    return ProgrammeDraft(
+        start=start,
+        places=places,
+        partners=_partners(f"{title}\n{intro}", places, home),
+        milestones=milestones,
+        title=title,
+        text=intro,
+    )
+
+
+def _partial(iso: str | None) -> PartialDate | None:
+    if not iso:
+        return None
+    parts = [int(p) for p in iso.split("-")]
+    return PartialDate(parts[0], *(parts[1:3]))
+
+
+_LINKED = re.compile(r"姉妹|友好|パートナー|提携|協定|覚書|sister|friendship|partner", re.I)
+
+
+def table_programmes(
+    sections: list[Section], home: Home, ctx: DateContext, title: str
+) -> list[ProgrammeDraft]:
+    """Rows of a table, or lines of a list, of linked cities (`X市 | 国名 | 1957年10月29日`,
+    `- X市(国名)-1957(昭和32)年10月締結`) under a heading or title about sister, friendship or
+    partner cities, or saying so themselves: one programme per dated line."""
+    found: list[ProgrammeDraft] = []
+    for section in sections:
+        about = " ".join((title, section.heading, *section.context))
+        header = ""
+        for line, kind in zip(section.lines, section.kinds, strict=False):
+            if kind not in ("row", "item"):
+                continue
+            if kind == "row" and not header:
+                header = line
+            if not (_LINKED.search(about) or _LINKED.search(header) or _LINKED.search(line)):
+                continue
+            spans = [s for s in dates_in(line, ctx) if s.start.year is not None]
+            places = [m.place for m in find_places(line) if not home.is_home(m.place)]
+            if spans and places:
+                found.append(_draft(spans[0].start, places[:1], line, line, home))
+    return found
+
+
+# Work done with a partner over years: cooperation, support, a joint project.
+_COOPERATION = re.compile(r"協力|連携|支援|協働|事業|プロジェクト|交流|共同")
+_FROM = re.compile(r"\s*(?:から|より|以降|~)")
+_PLANNED = re.compile(r"予定|計画して|目指|見込")
+
+
+def fiscal_programmes(
+    sections: list[Section], home: Home, ctx: DateContext
+) -> list[ProgrammeDraft]:
+    """Cooperation that runs from a fiscal year (`平成24年度からX市への協力を行っています`,
+    `令和4年度から令和6年度にかけて…X市における…事業`): a programme starting that April."""
+    found: list[ProgrammeDraft] = []
+    for section in sections:
+        sctx = ctx.with_headings(section.heading, *section.context)
+        texts = list(sentence_texts(section.text))
+        if section is sections[0] and ctx.title not in section.text:
+            texts = [ctx.title, *texts]  # a title that is a sentence of its own
+        for sentence in texts:
+            if "年度" not in sentence or not _COOPERATION.search(sentence):
+                continue
+            if AGREEMENT.search(sentence) and SIGNING.search(sentence):
+                continue
+            spans = [s for s in dates_in(sentence, sctx) if s.fiscal and s.start.year]
+            begun = [s for s in spans if _FROM.search(s.text) or _FROM.match(sentence, s.stop)]
+            if not begun or _PLANNED.search(sentence[begun[0].stop :]):
+                continue
+            rest = sentence[begun[0].stop :]
+            places = _partner_places(rest, home) or foreign_places(rest, home)
+            if places:
+                found.append(_draft(begun[0].start, places, rest, sentence, home))
+    return found
+
+
+# A later document that continues a link rather than founding one.
+_RENEWAL = re.compile(r"更新|改定|再締結|延長|継続|\b(?:renew|extend|updat)", re.I)
+
+
+def consolidate(drafts: list[ProgrammeDraft]) -> list[ProgrammeDraft]:
+    """One programme per partner: a later renewal (`協定を更新`, `新たな文書を締結`) of a link
+    the page dates earlier becomes a milestone of it, and a page's programme takes the earliest
+    start the page gives for the same partner (a fiscal year it began in)."""
+    out: list[ProgrammeDraft] = []
+    folded: list[int] = []
+    for draft in sorted(drafts, key=lambda d: (d.start.iso() or "") if d.start else "9999"):
+        countries = {p.country for p in draft.places}
+        first = next(
+            (o for o in out if {p.country for p in o.places} == countries and o.start), None
+        )
+        renewal = draft.start is not None and _RENEWAL.search(draft.text)
+        if first is None or not renewal or first.start == draft.start:
+            out.append(draft)
+            continue
+        assert draft.start is not None
+        first.milestones.append(Milestone(draft.start.iso(), draft.title[:200]))
+        first.partners += [p for p in draft.partners if p not in first.partners]
+        folded.append(id(draft))
+    return [d for d in drafts if id(d) not in folded]  # the page's order
+
+
+# A page about the city's links abroad (its sister, friendship and partner cities).
+_LINKS_PAGE = re.compile(r"姉妹|友好都市|友好交流都市|パートナー都市|sister|friendship|twin", re.I)
+# A sentence that makes a foreign city the topic of the city's exchange with it.
+_TOPIC_JA = re.compile(
+    r"^(?P<topic>[^、。]{1,24}?)(?:は|との交流は|との(?:交流|関係|協力)(?:が|を))"
+)
+_TIES_EN = re.compile(
+    r"\b(?:ties|relationship|exchanges?|sister|friendship|twin|anniversary|partnership)\b", re.I
+)
+
+
+def linked_city_programmes(
+    sections: list[Section], home: Home, title: str, headings: list[str]
+) -> list[ProgrammeDraft]:
+    """On a page about the city's links abroad, each foreign city it describes as the topic of
+    its own sentences (`X市との交流は…`, `本市とX市は…`, `<City> and X have developed ties`) is
+    one of those links, dated or not."""
+    about = " ".join((title, *headings))
+    english = _english(about) or all(_english(s.text[:200]) for s in sections[:3])
+    found: list[ProgrammeDraft] = []
+    seen: set[str] = set()
+    for section in sections:
+        for sentence in sentence_texts(section.text):
+            places = _topic_places(sentence, home, english)
+            if not places or not (_LINKS_PAGE.search(about) or _TIES_EN.search(sentence)):
+                continue
+            for place in places:
+                if place.name in seen or place.country in (None, "JP"):
+                    continue
+                seen.add(place.name)
+                found.append(_draft(None, [place], sentence, sentence, home))
+    return found
+
+
+def _topic_places(sentence: str, home: Home, english: bool) -> list[Place]:
+    if english:
+        names = [n for n in home.city.names if n.isascii()]
+        for name in names:
+            pair = re.search(
+                rf"\b{re.escape(name)} and (?P<other>.{{2,60}}?) (?:have|has|will|are|were|had)\b",
+                sentence,
+            )
+            if pair and _TIES_EN.search(sentence):
+                return foreign_places(pair.group("other"), home)[:1]
+        return []
+    match = _TOPIC_JA.match(sentence.strip())
+    if match is None:
+        return []
+    topic = match.group("topic")
+    topic = re.sub(
+        rf"^(?:{'|'.join(map(re.escape, (*home.city.self_words[:2], *home.city.names)))})と",
+        "",
+        topic,
+    )
+    places = [m.place for m in find_places(topic) if m.begin == 0 and not home.is_home(m.place)]
+    return [p for p in places if country_code(p.name) != p.country]

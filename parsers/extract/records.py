@@ -1,0 +1,325 @@
+"""Records from a document: the one extraction every site parser runs.
+
+The page's shape decides the reading. A trip page (its headline says a visit happened) is one
+visit; a programme page (its title names a cooperation programme) is that programme with its
+history as milestones; any other page is read section by section. Agreement sentences anywhere
+add programmes. Visits are kept only when they concern another country, an international
+body or the state (a mayor at a ward festival is not city diplomacy) and, outside trip pages,
+when they carry a date.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from citywatch.model import Milestone, Place, Programme, Record, Visit
+from parsers.document.model import Document
+from parsers.document.segment import Section, is_caption, split_sections
+from parsers.document.text import is_date_line
+from parsers.extract.events import Draft, section_drafts, trip_draft
+from parsers.extract.mentions import Home, read_mention
+from parsers.extract.merge import absorb_duplicates, merge_neighbours
+from parsers.extract.people import split_actors
+from parsers.extract.places import find_countries, resolve_place
+from parsers.extract.places import home as home_city
+from parsers.extract.programmes import (
+    ProgrammeDraft,
+    agreement_programmes,
+    agreement_title,
+    consolidate,
+    fiscal_programmes,
+    linked_city_programmes,
+    programme_page,
+    table_programmes,
+)
+from parsers.extract.programmes import (
+    dedupe_programmes as _dedupe_programmes,
+)
+from parsers.extract.when import DateContext
+from parsers.text.cues import ANNIVERSARY, PROGRAMME_TITLE, is_english, movement
+from parsers.text.dates import find_dates
+
+__all__ = ["MAX_BLOCKS", "extract_records"]
+
+MAX_BLOCKS = 3000
+"""Blocks of one page read for records."""
+
+_NOT_TRIP = re.compile(r"記者会見|定例会見|会見|トピックス|の動き|の部屋|日誌|一覧|Topics|News$")
+_SUMMARY_LEN = 200
+
+
+def _headlines(doc: Document, sections: list[Section]) -> list[str]:
+    """What the page says it is about: its title and its first heading or line."""
+    lines = [doc.title]
+    for block in doc.blocks[:6]:
+        if block.kind == "heading" and block.text != doc.title and not is_caption(block.text):
+            lines.append(block.text)
+            break
+    return [h for h in lines if h]
+
+
+def _trip_headline(headlines: list[str], home: Home, ctx: DateContext) -> str | None:
+    for headline in headlines:
+        if _NOT_TRIP.search(headline) or (ANNIVERSARY.search(headline) and not movement(headline)):
+            continue
+        mention = read_mention(headline, home, ctx)
+        if mention is not None and mention.kind in ("in", "out", "move", "meet"):
+            return headline
+    return None
+
+
+def _is_programme_title(title: str) -> bool:
+    return bool(PROGRAMME_TITLE.search(title)) and not (
+        movement(title) or ANNIVERSARY.search(title) or _NOT_TRIP.search(title)
+    )
+
+
+def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
+    """Visits and programmes of a page, seen from `city` (a slug known to the gazetteer).
+
+    Only the first `MAX_BLOCKS` blocks are read: no real page holds more records than that, and
+    the cap bounds the time a hostile or runaway page can take."""
+    if len(doc.blocks) > MAX_BLOCKS:
+        doc = dataclasses.replace(doc, blocks=doc.blocks[:MAX_BLOCKS])
+    home = Home(home_city(city), city)
+    english = is_english(doc.text())
+    ctx = DateContext(
+        title=doc.title,
+        url=url or doc.url,
+        published=doc.published or _dateline(doc),
+        updated=doc.updated,
+    )
+    sections = split_sections(doc, short=home.city.short)
+    page_people = _owner("\n".join((doc.title, *(sections[0].lines[:6] if sections else ()))))
+    headline = _trip_headline(_headlines(doc, sections), home, ctx)
+    programme = None if headline else _programme_of(doc, sections, home, ctx)
+    drafts = _list_drafts(sections, home, ctx, history=programme is not None, title=doc.title)
+    if headline is not None:
+        trip = trip_draft(headline, sections, home, ctx)
+        if trip is not None and not _is_list(trip, drafts):
+            drafts = [trip] if trip.international else []
+    visits = [_visit(d, home, english, page_people) for d in drafts]
+    programmes = agreement_programmes(sections, home, ctx, doc.title)
+    listed = table_programmes(sections, home, ctx, doc.title)
+    fiscal = fiscal_programmes(sections, home, ctx)
+    linked = linked_city_programmes(sections, home, doc.title, _headlines(doc, sections))
+    programmes = _dedupe_programmes([*programmes, *listed, *fiscal, *linked])
+    if len(listed) > 1:
+        programme = None  # a table of linked cities is many programmes, not one
+    if not any(s.heading == doc.title for s in sections):
+        programmes = _dedupe_programmes([*agreement_title(doc.title, home, ctx), *programmes])
+    if programme is not None:
+        # The cooperation a page is about may have run since a fiscal year it names.
+        earlier = [p for p in fiscal if _same_partner(p, programme) and _before(p, programme)]
+        if earlier:
+            programme.start = earlier[0].start
+        programmes = [programme, *(p for p in programmes if not _same(p, programme))]
+        programmes = [p for p in programmes if p is programme or p not in earlier]
+    programmes = consolidate(programmes)
+    records: list[Record] = [*visits, *(_programme(p) for p in programmes)]
+    return _page_countries(records, doc.text())
+
+
+def _list_drafts(
+    sections: list[Section], home: Home, ctx: DateContext, *, history: bool, title: str
+) -> list[Draft]:
+    """Visits read section by section; on a programme page dated entries are its history."""
+    drafts: list[Draft] = []
+    for order, section in enumerate(sections):
+        if history and section.date_only and not _explicit(section):
+            continue
+        for draft in section_drafts(section, home, ctx):
+            draft.order = order
+            if not section.heading and title:
+                draft.title = title  # the text before any heading is the page's own story
+            drafts.append(draft)
+    drafts = [d for d in merge_neighbours(drafts) if d.international and d.dated()]
+    return absorb_duplicates(drafts)
+
+
+def _is_list(trip: Draft, drafts: list[Draft]) -> bool:
+    """A page whose headline names a visit may still list several (`海外からの表敬訪問`): two
+    dated visits outside the headline visit's days make it a list."""
+    outside = [d for d in drafts if not (trip.dated() and trip.contains_draft(d))]
+    days = {(d.start, d.end) for d in outside}
+    return len(days) >= 2
+
+
+_DATELINE = re.compile(r"[(（](?P<date>[^()（）]{6,24}日[^()（）]{0,6})[)）]$")
+
+
+def _dateline(doc: Document) -> str | None:
+    """A letter's or a diary's own date near the top (`市民の皆様へ(平成28年12月27日)`), standing in
+    for a publication date the template does not give."""
+    for block in doc.blocks[:8]:
+        match = _DATELINE.search(block.text)
+        text = match.group("date") if match else block.text if is_date_line(block.text) else ""
+        spans = [s for s in find_dates(text) if s.start.day and s.start.year] if text else []
+        if spans:
+            return spans[0].start.iso()
+    return None
+
+
+_OWNER = re.compile(
+    r"(?P<role>[\u3041-\u3096\u30a1-\u30fa\u4e00-\u9fff]{0,6}(?:市長|知事|区長|町長|村長))(?:の)?\s?"
+    r"(?P<name>[\u4e00-\u9fff]{1,3}(?: ?[\u4e00-\u9fff]{1,3})?)(?=です|\s*[―-]|\s*$|\s)",
+    re.M,
+)
+_NOT_NAME = re.compile(r"部屋|室|動き|日誌|挨拶|あいさつ|日程|会見|談話|コラム")
+
+
+def _owner(text: str) -> tuple[str, ...]:
+    """The official a page belongs to (`横浜市長林 文子`, `北九州市長の北橋です`): the implicit
+    actor of its diary entries and messages."""
+    for match in _OWNER.finditer(text):
+        if not _NOT_NAME.search(match.group("name")):
+            return (f"{match.group('role')} {match.group('name')}",)
+    return ()
+
+
+def _programme_of(
+    doc: Document, sections: list[Section], home: Home, ctx: DateContext
+) -> ProgrammeDraft | None:
+    if not _is_programme_title(doc.title):
+        return None
+    return programme_page(doc.title, sections, home, ctx)
+
+
+_MOVED = re.compile(r"来日|来訪|来庁|来市|お越し|を訪問|へ訪問|を訪れ|へ行|出張|visited|came to")
+
+
+def _explicit(section: Section) -> bool:
+    """A history entry is a visit only when it says someone came or went."""
+    return bool(_MOVED.search(section.full_text))
+
+
+def _same(a: ProgrammeDraft, b: ProgrammeDraft) -> bool:
+    return {p.country for p in a.places} == {p.country for p in b.places} and (
+        a.start is None or b.start is None or a.start == b.start or a.start.year == b.start.year
+    )
+
+
+def _same_partner(a: ProgrammeDraft, b: ProgrammeDraft) -> bool:
+    return {p.country for p in a.places} == {p.country for p in b.places}
+
+
+def _before(a: ProgrammeDraft, b: ProgrammeDraft) -> bool:
+    if a.start is None:
+        return False
+    return b.start is None or (a.start.iso() or "") < (b.start.iso() or "")
+
+
+def _tidy_places(places: list[Place]) -> tuple[Place, ...]:
+    """Foreign places without Japanese ones beside them; cities without their bare country."""
+    out = [p for p in places if p.country]
+    if any(p.country != "JP" for p in out):
+        out = [p for p in out if p.country != "JP"]
+    cities = {p.country for p in out if not _is_country(p)}
+    out = [p for p in out if not (_is_country(p) and p.country in cities)]
+    kept: list[Place] = []
+    for place in out:
+        # One place written two ways (クアラルンプール, クアラルンプール市): keep the fuller.
+        same = next((k for k in kept if k.country == place.country and _one_name(k, place)), None)
+        if same is None:
+            kept.append(place)
+        elif len(place.name) > len(same.name):
+            kept[kept.index(same)] = place
+    return tuple(kept)
+
+
+def _one_name(a: Place, b: Place) -> bool:
+    return a.name.startswith(b.name) or b.name.startswith(a.name)
+
+
+def _is_country(place: Place) -> bool:
+    from parsers.extract.places import country_code
+
+    return country_code(place.name) == place.country
+
+
+def _visit(draft: Draft, home: Home, english: bool, page_people: tuple[str, ...]) -> Visit:
+    text = "\n".join(draft.texts)
+    own, other = split_actors(text, city=home.slug)
+    if draft.own:
+        own = tuple(dict.fromkeys((*split_actors(draft.own, city=home.slug)[0], draft.own, *own)))
+    own = tuple(dict.fromkeys((*own, *page_people)))
+    if draft.direction == "in":
+        name = next((n for n in home.city.names if n.isascii()), home.city.place.name)
+        places: tuple[Place, ...] = (Place(name if english else home.city.place.name, "JP"),)
+        foreign = [p.name for p in draft.places if p.country != "JP"]
+    else:
+        places = _tidy_places(draft.dests)
+        foreign = [p.name for p in places] + [p.name for p in draft.places if p.country != "JP"]
+    counterparts = tuple(dict.fromkeys(_actor(a) for a in (*other, *foreign) if _actor(a)))
+    own = tuple(dict.fromkeys(_actor(a) for a in own if _actor(a)))
+    start, end = draft.start, draft.end
+    return Visit(
+        direction="outbound" if draft.direction == "out" else "inbound",
+        start=start.iso() if start else None,
+        end=end.iso() if end else None,
+        places=places,
+        participants=tuple(own),
+        counterparts=counterparts,
+        title=_line(draft.title),
+        summary=_summary(text),
+    )
+
+
+_ACTOR_NOISE = re.compile(
+    r"^(?:\d{1,4}[年月日]|[月日](?=\d)|[(（][月火水木金土日](?:曜日?)?[)）]|[()（）]|記者発表\s*|\s*[(・])+"
+)
+
+
+def _actor(text: str) -> str:
+    """An actor's name without a date or bracket stuck to its front (`月13日(木曜日)…大使`)."""
+    return _ACTOR_NOISE.sub("", text).strip()
+
+
+def _programme(draft: ProgrammeDraft) -> Programme:
+    milestones = tuple(sorted(draft.milestones, key=lambda m: m.date or ""))
+    return Programme(
+        start=draft.start.iso() if draft.start else None,
+        end=draft.end.iso() if draft.end else None,
+        places=_tidy_places(draft.places),
+        partners=tuple(dict.fromkeys(draft.partners)),
+        milestones=tuple(Milestone(m.date, m.text) for m in milestones),
+        title=_line(draft.title),
+        summary=_summary(draft.text),
+    )
+
+
+def _line(text: str) -> str:
+    return " ".join(text.split())[:_SUMMARY_LEN]
+
+
+def _summary(text: str) -> str:
+    for line in text.split("\n"):
+        if len(line) > 30:
+            return _line(line)
+    return _line(text)
+
+
+def _page_countries(records: list[Record], text: str) -> list[Record]:
+    """A place name that several countries share takes the one the page itself names
+    (`ハノーバー` on a page about Germany is Hannover, not Hanover in the US)."""
+    named = {c.code for c in find_countries(text)}
+    if not named:
+        return records
+    out: list[Record] = []
+    for record in records:
+        places = tuple(_page_country(p, named) for p in record.places)
+        out.append(
+            record if places == record.places else dataclasses.replace(record, places=places)
+        )
+    return out
+
+
+def _page_country(place: Place, named: set[str]) -> Place:
+    if place.country in named or place.country == "JP":
+        return place
+    for code in sorted(named - {"JP"}):
+        other = resolve_place(place.name, country=code)
+        if other is not None and other.country == code and other.name == place.name:
+            return other
+    return place

@@ -1,0 +1,114 @@
+"""Dates of events, with the year filled in from the closest context.
+
+A page writes `11月13日から15日` and leaves the year to its reader, who finds it in an earlier date
+of the same passage, the heading (`国際会議2023`, `令和5年8月`), the page title, the URL
+(`/2023/08/18/`) or the page's publication or update date, in that order of closeness. A year
+taken from a publication or update date goes back one year when the date would otherwise fall
+months after the page was written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from parsers.text.dates import DateSpan, PartialDate, find_dates, years_in
+
+__all__ = ["DateContext", "dates_in", "span_iso"]
+
+_AHEAD_DAYS = 100
+
+
+def _parse_iso(value: str | None) -> date | None:
+    if not value or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class DateContext:
+    """Where a passage's missing year may come from, closest first."""
+
+    headings: tuple[str, ...] = ()
+    title: str = ""
+    url: str = ""
+    published: str | None = None
+    updated: str | None = None
+    _cache: dict[str, int | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def with_headings(self, *headings: str) -> DateContext:
+        # Built directly: dataclasses.replace is several times slower, and pages ask per section.
+        headings = tuple(h for h in headings if h)
+        return DateContext(headings, self.title, self.url, self.published, self.updated, {})
+
+    def written(self) -> date | None:
+        """When the page was written: its publication date, else its update date."""
+        return _parse_iso(self.published) or _parse_iso(self.updated)
+
+    def year(self) -> tuple[int | None, bool]:
+        """The context year and whether it came from the page's own date (not its text)."""
+        if "year" not in self._cache:
+            found = None
+            for text in (*self.headings, self.title, self.url):
+                years = years_in(text) if text else []
+                if years:
+                    found = years[0]
+                    break
+            self._cache["year"] = found
+        year = self._cache["year"]
+        if year is not None:
+            return year, False
+        written = self.written()
+        return (written.year, True) if written else (None, False)
+
+
+_SENTENCE_END = re.compile(r"[。！？\n]|\.\s")
+
+
+def _year_for(text: str, span: DateSpan, before: list[DateSpan], ctx: DateContext) -> int | None:
+    for prior in reversed(before):
+        if _SENTENCE_END.search(text, prior.stop, span.begin):
+            break  # an earlier sentence's year says nothing about this one
+        if prior.fiscal and prior.start.year is not None and span.start.month:
+            # 令和5年度は、8月に…: April to December belong to the first year of the fiscal year.
+            return prior.start.year if span.start.month >= 4 else prior.start.year + 1
+        if prior.end.year is not None and prior.end.month is not None:
+            return prior.end.year
+    year, from_page_date = ctx.year()
+    written = ctx.written()
+    if year is not None and from_page_date and written is not None and span.start.month:
+        guess = date(year, span.start.month, min(span.start.day or 1, 28))
+        if (guess - written).days > _AHEAD_DAYS:
+            year -= 1
+    return year
+
+
+def dates_in(text: str, ctx: DateContext) -> list[DateSpan]:
+    """Every date in `text`, yearless ones completed from the text before them or `ctx`.
+
+    Dates whose year cannot be found keep `year=None`; callers decide what to do with them.
+    """
+    spans = find_dates(text)
+    out: list[DateSpan] = []
+    again: dict[int, dict[int, DateSpan]] = {}
+    for span in spans:
+        if span.start.year is not None:
+            out.append(span)
+            continue
+        year = _year_for(text, span, out, ctx)
+        if year is None:
+            out.append(span)
+            continue
+        if year not in again:
+            again[year] = {s.begin: s for s in find_dates(text, year=year)}
+        out.append(again[year].get(span.begin, span))
+    return out
+
+
+def span_iso(start: PartialDate | None, end: PartialDate | None) -> tuple[str | None, str | None]:
+    """ISO strings for a record's start and end (None where the year is unknown)."""
+    return (start.iso() if start else None), (end.iso() if end else None)

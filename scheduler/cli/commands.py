@@ -1,0 +1,370 @@
+"""Subcommands that use the database and the watch list. Each returns an exit status."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from citywatch.errors import ConfigError
+from citywatch.settings import Settings
+from citywatch.sources import Sources, load_sources
+from scheduler.cli.output import dump_json, print_csv, print_table
+from scheduler.service import open_store
+
+__all__ = ["HANDLERS", "add_subcommands", "load_watch_list", "open_store"]
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+HANDLERS: dict[str, Handler] = {}
+
+RECORD_COLUMNS = [
+    "key",
+    "type",
+    "direction",
+    "start",
+    "end",
+    "places",
+    "participants",
+    "counterparts",
+    "partners",
+    "milestones",
+    "title",
+    "summary",
+    "watch",
+    "url",
+    "valid_from",
+    "valid_to",
+    "version",
+]
+TABLE_RECORD_COLUMNS = ["key", "type", "direction", "start", "end", "places", "title", "watch"]
+
+
+def handler(name: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        HANDLERS[name] = fn
+        return fn
+
+    return register
+
+
+def load_watch_list(settings: Settings) -> Sources:
+    from scheduler.parse_worker import known_sites
+
+    return load_sources(settings.sources_path, known_sites=known_sites())
+
+
+def parse_when(text: str) -> datetime:
+    """ISO 8601 date or date-time; naive values are UTC."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"not an ISO 8601 date or date-time: {text!r}") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+# --- crawl ---------------------------------------------------------------------------------
+
+
+@handler("crawl")
+def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
+    from scheduler.alerts import deliver_pending, with_feed_channel
+    from scheduler.crawl import Crawler
+    from scheduler.parse_worker import crawl_pool
+
+    sources = with_feed_channel(load_watch_list(settings))
+    watches = [sources.get(w) for w in args.watch] if args.watch else None
+    with (
+        open_store(settings) as store,
+        _progress(args.format == "table") as progress,
+        _shut_down_after(crawl_pool()) as pool,
+    ):
+        crawler = Crawler(
+            store, sources, alert_initial=args.alert_initial, progress=progress, executor=pool
+        )
+        report = asyncio.run(crawler.run(watches))
+        deliver_pending(store, sources, settings)
+    if args.format == "json":
+        dump_json(report.to_dict())
+    else:
+        from scheduler.cli.report import print_crawl_report
+
+        print_crawl_report(report)
+    return 1 if report.failed else 0
+
+
+@contextmanager
+def _shut_down_after(pool: Executor | None) -> Iterator[Executor | None]:
+    """The crawl's parse pool, its processes stopped when the crawl ends (at once when it is
+    interrupted; a pool whose processes were never needed has none to stop)."""
+    try:
+        yield pool
+    except BaseException:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    if pool is not None:
+        pool.shutdown(wait=True)
+
+
+@contextmanager
+def _progress(wanted: bool) -> Iterator[Callable[[Any], None] | None]:
+    if not (wanted and sys.stderr.isatty()):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("checking", total=None)
+        counts = {"pages": 0, "failed": 0}
+
+        def advance(outcome: Any) -> None:
+            counts["pages"] += 1
+            counts["failed"] += outcome.outcome == "failed"
+            bar.update(
+                task,
+                description=(
+                    f"checked {counts['pages']} pages ({counts['failed']} failed): {outcome.url}"
+                ),
+            )
+
+        yield advance
+
+
+# --- records, changes, history, diff, export, gc ------------------------------------------
+
+
+@handler("records")
+def cmd_records(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        if args.as_of:
+            rows = store.records_as_of(parse_when(args.as_of), type=args.type, watch=args.watch)
+        else:
+            rows = store.current_records(type=args.type, watch=args.watch)
+    data = [r.to_dict() for r in rows]
+    _emit(args.format, data, RECORD_COLUMNS, TABLE_RECORD_COLUMNS, wrap=None)
+    return 0
+
+
+@handler("changes")
+def cmd_changes(args: argparse.Namespace, settings: Settings) -> int:
+    since = parse_when(args.since) if args.since else None
+    with open_store(settings) as store:
+        events = store.changes(since=since, watch=args.watch)
+    data = [e.to_dict() for e in events]
+    if args.format == "json":
+        dump_json(data)
+    else:
+        rows = [{**e, "record": _describe(e.get("record")), "fields": e["fields"]} for e in data]
+        print_table(rows, ["id", "at", "kind", "watch", "record", "fields", "url"])
+    return 0
+
+
+def _describe(record: dict[str, Any] | None) -> str:
+    if not record:
+        return ""
+    when = record.get("start") or "?"
+    if record.get("end") and record["end"] != record.get("start"):
+        when += f"–{record['end']}"
+    places = ", ".join(p["name"] for p in record.get("places") or [])
+    return f"{record['type']} {record.get('direction') or ''} {when} {places}".replace("  ", " ")
+
+
+@handler("history")
+def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        versions = store.history(args.key)
+    if not versions:
+        raise ConfigError(f"no record with key {args.key!r}")
+    if args.format == "json":
+        dump_json({"key": args.key, "versions": [v.to_dict() for v in versions]})
+    else:
+        rows = [
+            {
+                "version": v.version,
+                "valid_from": v.valid_from,
+                "valid_to": v.valid_to,
+                "check": v.check_id,
+                "record": _describe(v.record.to_dict()),
+            }
+            for v in versions
+        ]
+        print_table(rows, ["version", "valid_from", "valid_to", "check", "record"], title=args.key)
+    return 0
+
+
+@handler("diff")
+def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        text = store.page_text_diff(
+            args.watch, url=args.url, from_check=args.from_check, to_check=args.to_check
+        )
+    if args.format == "json":
+        dump_json({"watch": args.watch, "diff": text})
+    else:
+        sys.stdout.write(text or "(no difference)\n")
+    return 0
+
+
+@handler("export")
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        rows = store.current_records(type=args.type)
+        if args.all_versions:
+            data = [v.to_dict() | v.record.to_dict() for r in rows for v in store.history(r.key)]
+        else:
+            data = [r.to_dict() for r in rows]
+    if args.format == "jsonl":
+        for row in data:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+    elif args.format == "json":
+        dump_json(data)
+    else:
+        print_csv(data, RECORD_COLUMNS)
+    return 0
+
+
+@handler("gc")
+def cmd_gc(args: argparse.Namespace, settings: Settings) -> int:
+    if args.keep < 1:
+        raise ConfigError("--keep must be at least 1")
+    with open_store(settings) as store:
+        report = store.gc(keep=args.keep)
+    if args.format == "json":
+        dump_json(report.to_dict())
+    else:
+        print(
+            f"dropped {report.bodies_dropped} bodies ({report.bytes_dropped} bytes, "
+            f"{report.stored_bytes_dropped} stored)"
+        )
+    return 0
+
+
+# --- status --------------------------------------------------------------------------------
+
+
+@handler("status")
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from scheduler.daemon import first_run
+
+    sources = load_watch_list(settings)
+    with open_store(settings) as store:
+        known = {s.watch: s for s in store.status()}
+        fleet = _fleet_status(store.dialect, settings, sources)
+    rows = []
+    now = datetime.now(UTC)
+    for watch in sources.watches:
+        s = known.get(watch.id)
+        last = s.last_check_at if s else None
+        due = first_run(watch.id, watch.interval, last, now)
+        rows.append(
+            {
+                "watch": watch.id,
+                "url": watch.url,
+                "last_check": last.isoformat() if last else None,
+                "result": s.last_outcome if s else None,
+                "next_due": due.isoformat(),
+                "pages": s.pages if s else 0,
+                "consecutive_failures": s.consecutive_failures if s else 0,
+                "last_error": s.last_error if s else None,
+            }
+        )
+    if args.format == "json":
+        dump_json({"watches": rows, **({"fleet": fleet.to_dict()} if fleet else {})})
+    else:
+        columns = ["watch", "last_check", "result", "next_due", "pages", "consecutive_failures"]
+        print_table(rows, [*columns, "last_error"])
+        if fleet:
+            print("\n".join(fleet.lines()))
+    return 0
+
+
+def _fleet_status(dialect: str, settings: Settings, sources: Sources) -> Any:
+    """The fleet's workers, queue depth and lag, when this database runs a fleet."""
+    if dialect != "postgresql":
+        return None
+    from scheduler.fleet.queue import fleet_tables_exist
+    from scheduler.fleet.status import fleet_status
+
+    if not fleet_tables_exist(settings.db_url):
+        return None
+    return fleet_status(settings.db_url, sources)
+
+
+# --- argument parsing ----------------------------------------------------------------------
+
+
+def _common(p: argparse.ArgumentParser, formats: tuple[str, ...] = ("json", "table")) -> None:
+    p.add_argument("--db", help="database URL (default: $CITYWATCH_DB or sqlite:///citywatch.db)")
+    p.add_argument("--format", choices=formats, default="table")
+
+
+def add_subcommands(sub: Any) -> None:
+    p = sub.add_parser("crawl", help="check every watch once and report what changed")
+    _common(p)
+    p.add_argument("--sources", help="watch list (default: $CITYWATCH_SOURCES or sources.toml)")
+    p.add_argument("--watch", action="append", default=[], help="only this watch (repeatable)")
+    p.add_argument(
+        "--alert-initial",
+        action="store_true",
+        help="also alert on a watch's first check (its baseline)",
+    )
+
+    p = sub.add_parser("records", help="the current records (or as they stood at a time)")
+    _common(p, ("json", "csv", "table"))
+    p.add_argument("--type", choices=("visit", "programme"))
+    p.add_argument("--watch")
+    p.add_argument("--as-of", help="ISO date-time: the records as they stood then")
+
+    p = sub.add_parser("changes", help="change events, oldest first")
+    _common(p)
+    p.add_argument("--since", help="ISO date-time")
+    p.add_argument("--watch")
+
+    p = sub.add_parser("history", help="every version of one record")
+    _common(p)
+    p.add_argument("key")
+
+    p = sub.add_parser("diff", help="the text diff of a watched page between two checks")
+    _common(p)
+    p.add_argument("watch")
+    p.add_argument("--url", help="a page found through the watch (default: the watch's page)")
+    p.add_argument("--from", dest="from_check", type=int, metavar="CHECK")
+    p.add_argument("--to", dest="to_check", type=int, metavar="CHECK")
+
+    p = sub.add_parser("export", help="export records with their keys and validity")
+    p.add_argument("--db")
+    p.add_argument("--format", choices=("csv", "json", "jsonl"), default="jsonl")
+    p.add_argument("--type", choices=("visit", "programme"))
+    p.add_argument("--all-versions", action="store_true", help="every version, not the current")
+
+    p = sub.add_parser("gc", help="drop old unchanged bodies (never those records point to)")
+    _common(p)
+    p.add_argument("--keep", type=int, required=True, help="bodies to keep per page")
+
+    p = sub.add_parser("status", help="each watch: last check, result, next due, failures")
+    _common(p)
+    p.add_argument("--sources")
+
+
+def _emit(
+    fmt: str,
+    data: list[dict[str, Any]],
+    csv_columns: list[str],
+    table_columns: list[str],
+    *,
+    wrap: str | None,
+) -> None:
+    if fmt == "json":
+        dump_json({wrap: data} if wrap else data)
+    elif fmt == "csv":
+        print_csv(data, csv_columns)
+    else:
+        print_table(data, table_columns)
