@@ -1,5 +1,6 @@
 """The hand lists in parsers/extract/data hold only what no maintained source has, each with
-its reason, and the rules that replaced page-specific entries work on sentences composed for these tests."""
+its reason, and the rules that replaced page-specific entries work on sentences composed for
+these tests."""
 
 from __future__ import annotations
 
