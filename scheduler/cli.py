@@ -81,19 +81,20 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def _commands() -> dict[str, Handler]:
-    from scheduler import commands, daemon, demo, fleet
+    from scheduler import commands, daemon, demo, fleet, serve
 
     return {
         "parse": cmd_parse,
         "demo": demo.cmd_demo,
         "daemon": daemon.cmd_daemon,
+        "serve": serve.cmd_serve,
         **commands.HANDLERS,
         **fleet.HANDLERS,
     }
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from scheduler import commands, daemon, demo, fleet
+    from scheduler import commands, daemon, demo, fleet, serve
 
     parser = argparse.ArgumentParser(
         prog="citywatch",
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     daemon.add_subcommand(sub)
     fleet.add_subcommands(sub)
     demo.add_subcommand(sub)
+    serve.add_subcommand(sub)
     return parser
 
 
