@@ -207,8 +207,9 @@ def changes_page(
     limit: int = 100,
     newest_first: bool = True,
 ) -> ChangePage:
-    """Change events in time order (newest first unless told), `limit` at a time."""
-    after = _decode(cursor, (int,)) if cursor else None
+    """Change events in the CLI's order, by time then id (newest first unless told),
+    `limit` at a time."""
+    after = _decode(cursor, (str, int)) if cursor else None
     query = sa.select(*_EVENT_COLUMNS).join(pages, events.c.page_id == pages.c.id)
     if where.kinds is not None:
         query = query.where(events.c.kind.in_(where.kinds))
@@ -221,13 +222,31 @@ def changes_page(
     if not where.include_baseline:
         query = query.where(events.c.baseline.is_(False))
     if after is not None:
-        query = query.where(events.c.id < after[0] if newest_first else events.c.id > after[0])
-    order = (events.c.id.desc(),) if newest_first else (events.c.id,)
+        try:
+            at = datetime.fromisoformat(after[0])
+        except ValueError:
+            raise ValueError("not a cursor from this server") from None
+        if at.tzinfo is None:
+            raise ValueError("not a cursor from this server")
+        if newest_first:
+            query = query.where(
+                sa.or_(events.c.at < at, sa.and_(events.c.at == at, events.c.id < after[1]))
+            )
+        else:
+            query = query.where(
+                sa.or_(events.c.at > at, sa.and_(events.c.at == at, events.c.id > after[1]))
+            )
+    if newest_first:
+        order = (events.c.at.desc(), events.c.id.desc())
+    else:
+        order = (events.c.at.asc(), events.c.id.asc())
 
     def read(connection: sa.Connection) -> ChangePage:
         rows = connection.execute(query.order_by(*order).limit(limit + 1)).all()
         found = [event_from_row(row) for row in rows[:limit]]
-        following = _encode(found[-1].id) if len(rows) > limit and found else None
+        following = None
+        if len(rows) > limit and found:
+            following = _encode(found[-1].at.isoformat(), found[-1].id)
         return ChangePage(found, following)
 
     return store._read("cannot read changes", read)
