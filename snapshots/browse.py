@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -138,38 +141,65 @@ def _record_query(where: RecordFilter) -> sa.Select[Any]:
     return query
 
 
+#: The order of a filtered view, remembered until the history moves: (store, stamp, filter)
+#: -> [(start, id), ...] newest first. Sorting by a date inside the JSON costs a parse of
+#: every matching row; paging through a view, or showing it again, should not.
+_ORDERS: OrderedDict[tuple[str, tuple[int, int], RecordFilter], list[tuple[str, int]]] = (
+    OrderedDict()
+)
+_ORDERS_KEPT = 4
+_ORDERS_LOCK = threading.Lock()
+
+
+def _order(connection: sa.Connection, store_url: str, where: RecordFilter) -> list[tuple[str, int]]:
+    key = (store_url, _stamp(connection), where)
+    with _ORDERS_LOCK:
+        known = _ORDERS.get(key)
+        if known is not None:
+            _ORDERS.move_to_end(key)
+            return known
+    query = _record_query(where).with_only_columns(_start(), versions.c.id)
+    rows = connection.execute(query.order_by(_start().desc(), versions.c.id.desc())).all()
+    order = [(row[0], row[1]) for row in rows]
+    with _ORDERS_LOCK:
+        _ORDERS[key] = order
+        while len(_ORDERS) > _ORDERS_KEPT:
+            _ORDERS.popitem(last=False)
+    return order
+
+
 def records_page(
     store: Store, where: RecordFilter, *, cursor: str | None = None, limit: int = 50
 ) -> RecordPage:
     """The filtered records by start, newest first (undated last), `limit` at a time."""
     after = _decode(cursor, (str, int)) if cursor else None
-    query = _record_query(where)
 
     def read(connection: sa.Connection) -> RecordPage:
-        total = connection.execute(
-            sa.select(sa.func.count()).select_from(query.subquery())
-        ).scalar_one()
-        paged = query
+        order = _order(connection, store.url, where)
+        at = 0
         if after is not None:
-            paged = paged.where(
-                sa.or_(
-                    _start() < after[0],
-                    sa.and_(_start() == after[0], versions.c.id < after[1]),
-                )
-            )
+            # The list runs from the largest (start, id) down; skip those not below the cursor.
+            at = bisect.bisect_left(order, 1, key=lambda item: _below(item, after))
+        chosen = order[at : at + limit]
+        wanted = [row_id for _, row_id in chosen]
         rows = connection.execute(
-            paged.order_by(_start().desc(), versions.c.id.desc()).limit(limit + 1)
+            sa.select(*_VERSION_COLUMNS)
+            .join(pages, versions.c.page_id == pages.c.id)
+            .where(versions.c.id.in_(wanted))
         ).all()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        found = [_stored(row) for row in rows]
-        last = rows[-1] if rows else None
+        by_id = {row.id: row for row in rows}
+        found = [_stored(by_id[row_id]) for row_id in wanted if row_id in by_id]
         following = None
-        if more and last is not None:
-            following = _encode(last.data.get("start") or "", last.id)
-        return RecordPage(found, following, total)
+        if at + limit < len(order) and chosen:
+            following = _encode(*chosen[-1])
+        return RecordPage(found, following, len(order))
 
     return store._read("cannot read records", read)
+
+
+def _below(item: tuple[str, int], cursor: list[Any]) -> int:
+    """Bisect key: 0 while `item` is at or above the cursor, 1 once below it."""
+    return 0 if (item[0], item[1]) >= (cursor[0], cursor[1]) else 1
 
 
 def records_all(store: Store, where: RecordFilter) -> list[StoredRecord]:
@@ -252,12 +282,13 @@ def changes_page(
     return store._read("cannot read changes", read)
 
 
+def _stamp(connection: sa.Connection) -> tuple[int, int]:
+    check = connection.execute(sa.select(sa.func.max(checks.c.id))).scalar()
+    event = connection.execute(sa.select(sa.func.max(events.c.id))).scalar()
+    return (check or 0, event or 0)
+
+
 def history_stamp(store: Store) -> tuple[int, int]:
-    """The newest check and event ids: the history changed when these did."""
-
-    def read(connection: sa.Connection) -> tuple[int, int]:
-        check = connection.execute(sa.select(sa.func.max(checks.c.id))).scalar()
-        event = connection.execute(sa.select(sa.func.max(events.c.id))).scalar()
-        return (check or 0, event or 0)
-
-    return store._read("cannot read the history's state", read)
+    """The newest check and event ids: the history changed when these did (versions are
+    written only with a check)."""
+    return store._read("cannot read the history's state", _stamp)

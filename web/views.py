@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 #: The most months a timeline draws (the newest ones).
-MAX_MONTHS = 120
+MAX_MONTHS = 360
 
 
 def http_url(value: Any) -> str | None:

@@ -60,7 +60,15 @@ def _ring(indices: list[int], arcs: list[list[tuple[float, float]]]) -> str:
     for index in indices:
         arc = arcs[index] if index >= 0 else arcs[~index][::-1]
         points.extend(arc if not points else arc[1:])
-    return "M" + "L".join(_point(lon, lat) for lon, lat in points) + "Z"
+    drawn = []
+    previous: float | None = None
+    for lon, lat in points:
+        # A step across the antimeridian (Russia, Fiji) starts a new stroke instead of a line
+        # across the whole map.
+        jump = previous is None or abs(lon - previous) > 180.0
+        drawn.append(("M" if jump else "L") + _point(lon, lat))
+        previous = lon
+    return "".join(drawn) + "Z"
 
 
 def _alpha2(numeric: str | None) -> str | None:
