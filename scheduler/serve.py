@@ -21,7 +21,14 @@ from citywatch.sources import Sources
 if TYPE_CHECKING:
     from snapshots import Store
 
-__all__ = ["add_daemon_options", "add_subcommand", "beside_daemon", "cmd_serve", "dashboard_app"]
+__all__ = [
+    "add_daemon_options",
+    "add_subcommand",
+    "beside_daemon",
+    "cmd_serve",
+    "dashboard_app",
+    "serve_demo",
+]
 
 log = logging.getLogger(__name__)
 
@@ -117,3 +124,13 @@ async def beside_daemon(
     check_exposure(host, token, bool(getattr(args, "public", False)))
     async with serving(dashboard_app(store, settings, sources, token), host, port):
         yield
+
+
+def serve_demo(address: str, store: Store, settings: Settings, sources: Sources) -> None:
+    """`citywatch demo --serve HOST:PORT`: the dashboard on the demo's history, until Ctrl-C."""
+    from web.serve import base_url, check_exposure, parse_address, run
+
+    host, port = parse_address(address)
+    check_exposure(host, settings.web_token, False)
+    print(f"\n6. The dashboard: {base_url(host, port)}  (Ctrl-C ends the demo)", flush=True)
+    run(dashboard_app(store, settings, sources, settings.web_token), host, port)
