@@ -7,6 +7,7 @@ COPY parsers ./parsers
 COPY scraper ./scraper
 COPY snapshots ./snapshots
 COPY scheduler ./scheduler
+COPY web ./web
 COPY sources.toml ./sources.toml
 RUN pip install --no-cache-dir . && useradd --create-home citywatch && mkdir -p /data && chown citywatch /data
 USER citywatch

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: crawl test lint format check demo bench daemon clean
+.PHONY: crawl test lint format check demo demo-web serve bench daemon clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,14 @@ check: lint test
 ## Try citywatch offline: serves the bundled copy of the sites on 127.0.0.1 and crawls it.
 demo: $(STAMP)
 	$(BIN)/citywatch demo
+
+## The same, then the dashboard on the demo's history at http://127.0.0.1:8080/ until Ctrl-C.
+demo-web: $(STAMP)
+	$(BIN)/citywatch demo --serve 127.0.0.1:8080
+
+## The dashboard on citywatch.db (or $$CITYWATCH_DB) at http://127.0.0.1:8080/.
+serve: $(STAMP)
+	$(BIN)/citywatch serve
 
 daemon: $(STAMP)
 	$(BIN)/citywatch daemon --sources sources.toml

@@ -57,6 +57,10 @@ __all__ = [
     "STOP_GRACE",
     "TOTAL_TIMEOUT",
     "USER_AGENT",
+    "WEB_HOST",
+    "WEB_PAGE_SIZE",
+    "WEB_PAGE_SIZE_MAX",
+    "WEB_PORT",
     "ZSTD_LEVEL",
 ]
 
@@ -122,3 +126,9 @@ FLEET_WARM_UP_TIMEOUT = 120.0  # a worker waits this long for its parse process 
 FLEET_CHECK_ATTEMPTS = 5  # runs of one check job before it is failed
 FLEET_STORAGE_RETRY_WAIT = 5  # seconds before retrying a check the database refused, x attempts
 FLEET_CONNECT_TIMEOUT = 10  # seconds to connect to the fleet's database
+
+# The dashboard (`citywatch serve`, `daemon --serve`)
+WEB_HOST = "127.0.0.1"  # any other address needs a token or --public
+WEB_PORT = 8080
+WEB_PAGE_SIZE = 50  # rows per page of a table or an API answer
+WEB_PAGE_SIZE_MAX = 1000  # the most `limit` may ask for

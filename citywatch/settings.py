@@ -22,6 +22,7 @@ class Settings:
     sources_path: str = defaults.SOURCES_PATH
     feed_path: str = defaults.FEED_PATH
     log_level: str = "WARNING"
+    web_token: str | None = None  # the dashboard's access token (CITYWATCH_WEB_TOKEN)
 
     @classmethod
     def from_env(
@@ -37,4 +38,5 @@ class Settings:
             sources_path=sources_path or env.get("CITYWATCH_SOURCES") or defaults.SOURCES_PATH,
             feed_path=env.get("CITYWATCH_FEED") or defaults.FEED_PATH,
             log_level=(env.get("CITYWATCH_LOG_LEVEL") or "WARNING").upper(),
+            web_token=env.get("CITYWATCH_WEB_TOKEN") or None,
         )

@@ -361,15 +361,19 @@ class _Daemon:
             self.deliverer.wake()
 
 
-async def run_daemon(settings: Settings, options: DaemonOptions) -> int:
+async def run_daemon(
+    settings: Settings, options: DaemonOptions, args: argparse.Namespace | None = None
+) -> int:
     """Run until SIGTERM or SIGINT. Bad configuration at start raises ConfigError."""
+    from scheduler.serve import beside_daemon
     from scheduler.service import open_store
 
     load = service.sources_loader(settings)
     sources = load()
     with open_store(settings) as store:
         daemon = _Daemon(settings, options, sources, store, load)
-        return await daemon.run()
+        async with beside_daemon(args, settings, sources, store):  # --serve HOST:PORT
+            return await daemon.run()
 
 
 def add_subcommand(sub: Any) -> None:
@@ -382,6 +386,9 @@ def add_subcommand(sub: Any) -> None:
     )
     service.add_check_options(p, zero="parse in the daemon itself")
     service.add_alert_options(p)
+    from scheduler.serve import add_daemon_options
+
+    add_daemon_options(p)
 
 
 def cmd_daemon(args: argparse.Namespace, settings: Settings) -> int:
@@ -394,4 +401,4 @@ def cmd_daemon(args: argparse.Namespace, settings: Settings) -> int:
         parse_workers=args.parse_workers,
     )
     service.say_life_cycle(args, settings)
-    return asyncio.run(run_daemon(settings, options))
+    return asyncio.run(run_daemon(settings, options, args))

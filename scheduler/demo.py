@@ -101,6 +101,12 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
                     say("\n5. The alert each channel would receive:\n")
                     text = message_for(third.changes, home=home)
                     say("   " + text.replace("\n", "\n   "))
+                if getattr(args, "serve", None):  # the dashboard on the demo's history
+                    from scheduler.serve import serve_demo
+
+                    serve_demo(args.serve, store, settings, sources)
+                else:
+                    say("\n6. See it in a browser: citywatch demo --serve 127.0.0.1:8080")
     return 0 if not third.failed else 1
 
 
@@ -123,6 +129,9 @@ def _home_name(city: str) -> str | None:
 def add_subcommand(sub: Any) -> None:
     p = sub.add_parser("demo", help="crawl a local copy of the sites, change a page, show alerts")
     p.add_argument("--db", help="keep the demo's history in this database (default: a temp file)")
+    p.add_argument(
+        "--serve", metavar="HOST:PORT", help="then serve the dashboard on it until Ctrl-C"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

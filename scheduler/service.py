@@ -297,3 +297,10 @@ def open_store(settings: Settings) -> Iterator[Any]:
         yield store
     finally:
         store.close()
+
+
+def load_watch_list(settings: Settings) -> Sources:
+    """The watch list, its sites checked against the parsers this build knows."""
+    from scheduler.parse_worker import known_sites
+
+    return load_sources(settings.sources_path, known_sites=known_sites())

@@ -81,7 +81,7 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def _commands() -> dict[str, Handler]:
-    from scheduler import daemon, demo
+    from scheduler import daemon, demo, serve
     from scheduler.cli import commands
     from scheduler.fleet import commands as fleet
 
@@ -89,13 +89,14 @@ def _commands() -> dict[str, Handler]:
         "parse": cmd_parse,
         "demo": demo.cmd_demo,
         "daemon": daemon.cmd_daemon,
+        "serve": serve.cmd_serve,
         **commands.HANDLERS,
         **fleet.HANDLERS,
     }
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from scheduler import daemon, demo
+    from scheduler import daemon, demo, serve
     from scheduler.cli import commands
     from scheduler.fleet import commands as fleet
 
@@ -118,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     daemon.add_subcommand(sub)
     fleet.add_subcommands(sub)
     demo.add_subcommand(sub)
+    serve.add_subcommand(sub)
     return parser
 
 

@@ -14,34 +14,15 @@ from typing import Any
 
 from citywatch.errors import ConfigError
 from citywatch.settings import Settings
-from citywatch.sources import Sources, load_sources
 from scheduler.cli.output import dump_json, print_csv, print_table
-from scheduler.service import open_store
+from scheduler.service import load_watch_list, open_store
+from snapshots.export import RECORD_COLUMNS
 
 __all__ = ["HANDLERS", "add_subcommands", "load_watch_list", "open_store"]
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 HANDLERS: dict[str, Handler] = {}
 
-RECORD_COLUMNS = [
-    "key",
-    "type",
-    "direction",
-    "start",
-    "end",
-    "places",
-    "participants",
-    "counterparts",
-    "partners",
-    "milestones",
-    "title",
-    "summary",
-    "watch",
-    "url",
-    "valid_from",
-    "valid_to",
-    "version",
-]
 TABLE_RECORD_COLUMNS = ["key", "type", "direction", "start", "end", "places", "title", "watch"]
 
 
@@ -51,12 +32,6 @@ def handler(name: str) -> Callable[[Handler], Handler]:
         return fn
 
     return register
-
-
-def load_watch_list(settings: Settings) -> Sources:
-    from scheduler.parse_worker import known_sites
-
-    return load_sources(settings.sources_path, known_sites=known_sites())
 
 
 def parse_when(text: str) -> datetime:
@@ -252,30 +227,12 @@ def cmd_gc(args: argparse.Namespace, settings: Settings) -> int:
 
 @handler("status")
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    from scheduler.daemon import first_run
+    from scheduler.status_view import fleet_of, watch_rows
 
     sources = load_watch_list(settings)
     with open_store(settings) as store:
-        known = {s.watch: s for s in store.status()}
-        fleet = _fleet_status(store.dialect, settings, sources)
-    rows = []
-    now = datetime.now(UTC)
-    for watch in sources.watches:
-        s = known.get(watch.id)
-        last = s.last_check_at if s else None
-        due = first_run(watch.id, watch.interval, last, now)
-        rows.append(
-            {
-                "watch": watch.id,
-                "url": watch.url,
-                "last_check": last.isoformat() if last else None,
-                "result": s.last_outcome if s else None,
-                "next_due": due.isoformat(),
-                "pages": s.pages if s else 0,
-                "consecutive_failures": s.consecutive_failures if s else 0,
-                "last_error": s.last_error if s else None,
-            }
-        )
+        rows = watch_rows(store, sources)
+        fleet = fleet_of(store, settings.db_url, sources)
     if args.format == "json":
         dump_json({"watches": rows, **({"fleet": fleet.to_dict()} if fleet else {})})
     else:
@@ -284,18 +241,6 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         if fleet:
             print("\n".join(fleet.lines()))
     return 0
-
-
-def _fleet_status(dialect: str, settings: Settings, sources: Sources) -> Any:
-    """The fleet's workers, queue depth and lag, when this database runs a fleet."""
-    if dialect != "postgresql":
-        return None
-    from scheduler.fleet.queue import fleet_tables_exist
-    from scheduler.fleet.status import fleet_status
-
-    if not fleet_tables_exist(settings.db_url):
-        return None
-    return fleet_status(settings.db_url, sources)
 
 
 # --- argument parsing ----------------------------------------------------------------------

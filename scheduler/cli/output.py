@@ -4,8 +4,6 @@ Only this module and app.py turn values into text; everything else hands typed v
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Iterable, Sequence
@@ -40,18 +38,9 @@ def stdout_console() -> Console:
 
 
 def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return ", ".join(_cell(v) for v in value)
-    if isinstance(value, dict):
-        if "name" in value:
-            country = value.get("country")
-            return f"{value['name']} ({country})" if country else str(value["name"])
-        if "date" in value:
-            return f"{value.get('date') or '?'} {value.get('text', '')}".strip()
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+    from snapshots.export import cell  # the shape is shared; `parse` needs no database
+
+    return cell(value)
 
 
 def print_table(
@@ -68,9 +57,6 @@ def print_table(
 
 
 def print_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    sys.stdout.write(buffer.getvalue())
+    from snapshots.export import csv_text
+
+    sys.stdout.write(csv_text(rows, columns))
