@@ -23,15 +23,17 @@ from parsers.extract.merge import absorb_duplicates, merge_neighbours
 from parsers.extract.people import split_actors
 from parsers.extract.places import find_countries, resolve_place
 from parsers.extract.places import home as home_city
+from parsers.extract.programme_forms import (
+    consolidate,
+    fiscal_programmes,
+    linked_city_programmes,
+    table_programmes,
+)
 from parsers.extract.programmes import (
     ProgrammeDraft,
     agreement_programmes,
     agreement_title,
-    consolidate,
-    fiscal_programmes,
-    linked_city_programmes,
     programme_page,
-    table_programmes,
 )
 from parsers.extract.programmes import (
     dedupe_programmes as _dedupe_programmes,
