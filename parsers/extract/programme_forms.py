@@ -18,6 +18,10 @@ from parsers.text.cues import AGREEMENT, SIGNING
 __all__ = ["consolidate", "fiscal_programmes", "linked_city_programmes", "table_programmes"]
 
 _LINKED = re.compile(r"姉妹|友好|パートナー|提携|協定|覚書|sister|friendship|partner", re.I)
+# A line that says a link was made (`-1961年9月締結`, `1990年調印`) is one whatever heads it.
+_SIGNED = re.compile(
+    r"姉妹|友好|パートナー|提携|協定|覚書|締結|調印|sister|friendship|partner", re.I
+)
 
 
 def table_programmes(
@@ -35,7 +39,7 @@ def table_programmes(
                 continue
             if kind == "row" and not header:
                 header = line
-            if not (_LINKED.search(about) or _LINKED.search(header) or _LINKED.search(line)):
+            if not (_LINKED.search(about) or _LINKED.search(header) or _SIGNED.search(line)):
                 continue
             spans = [s for s in dates_in(line, ctx) if s.start.year is not None]
             places = [m.place for m in find_places(line) if not home.is_home(m.place)]
