@@ -18,6 +18,7 @@ from parsers.document.model import Document
 from parsers.document.segment import Section, is_caption, split_sections
 from parsers.document.text import is_date_line
 from parsers.extract.events import Draft, section_drafts, trip_draft
+from parsers.extract.items import lists_items
 from parsers.extract.mentions import Home, read_mention
 from parsers.extract.merge import absorb_duplicates, merge_neighbours
 from parsers.extract.people import split_actors
@@ -97,6 +98,8 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
     drafts = _list_drafts(sections, home, ctx, history=programme is not None, title=doc.title)
     if headline is not None:
         trip = trip_draft(headline, sections, home, ctx)
+        if trip is not None and lists_items(trip, drafts, sections):
+            trip = None  # visits under dated headings of their own: a list, not one trip
         if trip is not None and not _is_list(trip, drafts):
             drafts = [trip] if trip.international else []
     visits = [_visit(d, home, english, page_people) for d in drafts]
