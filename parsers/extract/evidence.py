@@ -87,9 +87,7 @@ def _is(date: PartialDate, wanted: tuple[int, int | None, int | None]) -> bool:
 
 
 def _sentence(line: str, at: int) -> str:
-    """The sentence of `line` around offset `at`, when the line is too long to keep whole."""
-    if len(line) <= FIELD_MAX:
-        return line
+    """The sentence of `line` around offset `at`; a window around `at` when that is too long."""
     cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(line)), len(line)]
     for begin, end in itertools.pairwise(cuts):
         if begin <= at < end:
@@ -97,8 +95,8 @@ def _sentence(line: str, at: int) -> str:
             if len(piece) <= FIELD_MAX:
                 return piece
             start = max(begin, min(at - FIELD_MAX // 4, end - FIELD_MAX))
-            return line[start : start + FIELD_MAX].strip() + "…"
-    return line[:FIELD_MAX].strip() + "…"
+            return line[start : start + FIELD_MAX - 1].strip() + "…"
+    return _cap(line)
 
 
 def _cap(text: str) -> str:
