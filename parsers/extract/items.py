@@ -26,9 +26,13 @@ def heading_days(section: Section) -> list[DateSpan]:
 
 
 def lists_items(trip: Draft, drafts: Sequence[Draft], sections: Sequence[Section]) -> bool:
-    """Whether a visit read from a section stands under a heading dated outside the trip."""
+    """Whether the page's visits are items: each under a heading naming it with a full date,
+    or one under a heading dated outside the trip. A page read as items reads the same when
+    it gains an item, so its first visit does not change when a second is added."""
     if not trip.dated():
         return False
+    if drafts and all(_under_dated_heading(d, sections) for d in drafts):
+        return True
     for draft in drafts:
         if not 0 <= draft.order < len(sections) or trip.contains_draft(draft):
             continue
@@ -36,3 +40,12 @@ def lists_items(trip: Draft, drafts: Sequence[Draft], sections: Sequence[Section
         if days and not any(trip.contains(day) for day in days):
             return True
     return False
+
+
+def _under_dated_heading(draft: Draft, sections: Sequence[Section]) -> bool:
+    """Under a heading that names an item and its day (a heading that is only a date, such as a
+    trip's `日程` written as a heading, is no item of its own)."""
+    if not 0 <= draft.order < len(sections):
+        return False
+    section = sections[draft.order]
+    return not section.date_only and bool(heading_days(section))
