@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Literal
 
 __all__ = [
     "Direction",
+    "Evidence",
     "Milestone",
     "Page",
     "PageInfo",
@@ -48,6 +49,46 @@ class Milestone:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """The page's own words behind a record: for each field, the sentence, heading or labelled
+    line it was read from (empty where the page gave none). `direction` says who went where for
+    a visit; `partners` with whom a programme runs.
+
+    Evidence explains a record and never identifies it: keys ignore it, records that say the
+    same thing compare equal whatever words carried it, and a change of wording alone is no
+    change of the record."""
+
+    when: str = ""
+    where: str = ""
+    direction: str = ""
+    partners: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        """Only the fields the page gave words for."""
+        return {name: text for name, text in self.items()}
+
+    def items(self) -> tuple[tuple[str, str], ...]:
+        """(field, text) pairs with text, in field order."""
+        pairs = (
+            ("when", self.when),
+            ("where", self.where),
+            ("direction", self.direction),
+            ("partners", self.partners),
+        )
+        return tuple((name, text) for name, text in pairs if text)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Evidence:
+        """Read `to_dict()`'s form back; versions stored before evidence existed give none."""
+        if not data:
+            return cls()
+        return cls(**{name: str(data.get(name) or "") for name in _EVIDENCE_FIELDS})
+
+
+_EVIDENCE_FIELDS = ("when", "where", "direction", "partners")
+
+
+@dataclass(frozen=True, slots=True)
 class Visit:
     """A trip, courtesy call or conference seen from the page's city."""
 
@@ -61,6 +102,7 @@ class Visit:
     title: str = ""
     summary: str = ""
     key: str = ""
+    evidence: Evidence = field(default=Evidence(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +116,7 @@ class Visit:
             "counterparts": list(self.counterparts),
             "title": self.title,
             "summary": self.summary,
+            "evidence": self.evidence.to_dict(),
         }
 
 
@@ -90,6 +133,7 @@ class Programme:
     title: str = ""
     summary: str = ""
     key: str = ""
+    evidence: Evidence = field(default=Evidence(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,6 +146,7 @@ class Programme:
             "milestones": [m.to_dict() for m in self.milestones],
             "title": self.title,
             "summary": self.summary,
+            "evidence": self.evidence.to_dict(),
         }
 
 
@@ -118,6 +163,7 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
         "title": data.get("title") or "",
         "summary": data.get("summary") or "",
         "key": data.get("key") or "",
+        "evidence": Evidence.from_dict(data.get("evidence")),
     }
     if data.get("type") == "programme":
         milestones = tuple(

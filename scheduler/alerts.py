@@ -29,7 +29,7 @@ from citywatch.errors import CitywatchError, ConfigError
 from citywatch.settings import Settings
 from citywatch.sources import Sources
 from scheduler.feed import FeedEntry, append_entries
-from scheduler.messages import describe_event, message_for, title_for
+from scheduler.messages import describe_event, evidence_html, message_for, title_for
 from scheduler.parse_worker import home_names  # lives there so a parse process can run it
 from scheduler.redact import Redactor, load_apprise, mask_url, protect_logs
 from snapshots import ChangeEvent, Delivery, Store
@@ -131,9 +131,10 @@ def _severity(events: Sequence[ChangeEvent]) -> Severity:
 
 def compose(events: Sequence[ChangeEvent], *, home: str | None = None) -> Message:
     """The alert for one check's events. The HTML form escapes every piece of page text."""
-    lines = [describe_event(e, home=home) for e in events]
+    items = "".join(
+        f"<li>{html.escape(describe_event(e, home=home))}{evidence_html(e)}</li>" for e in events
+    )
     urls = list(dict.fromkeys(e.url for e in events))
-    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     links = "".join(
         f'<p><a href="{html.escape(u, quote=True)}">{html.escape(u)}</a></p>' for u in urls
     )

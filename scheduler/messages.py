@@ -1,15 +1,29 @@
 """Words people can act on: one line per change event, and one message per check.
 
-`New visit: さいたま市 → クアラルンプール (MY), 2023-08-06–2023-08-09, 清水市長`."""
+`New visit: さいたま市 → クアラルンプール (MY), 2023-08-06–2023-08-09, 清水市長`, and under it
+one `Evidence: …` line with the page's own words behind the record, so that whoever reads the
+alert can check it without opening the page."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import Any
 
 from snapshots import ChangeEvent
 
-__all__ = ["describe_event", "describe_record", "message_for", "title_for"]
+__all__ = [
+    "EVIDENCE_MAX",
+    "describe_event",
+    "describe_record",
+    "evidence_html",
+    "evidence_line",
+    "message_for",
+    "title_for",
+]
+
+EVIDENCE_MAX = 300
+"""Characters of an alert's evidence line: the words to check a record by, not the page."""
 
 _KIND_WORD = {"record_added": "New", "record_changed": "Changed", "record_removed": "Removed"}
 
@@ -79,6 +93,27 @@ def describe_event(event: ChangeEvent, *, home: str | None = None) -> str:
     return f"{event.kind}: {event.url}"
 
 
+def evidence_line(event: ChangeEvent) -> str:
+    """`Evidence: …` for a record event whose record carries evidence (each text once), else
+    ''. Versions stored before records carried evidence have none."""
+    if event.kind not in _KIND_WORD or event.record is None:
+        return ""
+    evidence = event.record.get("evidence")
+    if not isinstance(evidence, dict):
+        return ""
+    texts = list(dict.fromkeys(str(t) for t in evidence.values() if t))
+    if not texts:
+        return ""
+    line = "Evidence: " + " / ".join(texts)
+    return line if len(line) <= EVIDENCE_MAX else line[: EVIDENCE_MAX - 1].rstrip() + "…"
+
+
+def evidence_html(event: ChangeEvent) -> str:
+    """The evidence line for an HTML alert item, escaped (it is the page's text)."""
+    line = evidence_line(event)
+    return f"<br><small>{html.escape(line)}</small>" if line else ""
+
+
 def title_for(events: Sequence[ChangeEvent]) -> str:
     news = [e for e in events if e.kind in _KIND_WORD]
     if not news:
@@ -88,6 +123,10 @@ def title_for(events: Sequence[ChangeEvent]) -> str:
 
 def message_for(events: Sequence[ChangeEvent], *, home: str | None = None) -> str:
     """One message for the events of one check: a line each, then the page."""
-    lines = [describe_event(e, home=home) for e in events]
+    lines: list[str] = []
+    for event in events:
+        lines.append(describe_event(event, home=home))
+        if evidence := evidence_line(event):
+            lines.append(f"  {evidence}")
     urls = list(dict.fromkeys(e.url for e in events))
     return "\n".join([*lines, "", *urls])

@@ -1,5 +1,9 @@
 """Comparing what a page said before with what it says now: records field by field (on their
-`to_dict()` form, so what is compared is exactly what is shown) and page texts line by line."""
+`to_dict()` form, so what is compared is exactly what is shown) and page texts line by line.
+
+A record's `evidence` (the page's words behind it) is shown and stored but never compared: a
+reworded sentence that says the same thing is no change, and versions stored before evidence
+existed do not all change at once when it appears."""
 
 from __future__ import annotations
 
@@ -8,13 +12,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["RecordDiff", "changed_fields", "diff_records", "text_diff"]
+__all__ = ["NOT_COMPARED", "RecordDiff", "changed_fields", "diff_records", "text_diff"]
+
+NOT_COMPARED = frozenset({"evidence"})
+"""Record fields that explain a record and so never make it changed."""
 
 
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str, ...]:
     """Names of the fields whose values differ, in the record's own field order."""
     names = list(after) + [name for name in before if name not in after]
-    return tuple(name for name in names if before.get(name) != after.get(name))
+    return tuple(
+        name for name in names if name not in NOT_COMPARED and before.get(name) != after.get(name)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from parsers.extract.gazetteer import Entry, _read_prebuilt, index_name
 from parsers.extract.people import find_actors, find_organisations
 from parsers.extract.places import resolve_place
 
-DATA = Path(__file__).resolve().parent.parent / "parsers" / "data"
+DATA = Path(__file__).resolve().parent.parent / "parsers" / "extract" / "data"
 
 
 def _load(name: str) -> dict[str, object]:

@@ -142,13 +142,20 @@ def latin_phrases(text: str) -> tuple[tuple[int, int, list[tuple[int, int]]], ..
     return _latin_phrases(text)
 
 
+# Short forms written with a stop inside place names.
+_ABBREVIATED = frozenset({"St", "Ste", "Mt", "Ft", "Pt"})
+
+
 @text_memo()
 def _latin_phrases(text: str) -> tuple[tuple[int, int, list[tuple[int, int]]], ...]:
     out: list[tuple[int, int, list[tuple[int, int]]]] = []
     run: list[tuple[int, int]] = []
     for m in _RE_LATIN_WORD.finditer(text):
         w = (m.start(), m.end())
-        if run and text[run[-1][1] : w[0]] not in (" ", "-", ", ", " - "):
+        gap = text[run[-1][1] : w[0]] if run else ""
+        if gap == ". " and text[run[-1][0] : run[-1][1]] in _ABBREVIATED:
+            gap = " "  # `St. Petersburg`, `Mt. Fuji`: the stop ends a short form, not a phrase
+        if run and gap not in (" ", "-", ", ", " - "):
             if any(text[b].isupper() for b, _ in run):
                 out.append((run[0][0], run[-1][1], run))
             run = []
@@ -164,5 +171,7 @@ def join(text: str, words: list[tuple[int, int]]) -> str | None:
     for (_, e), (b, e2) in itertools.pairwise(words):
         if "," in text[e:b]:
             return None
+        if text[e:b] == ". ":
+            parts[-1] += "."  # `St. Petersburg` keeps its stop
         parts.append(text[b:e2])
     return " ".join(parts)

@@ -108,14 +108,22 @@ def _best(spans: list[DateSpan] | tuple[DateSpan, ...]) -> DateSpan | None:
 
 
 def _refine(chosen: DateSpan | None, candidates: list[DateSpan]) -> DateSpan | None:
-    """A month from a heading gives way to a day inside it written in the text."""
+    """A month from a heading gives way to a day inside it written in the text; a day to a
+    range the text says starts on it."""
     if chosen is None or chosen.start.day is not None:
-        return chosen
+        return _widen(chosen, candidates)
     for span in candidates:
         s = span.start
         if s.day and s.year == chosen.start.year and s.month == chosen.start.month:
             return span
     return chosen
+
+
+def _widen(chosen: DateSpan | None, candidates: list[DateSpan]) -> DateSpan | None:
+    """A day gives way to a range the text says starts on it (`5月10日` over `5月10日から13日`)."""
+    if chosen is None or chosen.start.day is None or chosen.is_range:
+        return chosen
+    return next((s for s in candidates if s.is_range and s.start == chosen.start), chosen)
 
 
 def _add(target: list[Place], places: list[Place] | tuple[Place, ...]) -> None:
@@ -339,6 +347,7 @@ def trip_draft(
     page_range = _first_event_date(sections, ctx, ranges_only=True)
     chosen = chosen or _best([s for s in cue_dates if s.is_range]) or page_range
     chosen = chosen or _best(cue_dates) or _first_event_date(sections, ctx)
+    chosen = _widen(chosen, cue_dates)
     if chosen is not None:
         draft.take_date(chosen)
     return draft

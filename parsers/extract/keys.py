@@ -3,8 +3,12 @@
 A key must survive re-wording and re-ordering of the page, and a small edit to a record's dates,
 so that history can follow one record across versions. So the key hashes what identifies a
 record rather than what describes it: the page, the type, the direction, where it happened, and
-the year it started. Records that still collide are told apart by their order in time (not by
-their place on the page, which changes whenever a new item is added on top).
+the year it started. Records that still collide (visits received all happen in the home city)
+are told apart by time, never by their place on the page, which changes whenever an item is
+added on top: the earliest keeps the plain key, the others add their own start date, so adding
+another record of the group, before or after, moves no other key but the earliest's (and that
+only when the new one is earlier still). Counting them in order of time instead would shift
+every later key whenever one is added in between.
 """
 
 from __future__ import annotations
@@ -54,7 +58,14 @@ def assign_keys(records: Sequence[Record], url: str) -> list[Record]:
     out: list[Record] = list(records)
     for base, members in groups.items():
         ordered = sorted(members, key=lambda i: (records[i].start or "", records[i].end or "", i))
+        seen: dict[str, int] = defaultdict(int)
         for n, i in enumerate(ordered):
-            digest = hashlib.sha1(f"{base}|{n}".encode()).hexdigest()[:16]
+            # The earliest is `base|0`, as a record alone in its group always was.
+            tag = "0"
+            if n > 0:
+                start = records[i].start or ""
+                tag = f"{start}|{seen[start]}"
+                seen[start] += 1
+            digest = hashlib.sha1(f"{base}|{tag}".encode()).hexdigest()[:16]
             out[i] = dataclasses.replace(records[i], key=f"{records[i].type[0]}-{digest}")
     return out

@@ -15,7 +15,13 @@ from functools import cache
 from typing import Literal
 
 from citywatch.model import Place
-from parsers.extract.places import HomeCity, find_countries, find_places, resolve_place
+from parsers.extract.places import (
+    HomeCity,
+    country_code,
+    find_countries,
+    find_places,
+    resolve_place,
+)
 from parsers.extract.when import DateContext, dates_in
 from parsers.text.cues import GOVERNMENT, INTERNATIONAL, MEETING, inbound_words, movement, sentences
 from parsers.text.dates import DateSpan
@@ -303,6 +309,36 @@ def _foreign_actor(sentence: str, cue_at: int, home: Home) -> bool:
     return bool(foreign_places(actor, home))
 
 
+# The page city takes part in what another hosts (`… in cooperation with the City of X`).
+_WITH_EN = re.compile(
+    r"\b(?:in (?:cooperation|collaboration|partnership) with|co-?(?:organi[sz]ed|hosted) "
+    r"(?:with|by)|jointly with|together with|with the (?:support|participation) of)\s+(?:the )?",
+    re.I,
+)
+
+
+_RE_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def _foreign_host(sentence: str, cue_at: int, home: Home) -> bool:
+    """Whether an English sentence's subject, before its receiving verb, is a place abroad."""
+    subject = sentence[:cue_at]
+    if _RE_CJK.search(sentence) or any(n in subject for n in home.city.names):
+        return False
+    return bool(foreign_places(subject, home))
+
+
+def _hosted_abroad_with_home(sentence: str, home: Home) -> list[Place]:
+    """Places abroad where an event was held together with the page city: its people went."""
+    if not _RE_LATIN.search(sentence):
+        return []
+    for match in _WITH_EN.finditer(sentence):
+        partner = sentence[match.end() : match.end() + 60]
+        if any(n in partner for n in home.city.names if n[:1].isupper()):
+            return [p for p in foreign_places(sentence, home) if country_code(p.name) != p.country]
+    return []
+
+
 _GROUP = re.compile(r"(?:からの|の)?(?:訪問団|代表団|使節団|視察団|ミッション団|一行)")
 
 
@@ -343,6 +379,8 @@ def _reading(
     meet = MEETING.search(sentence)
     hosted = _HOST_JA.search(sentence) or (_RE_LATIN.search(sentence) and _HOST_EN.search(sentence))
     inbound = arrival.search(sentence)
+    if inbound and _foreign_host(sentence, inbound.start(), home):
+        inbound = None  # `X City hosted …`: another city received the guests
     attend = _ATTEND.search(sentence)
     if not (move or meet or inbound or hosted or attend):
         return None
@@ -375,6 +413,8 @@ def _reading(
     else:
         kind = "host"
         dests = _venue(sentence, home)
+        if not dests and (abroad := _hosted_abroad_with_home(sentence, home)):
+            return "out", tuple(abroad), tuple(places), intl
         if dests and attend and not _foreign_subject(sentence, attend.start(), home):
             kind = "out"  # 市長が…で開催された会議に出席: its people went to the venue
         elif not hosted:

@@ -29,13 +29,12 @@ __all__ = [
     "ProgrammeDraft",
     "agreement_programmes",
     "agreement_title",
-    "consolidate",
     "dedupe_programmes",
-    "fiscal_programmes",
-    "linked_city_programmes",
+    "english_text",
     "milestones_of",
+    "new_draft",
+    "partner_places",
     "programme_page",
-    "table_programmes",
 ]
 
 _TOPIC = re.compile(
@@ -67,7 +66,7 @@ def _page_date(ctx: DateContext) -> PartialDate | None:
     return PartialDate(written.year, written.month) if written else None
 
 
-def _partner_places(clause: str, home: Home) -> list[Place]:
+def partner_places(clause: str, home: Home) -> list[Place]:
     """Places marked as the other party (`Xと`, `Xとの`, `with X`); else every place named."""
     found = [m for m in find_places(clause) if not home.is_home(m.place)]
     found = [m for m in found if not re.match(r"協定|宣言|条約", clause[m.stop : m.stop + 2])]
@@ -204,28 +203,30 @@ def _from_sentence(
     assert keyword is not None
     anniversary = ANNIVERSARY.search(sentence)
     last_keyword = max(m.start() for m in AGREEMENT.finditer(sentence))
-    dated = [s for s in spans if s.begin < keyword.start() or _english(sentence)]
+    dated = [s for s in spans if s.begin < keyword.start() or english_text(sentence)]
     paired = [s for s in spans if s.begin < last_keyword]
     if anniversary:
         dated = [s for s in dated if _ATTACHED.match(sentence[s.stop : keyword.start()])]
         paired = dated
     drafts: list[ProgrammeDraft] = []
-    if len(paired) > 1 and not _english(sentence):
+    if len(paired) > 1 and not english_text(sentence):
         previous: list[Place] = []
         for span, words in _dated_pairs(sentence, paired, home):
-            places = _partner_places(words, home)
+            places = partner_places(words, home)
             if not places and previous and AGREEMENT.search(words) and SIGNING.search(words):
                 places = previous  # `…と締結した覚書が…、…に新たに覚書を締結`: the same partner
             if places:
-                drafts.append(_draft(span.start, places, words, sentence, home))
+                drafts.append(new_draft(span.start, places, words, sentence, home))
                 previous = places
         if drafts:
             return drafts
     relative = RELATIVE_NOW.search(sentence[: keyword.start() + 1])
     if dated:
-        start: PartialDate | None = dated[-1].start if not _english(sentence) else dated[0].start
-        clause = sentence[dated[-1].begin :] if not _english(sentence) else sentence
-    elif (year := _EN_YEAR.search(sentence)) and _english(sentence):
+        start: PartialDate | None = (
+            dated[-1].start if not english_text(sentence) else dated[0].start
+        )
+        clause = sentence[dated[-1].begin :] if not english_text(sentence) else sentence
+    elif (year := _EN_YEAR.search(sentence)) and english_text(sentence):
         start, clause = PartialDate(int(year.group("year"))), sentence
     elif relative and SIGNING.search(sentence) and not anniversary:
         start, clause = _page_date(ctx), sentence[relative.start() :]
@@ -233,14 +234,14 @@ def _from_sentence(
         start, clause = None, sentence
     else:
         return []
-    places = _partner_places(clause, home) or _partner_places(sentence, home)
+    places = partner_places(clause, home) or partner_places(sentence, home)
     if not places and recent and _BACK_REFERENCE.search(sentence):
         places = list(recent)
     elif start is None:
         places = [p for p in places if _marked(sentence, p)]
     if not places:
         return []
-    return [_draft(start, places, clause, sentence, home)]
+    return [new_draft(start, places, clause, sentence, home)]
 
 
 def _marked(clause: str, place: Place) -> bool:
@@ -253,11 +254,11 @@ def _marked(clause: str, place: Place) -> bool:
     return False
 
 
-def _english(text: str) -> bool:
+def english_text(text: str) -> bool:
     return not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text)
 
 
-def _draft(
+def new_draft(
     start: PartialDate | None, places: list[Place], clause: str, sentence: str, home: Home
 ) -> ProgrammeDraft:
     return ProgrammeDraft(
@@ -321,7 +322,7 @@ def programme_page(
     title: str, sections: list[Section], home: Home, ctx: DateContext
 ) -> ProgrammeDraft | None:
     """The programme a page is about, when its title names one."""
-    places = _partner_places(title, home) or foreign_places(title, home)
+    places = partner_places(title, home) or foreign_places(title, home)
     if not places:
         return None
     start = None
@@ -353,147 +354,3 @@ def _partial(iso: str | None) -> PartialDate | None:
         return None
     parts = [int(p) for p in iso.split("-")]
     return PartialDate(parts[0], *(parts[1:3]))
-
-
-_LINKED = re.compile(r"姉妹|友好|パートナー|提携|協定|覚書|sister|friendship|partner", re.I)
-
-
-def table_programmes(
-    sections: list[Section], home: Home, ctx: DateContext, title: str
-) -> list[ProgrammeDraft]:
-    """Rows of a table, or lines of a list, of linked cities (`X市 | 国名 | 1957年10月29日`,
-    `- X市(国名)-1957(昭和32)年10月締結`) under a heading or title about sister, friendship or
-    partner cities, or saying so themselves: one programme per dated line."""
-    found: list[ProgrammeDraft] = []
-    for section in sections:
-        about = " ".join((title, section.heading, *section.context))
-        header = ""
-        for line, kind in zip(section.lines, section.kinds, strict=False):
-            if kind not in ("row", "item"):
-                continue
-            if kind == "row" and not header:
-                header = line
-            if not (_LINKED.search(about) or _LINKED.search(header) or _LINKED.search(line)):
-                continue
-            spans = [s for s in dates_in(line, ctx) if s.start.year is not None]
-            places = [m.place for m in find_places(line) if not home.is_home(m.place)]
-            if spans and places:
-                found.append(_draft(spans[0].start, places[:1], line, line, home))
-    return found
-
-
-# Work done with a partner over years: cooperation, support, a joint project.
-_COOPERATION = re.compile(r"協力|連携|支援|協働|事業|プロジェクト|交流|共同")
-_FROM = re.compile(r"\s*(?:から|より|以降|~)")
-_PLANNED = re.compile(r"予定|計画して|目指|見込")
-
-
-def fiscal_programmes(
-    sections: list[Section], home: Home, ctx: DateContext
-) -> list[ProgrammeDraft]:
-    """Cooperation that runs from a fiscal year (`平成24年度からX市への協力を行っています`,
-    `令和4年度から令和6年度にかけて…X市における…事業`): a programme starting that April."""
-    found: list[ProgrammeDraft] = []
-    for section in sections:
-        sctx = ctx.with_headings(section.heading, *section.context)
-        texts = list(sentence_texts(section.text))
-        if section is sections[0] and ctx.title not in section.text:
-            texts = [ctx.title, *texts]  # a title that is a sentence of its own
-        for sentence in texts:
-            if "年度" not in sentence or not _COOPERATION.search(sentence):
-                continue
-            if AGREEMENT.search(sentence) and SIGNING.search(sentence):
-                continue
-            spans = [s for s in dates_in(sentence, sctx) if s.fiscal and s.start.year]
-            begun = [s for s in spans if _FROM.search(s.text) or _FROM.match(sentence, s.stop)]
-            if not begun or _PLANNED.search(sentence[begun[0].stop :]):
-                continue
-            rest = sentence[begun[0].stop :]
-            places = _partner_places(rest, home) or foreign_places(rest, home)
-            if places:
-                found.append(_draft(begun[0].start, places, rest, sentence, home))
-    return found
-
-
-# A later document that continues a link rather than founding one.
-_RENEWAL = re.compile(r"更新|改定|再締結|延長|継続|\b(?:renew|extend|updat)", re.I)
-
-
-def consolidate(drafts: list[ProgrammeDraft]) -> list[ProgrammeDraft]:
-    """One programme per partner: a later renewal (`協定を更新`, `新たな文書を締結`) of a link
-    the page dates earlier becomes a milestone of it, and a page's programme takes the earliest
-    start the page gives for the same partner (a fiscal year it began in)."""
-    out: list[ProgrammeDraft] = []
-    folded: list[int] = []
-    for draft in sorted(drafts, key=lambda d: (d.start.iso() or "") if d.start else "9999"):
-        countries = {p.country for p in draft.places}
-        first = next(
-            (o for o in out if {p.country for p in o.places} == countries and o.start), None
-        )
-        renewal = draft.start is not None and _RENEWAL.search(draft.text)
-        if first is None or not renewal or first.start == draft.start:
-            out.append(draft)
-            continue
-        assert draft.start is not None
-        first.milestones.append(Milestone(draft.start.iso(), draft.title[:200]))
-        first.partners += [p for p in draft.partners if p not in first.partners]
-        folded.append(id(draft))
-    return [d for d in drafts if id(d) not in folded]  # the page's order
-
-
-# A page about the city's links abroad (its sister, friendship and partner cities).
-_LINKS_PAGE = re.compile(r"姉妹|友好都市|友好交流都市|パートナー都市|sister|friendship|twin", re.I)
-# A sentence that makes a foreign city the topic of the city's exchange with it.
-_TOPIC_JA = re.compile(
-    r"^(?P<topic>[^、。]{1,24}?)(?:は|との交流は|との(?:交流|関係|協力)(?:が|を))"
-)
-_TIES_EN = re.compile(
-    r"\b(?:ties|relationship|exchanges?|sister|friendship|twin|anniversary|partnership)\b", re.I
-)
-
-
-def linked_city_programmes(
-    sections: list[Section], home: Home, title: str, headings: list[str]
-) -> list[ProgrammeDraft]:
-    """On a page about the city's links abroad, each foreign city it describes as the topic of
-    its own sentences (`X市との交流は…`, `本市とX市は…`, `<City> and X have developed ties`) is
-    one of those links, dated or not."""
-    about = " ".join((title, *headings))
-    english = _english(about) or all(_english(s.text[:200]) for s in sections[:3])
-    found: list[ProgrammeDraft] = []
-    seen: set[str] = set()
-    for section in sections:
-        for sentence in sentence_texts(section.text):
-            places = _topic_places(sentence, home, english)
-            if not places or not (_LINKS_PAGE.search(about) or _TIES_EN.search(sentence)):
-                continue
-            for place in places:
-                if place.name in seen or place.country in (None, "JP"):
-                    continue
-                seen.add(place.name)
-                found.append(_draft(None, [place], sentence, sentence, home))
-    return found
-
-
-def _topic_places(sentence: str, home: Home, english: bool) -> list[Place]:
-    if english:
-        names = [n for n in home.city.names if n.isascii()]
-        for name in names:
-            pair = re.search(
-                rf"\b{re.escape(name)} and (?P<other>.{{2,60}}?) (?:have|has|will|are|were|had)\b",
-                sentence,
-            )
-            if pair and _TIES_EN.search(sentence):
-                return foreign_places(pair.group("other"), home)[:1]
-        return []
-    match = _TOPIC_JA.match(sentence.strip())
-    if match is None:
-        return []
-    topic = match.group("topic")
-    topic = re.sub(
-        rf"^(?:{'|'.join(map(re.escape, (*home.city.self_words[:2], *home.city.names)))})と",
-        "",
-        topic,
-    )
-    places = [m.place for m in find_places(topic) if m.begin == 0 and not home.is_home(m.place)]
-    return [p for p in places if country_code(p.name) != p.country]

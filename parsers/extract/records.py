@@ -18,20 +18,24 @@ from parsers.document.model import Document
 from parsers.document.segment import Section, is_caption, split_sections
 from parsers.document.text import is_date_line
 from parsers.extract.events import Draft, section_drafts, trip_draft
+from parsers.extract.evidence import explain_programme, explain_visit
+from parsers.extract.items import lists_items
 from parsers.extract.mentions import Home, read_mention
 from parsers.extract.merge import absorb_duplicates, merge_neighbours
 from parsers.extract.people import split_actors
 from parsers.extract.places import find_countries, resolve_place
 from parsers.extract.places import home as home_city
+from parsers.extract.programme_forms import (
+    consolidate,
+    fiscal_programmes,
+    linked_city_programmes,
+    table_programmes,
+)
 from parsers.extract.programmes import (
     ProgrammeDraft,
     agreement_programmes,
     agreement_title,
-    consolidate,
-    fiscal_programmes,
-    linked_city_programmes,
     programme_page,
-    table_programmes,
 )
 from parsers.extract.programmes import (
     dedupe_programmes as _dedupe_programmes,
@@ -97,9 +101,11 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
     drafts = _list_drafts(sections, home, ctx, history=programme is not None, title=doc.title)
     if headline is not None:
         trip = trip_draft(headline, sections, home, ctx)
+        if trip is not None and lists_items(trip, drafts, sections):
+            trip = None  # visits under dated headings of their own: a list, not one trip
         if trip is not None and not _is_list(trip, drafts):
             drafts = [trip] if trip.international else []
-    visits = [_visit(d, home, english, page_people) for d in drafts]
+    visits = [explain_visit(_visit(d, home, english, page_people), d, home) for d in drafts]
     programmes = agreement_programmes(sections, home, ctx, doc.title)
     listed = table_programmes(sections, home, ctx, doc.title)
     fiscal = fiscal_programmes(sections, home, ctx)
@@ -117,7 +123,7 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
         programmes = [programme, *(p for p in programmes if not _same(p, programme))]
         programmes = [p for p in programmes if p is programme or p not in earlier]
     programmes = consolidate(programmes)
-    records: list[Record] = [*visits, *(_programme(p) for p in programmes)]
+    records: list[Record] = [*visits, *(explain_programme(_programme(p), p) for p in programmes)]
     return _page_countries(records, doc.text())
 
 

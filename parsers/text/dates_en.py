@@ -1,6 +1,7 @@
 """English date forms: month and weekday names and how `parsers.text.dates` reads them.
 
-`Wednesday, October 17, 2007`, `17 Oct. 2007`, `15th November 2023`, `November 2023`, the
+`Wednesday, October 17, 2007`, `17 Oct. 2007`, `15th November 2023`, `November 2023` (or
+`November of 2023`), the
 first day of `13th to 15th November`, and `FY2023`.
 """
 
@@ -42,8 +43,8 @@ _EN_BRANCHES = (
     # the 13th of `13th to 15th November`: a day that starts a range
     rf"(?P<ed>(?<![\d.,])(?P<ed_d>\d{{1,2}}){_ORD}"
     rf"(?={_EN_LINK}(?:the )?\d{{1,2}}{_ORD}(?: of)? {_MONTH_EN}))",
-    # November 2023
-    rf"(?P<emy>{_named_month('emy_mn')},? (?P<emy_y>{_Y4})(?!\d))",
+    # November 2023; July of 2008
+    rf"(?P<emy>{_named_month('emy_mn')},? (?:of )?(?P<emy_y>{_Y4})(?!\d))",
     # FY2023: the Japanese fiscal year, April 2023 to March 2024
     rf"(?P<fy>FY ?(?P<fy_y>{_Y4})(?!\d))",
 )

@@ -56,6 +56,10 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     result: ParseResult = parsers.parse_page(page, args.site)
     if args.format == "json":
         dump_json(result.to_dict())
+    elif args.explain:
+        from scheduler.cli.explain import print_explanation
+
+        print_explanation(result.records)
     else:
         info = result.info
         print(f"{info.title or path.name}  [{info.site}]  updated {info.updated or '-'}")
@@ -114,6 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", default="")
     p.add_argument("--city", default="")
     p.add_argument("--format", choices=("json", "table"), default="table")
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="table: each field beside the page's words it came from (JSON always has evidence)",
+    )
 
     commands.add_subcommands(sub)
     daemon.add_subcommand(sub)

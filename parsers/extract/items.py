@@ -1,0 +1,51 @@
+"""Items a page lists under dated headings.
+
+A page whose headline reads like one trip (`市長の海外訪問`) may still be a list: a section under
+a heading with a full date of its own (`令和6年5月10日 X市を訪問`), outside the trip's days, is
+another visit, and visits of different days are never one trip. A diary of one trip heads its
+entries with days inside the trip, often without a year (`10月27日(火曜)`); those stay the
+trip's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from parsers.document.segment import Section
+from parsers.extract.events import Draft
+from parsers.text.dates import DateSpan, find_dates
+
+__all__ = ["heading_days", "lists_items"]
+
+
+def heading_days(section: Section) -> list[DateSpan]:
+    """The full dates (year, month and day) the section's heading carries."""
+    if not section.heading:
+        return []
+    return [s for s in find_dates(section.heading) if s.start.year and s.start.day]
+
+
+def lists_items(trip: Draft, drafts: Sequence[Draft], sections: Sequence[Section]) -> bool:
+    """Whether the page's visits are items: each under a heading naming it with a full date,
+    or one under a heading dated outside the trip. A page read as items reads the same when
+    it gains an item, so its first visit does not change when a second is added."""
+    if not trip.dated():
+        return False
+    if drafts and all(_under_dated_heading(d, sections) for d in drafts):
+        return True
+    for draft in drafts:
+        if not 0 <= draft.order < len(sections) or trip.contains_draft(draft):
+            continue
+        days = heading_days(sections[draft.order])
+        if days and not any(trip.contains(day) for day in days):
+            return True
+    return False
+
+
+def _under_dated_heading(draft: Draft, sections: Sequence[Section]) -> bool:
+    """Under a heading that names an item and its day (a heading that is only a date, such as a
+    trip's `日程` written as a heading, is no item of its own)."""
+    if not 0 <= draft.order < len(sections):
+        return False
+    section = sections[draft.order]
+    return not section.date_only and bool(heading_days(section))

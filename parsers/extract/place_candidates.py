@@ -1,0 +1,210 @@
+"""Where a text may name a place: candidate spans read from katakana runs, kanji runs and
+capitalised English words, each with the gazetteer entries it could be. `parsers.extract.places`
+chooses among them; keeping the reading apart keeps each module small enough to read at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from parsers.extract.countries import RE_KATA_WORD as _RE_KATA_WORD
+from parsers.extract.countries import country_code
+from parsers.extract.countries import find_countries_folded as _find_countries
+from parsers.extract.countries import join as _join
+from parsers.extract.countries import latin_phrases as _latin_phrases
+from parsers.extract.gazetteer import EN_SUFFIXES as _EN_SUFFIXES
+from parsers.extract.gazetteer import JA_SUFFIXES as _JA_SUFFIXES
+from parsers.extract.gazetteer import KANJI as _KANJI
+from parsers.extract.gazetteer import KATA as _KATA
+from parsers.extract.gazetteer import RE_CJK_RUN as _RE_CJK_RUN
+from parsers.extract.gazetteer import Entry as _Entry
+from parsers.extract.gazetteer import Gazetteer as _Gazetteer
+from parsers.extract.gazetteer import gazetteer as _gazetteer
+from parsers.extract.gazetteer import kana_key as _kana_key
+from parsers.extract.gazetteer import key as _key
+from parsers.extract.gazetteer import strip_ja_suffix as _strip_ja_suffix
+
+__all__ = ["Candidate", "cjk_candidates", "kana_candidates", "latin_candidates", "suffix_at"]
+
+_SUFFIX_BREAKERS = {"市": "場街販井", "区": "域間分別切画", "都": "合度市会心内", "州": "立"}
+_PERSON_AFTER = "氏さん様君"
+_RE_JA_SUFFIX = re.compile("|".join(_JA_SUFFIXES))
+_RE_EN_SUFFIX = re.compile("|".join(" " + s for s in _EN_SUFFIXES))
+_EN_TITLES = frozenset(
+    re.findall(
+        r"\S+",
+        "Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Mayor Governor Director Minister Ambassador President "
+        "CEO Chairman Chairperson Secretary Officer Professor Prof. Deputy Vice Councillor",
+    )
+)
+
+
+_RE_KATA_RUN = re.compile(f"[{_KATA}]+(?:[・･=＝][{_KATA}]+)*")
+_RE_GIVEN_NAME = re.compile(f" [{_KANJI}]{{1,3}}(?=[ \n(（氏]|$)")
+_RE_CJK_OR_KANA = re.compile(f"[{_KANJI}{_KATA}]")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A possible mention: the whole span, and inside it the part that names the place."""
+
+    begin: int
+    stop: int
+    name_begin: int
+    name_stop: int
+    entries: tuple[_Entry, ...]
+    suffix: str
+    weak: bool = False  # too small to stand alone: kept only beside its own country
+
+
+def suffix_at(text: str, i: int, script: str) -> str:
+    """The place suffix written at `i` (市, 広域市, ` City`), or ''."""
+    if script == "latin":
+        m = _RE_EN_SUFFIX.match(text, i)
+        return m.group() if m else ""
+    m = _RE_JA_SUFFIX.match(text, i)
+    if not m:
+        return ""
+    s = m.group()
+    breakers = _SUFFIX_BREAKERS.get(s)
+    if breakers and text[m.end() : m.end() + 1] in breakers and m.end() < len(text):
+        return "" if len(s) == 1 else s
+    return s
+
+
+def kana_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
+    for m in _RE_KATA_RUN.finditer(text):
+        # Whole dotted run first (クアラ・ルンプール), then each dot-separated part.
+        parts = [(m.start(), m.end())]
+        if "・" in m.group() or "･" in m.group() or "=" in m.group():
+            parts += [
+                (m.start() + p.start(), m.start() + p.end())
+                for p in _RE_KATA_WORD.finditer(m.group())
+            ]
+        for b, e in parts:
+            key = _kana_key(text[b:e])
+            if key not in gaz.every:
+                continue
+            suffix = suffix_at(text, e, "kana")
+            entries = gaz.places(key) if suffix else gaz.bare_places(key)
+            stop = e + len(suffix)
+            if entries:
+                yield Candidate(b, stop, b, stop, entries, suffix)
+            elif key in gaz.every and key not in gaz.stop:
+                yield Candidate(b, stop, b, stop, gaz.places(key), suffix, weak=True)
+        last = max(m.group().rfind("・"), m.group().rfind("･")) + 1
+        if _kana_key(m.group()[last:]) not in gaz.every and (
+            unlisted := _unlisted(text, m.start() + last, m.end())
+        ):
+            yield unlisted
+
+
+# Suffixes that make an unknown katakana word a place when its country is written beside it.
+_UNLISTED_SUFFIXES = ("広域市", "特別市", "市", "州", "省", "県")
+
+
+def _unlisted(text: str, begin: int, end: int) -> Candidate | None:
+    """A town no gazetteer lists, named with a place suffix and its country beside it
+    (`ミナトリア市(ルーマニア)`, `ルーマニア・ミナトリア市`): the page itself says where it is."""
+    suffix = next((s for s in _UNLISTED_SUFFIXES if text.startswith(s, end)), "")
+    if end - begin < 2:
+        return None
+    stop = end + len(suffix)
+    code = None
+    if text[stop : stop + 1] in "(（":
+        close = text.find(")", stop + 1, stop + 24)
+        inner = text[stop + 1 : close].strip() if close > 0 else ""
+        code = country_code(inner) if inner and suffix else None
+        if code is None and inner:
+            # `X(カリフォルニア州)`: a state or province the gazetteer knows places it.
+            base, admin_suffix = _strip_ja_suffix(inner)
+            admins = [e for e in _gazetteer().places(_key(base)) if e.admin] if admin_suffix else []
+            code = admins[0].country if admins else None
+    elif not suffix:
+        return None  # a bare unknown word is a place only with its bracket
+    if code is None and suffix and begin and text[begin - 1] in "・･":
+        code = next((c.code for c in _find_countries(text) if c.stop == begin - 1), None)
+    if code is None or code == "JP":
+        return None
+    entry = _Entry(text[begin:end], code, 0)
+    return Candidate(begin, stop, begin, stop, (entry,), suffix)
+
+
+def cjk_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
+    """Kanji and hiragana names, found run by run (runs repeat, so each is read once)."""
+    for m in _RE_CJK_RUN.finditer(text):
+        base = m.start()
+        for b, e, suffix, bare in _run_hits(m.group()):
+            given = _RE_GIVEN_NAME.match(text, base + e) if bare else None
+            if given and _strip_ja_suffix(given.group()[1:])[0] not in gaz.every:
+                continue  # 千葉 愁子: a surname before a given name
+            if e - b == 1 and b == 0 and base and _RE_CJK_OR_KANA.match(text, base - 1):
+                continue  # クチン北市: 北 is no place of its own here
+            surface = m.group()[b:e]
+            entries = gaz.bare_places(surface) if bare else gaz.places(surface)
+            stop = base + e + len(suffix)
+            yield Candidate(base + b, stop, base + b, stop, entries, suffix)
+
+
+@lru_cache(maxsize=16384)
+def _run_hits(run: str) -> tuple[tuple[int, int, str, bool], ...]:
+    """(begin, end, suffix, bare) of the names inside one kanji/hiragana run."""
+    gaz = _gazetteer()
+    hits: list[tuple[int, int, str, bool]] = []
+    # Bare names, by their first two letters.
+    for i in range(len(run) - 1):
+        for surface in gaz.cjk_prefix.get(run[i : i + 2], ()):
+            if run.startswith(surface, i) and _reads_bare(run, i, i + len(surface)):
+                hits.append((i, i + len(surface), "", True))
+    # Names with a suffix, from the suffix backwards.
+    for m in _RE_JA_SUFFIX.finditer(run):
+        p = m.start()
+        suffix = suffix_at(run, p, "kanji")
+        after = run[p + len(suffix) : p + len(suffix) + 1]
+        if not suffix or (after and after in _PERSON_AFTER):
+            continue
+        for length in range(1, min(gaz.cjk_max, p) + 1):
+            if run[p - length : p] in gaz.every:
+                if length == 1 and p > 1 and _RE_CJK_OR_KANA.match(run, p - 2):
+                    continue  # 北区 alone, not the 北 inside a longer word
+                hits.append((p - length, p, suffix, False))
+    return tuple(hits)
+
+
+def _reads_bare(run: str, b: int, e: int) -> bool:
+    """Whether a bare name at [b, e) of a run stands as a word (not inside hiragana, no 氏)."""
+    hira = run[b] <= "\u309f"
+    if hira and b > 0 and run[b - 1] <= "\u309f":
+        return False  # inside a hiragana word
+    after = run[e : e + 1]
+    if hira and after and after <= "\u309f":
+        return False
+    return not (after and after in _PERSON_AFTER)
+
+
+def latin_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
+    for _, _, words in _latin_phrases(text):
+        for i in range(len(words)):
+            if not text[words[i][0]].isupper():
+                continue
+            prev = text[words[i - 1][0] : words[i - 1][1]] if i else ""
+            if prev in _EN_TITLES:
+                continue
+            for n in range(min(gaz.latin_max_words, len(words) - i), 0, -1):
+                phrase = _join(text, words[i : i + n])
+                if phrase is None:
+                    continue
+                b, e = words[i][0], words[i + n - 1][1]
+                suffix = suffix_at(text, e, "latin")
+                of = text[max(0, b - 8) : b] == "City of "
+                entries = gaz.places(phrase) if (suffix or of) else gaz.bare_places(phrase)
+                begin = b - 8 if of else b
+                if entries:
+                    yield Candidate(begin, e + len(suffix), b, e, entries, suffix.strip())
+                    break
+                if phrase in gaz.every and phrase not in gaz.stop and phrase[1:].islower():
+                    weak = gaz.places(phrase)
+                    yield Candidate(begin, e + len(suffix), b, e, weak, suffix.strip(), True)

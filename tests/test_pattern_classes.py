@@ -1,0 +1,163 @@
+"""Each extraction pattern class on sentences composed for it, never copied from a page.
+
+A class is a way pages tell a record (a list line of a sister city, a fiscal-year start, a
+labelled block, a conference abroad, a delegation from abroad, a gallery entry dated at its
+end, an English report of an event hosted with the city). A rule that reads the class must
+read any page written that way, so these texts are new, with made-up details where the class
+allows.
+"""
+
+from __future__ import annotations
+
+import parsers
+from citywatch.model import Page, Programme, Record, Visit
+from parsers.extract.places import find_places
+from parsers.text.dates import find_dates
+
+
+def _records(text: str, city: str, site: str = "generic") -> list[Record]:
+    page = Page(text.encode(), content_type="text/plain", city=city)
+    return list(parsers.get_parser(site).parse(page))
+
+
+def _visits(records: list[Record]) -> list[Visit]:
+    return [r for r in records if isinstance(r, Visit)]
+
+
+def _programmes(records: list[Record]) -> list[Programme]:
+    return [r for r in records if isinstance(r, Programme)]
+
+
+def test_lines_of_a_list_of_sister_cities_are_programmes() -> None:
+    text = "\n".join(
+        (
+            "本市の国際交流",
+            "姉妹都市(3都市)",
+            "本市は3つの姉妹都市と交流しています。",
+            "- リヨン市(フランス)-1961(昭和36)年9月締結",
+            "- ミナトリア市(ルーマニア)-1970(昭和45)年5月締結",
+            "- バンクーバー市(カナダ)-1988(昭和63)年11月締結",
+        )
+    )
+    found = {(p.places[0].country, p.start) for p in _programmes(_records(text, "kobe"))}
+    assert found == {("FR", "1961-09"), ("RO", "1970-05"), ("CA", "1988-11")}
+
+
+def test_a_town_no_gazetteer_lists_is_placed_by_the_country_beside_it() -> None:
+    [bracketed] = find_places("ミナトリア市(ルーマニア)と提携")
+    assert (bracketed.place.name, bracketed.place.country) == ("ミナトリア市", "RO")
+    [prefixed] = find_places("ルーマニア・ミナトリア市を訪問")
+    assert (prefixed.place.name, prefixed.place.country) == ("ミナトリア市", "RO")
+    [state] = find_places("シリコンバレー(カリフォルニア州)を視察")
+    assert state.place.country == "US"
+    assert find_places("アイウエ(ドイツ)") == []  # a bare unknown word with a country is no town
+
+
+def test_cooperation_running_from_a_fiscal_year_is_a_programme_from_that_april() -> None:
+    text = (
+        "技術協力のお知らせ\n"
+        "本市は平成30年度からフィリピン共和国セブ市への上下水道分野の技術協力を行っています。\n"
+        "今年度も職員を派遣する予定です。"
+    )
+    [programme] = _programmes(_records(text, "kitakyushu"))
+    assert programme.start == "2018-04"
+    assert [p.country for p in programme.places] == ["PH"]
+
+
+def test_a_labelled_block_with_its_value_on_the_next_line_dates_and_places_the_trip() -> None:
+    text = "\n".join(
+        (
+            "市長が国際会議に参加しました",
+            "このたび、フランス共和国(首都パリ)にて令和5年6月1日に開幕した国際会議に 市長が参加し、"
+            "本市の取組を発表しました。",
+            "1 会議開催場所",
+            "フランス共和国/首都パリ",
+            "2 現地活動期間",
+            "令和5年6月1日(木曜日)から6月3日(土曜日)まで",
+        )
+    )
+    [visit] = _visits(_records(text, "sapporo"))
+    assert (visit.direction, visit.start, visit.end) == ("outbound", "2023-06-01", "2023-06-03")
+    assert [p.country for p in visit.places] == ["FR"]
+
+
+def test_every_place_of_a_listed_itinerary_is_a_destination() -> None:
+    text = (
+        "市長の海外出張について\n"
+        "このたび、市長が、ドイツ連邦共和国ボン市、フランス共和国リヨン市及びイタリア共和国"
+        "ミラノ市に出張することになりましたので、お知らせします。\n"
+        "1 期間: 令和7年5月10日(土曜日)から5月16日(金曜日)まで"
+    )
+    [visit] = _visits(_records(text, "sendai"))
+    assert visit.direction == "outbound"
+    assert {p.country for p in visit.places} == {"DE", "FR", "IT"}
+
+
+def test_a_group_named_after_a_place_abroad_came_to_the_city() -> None:
+    text = "\n".join(
+        (
+            "知事の日程",
+            "2025年4月8日(火曜日)",
+            "ベトナム・ダナン市訪問団による表敬",
+            "本県と交流のあるベトナム・ダナン市からの訪問団が知事を表敬。",
+        )
+    )
+    [visit] = _visits(_records(text, "hyogo-pref"))
+    assert (visit.direction, visit.start) == ("inbound", "2025-04-08")
+    assert {p.country for p in visit.places} == {"JP"}
+
+
+def test_a_gallery_entry_is_dated_by_the_date_at_the_end_of_its_title() -> None:
+    text = "\n".join(
+        (
+            "フォトギャラリー 2025年1月",
+            "令和6年度の技術協力事業の相手都市から表敬訪問を受ける市長【2025年1月21日】",
+            "写真:表敬訪問の様子",
+            "タイ王国チェンマイ市の副市長らが市長を表敬訪問し、今後の協力について意見を交わしました。",
+        )
+    )
+    [visit] = _visits(_records(text, "toyama"))
+    assert (visit.direction, visit.start, visit.end) == ("inbound", "2025-01-21", "2025-01-21")
+
+
+def test_an_event_a_city_abroad_hosts_with_the_page_city_is_a_trip_there() -> None:
+    text = (
+        "Newsletter\n"
+        "Cebu City hosted the 3rd Cebu Water Forum at Cebu City Hall from 4th to 6th March 2025, "
+        "in cooperation with the City of Kitakyushu. Engineers from both cities shared plans."
+    )
+    [visit] = _visits(_records(text, "kitakyushu"))
+    assert (visit.direction, visit.start, visit.end) == ("outbound", "2025-03-04", "2025-03-06")
+    assert [p.country for p in visit.places] == ["PH"]
+
+
+def test_english_month_of_year_and_short_forms_with_a_stop() -> None:
+    [span] = find_dates("In May of 2019, a delegation arrived.")
+    assert (span.start.iso(), span.end.iso()) == ("2019-05", "2019-05")
+    names = [m.place.name for m in find_places("a choir from St. Petersburg sang")]
+    assert names == ["St. Petersburg"]
+
+
+def test_the_cities_a_links_page_describes_are_its_links() -> None:
+    text = "\n".join(
+        (
+            "本市は海外の2つの都市と姉妹・友好都市提携を結び、交流を行っています。",
+            "リヨン市はフランス南東部の都市で、美食の街として知られています。",
+            "リヨン市との交流は、市民訪問団の相互派遣を中心に続いています。",
+            "青島市は山東省の港湾都市です。",
+            "本市と青島市は、経済分野での協力を深めています。",
+        )
+    )
+    found = {p.places[0].country for p in _programmes(_records(text, "kobe"))}
+    assert found == {"FR", "CN"}
+
+
+def test_a_later_document_that_renews_a_link_is_its_milestone() -> None:
+    text = (
+        "パートナー都市協定の更新\n"
+        "ミラノ市と本市は2015年のパートナー都市協定締結以来、交流を深めてきました。\n"
+        "令和6年5月、両市はパートナー都市協定を更新しました。"
+    )
+    [programme] = _programmes(_records(text, "sendai"))
+    assert programme.start == "2015"
+    assert [m.date for m in programme.milestones] == ["2024-05"]
