@@ -9,7 +9,13 @@ from typing import Any
 
 from snapshots import ChangeEvent
 
-__all__ = ["describe_event", "describe_record", "message_for", "title_for"]
+__all__ = ["describe_event", "describe_record", "message_for", "plural", "title_for"]
+
+
+def plural(count: int, word: str) -> str:
+    """'1 record', '2 records'."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
 
 _KIND_WORD = {"record_added": "New", "record_changed": "Changed", "record_removed": "Removed"}
 

@@ -1,13 +1,16 @@
 """The `citywatch` command. Domain errors become one-line messages here and nowhere else.
 
-Exit status: 0 success, 1 a check or parse failed (the rest still ran), 2 bad configuration or
-usage (argparse's own convention)."""
+Exit status, the same for every command (the table is in README.md): 0 done; 1 a check failed
+(the rest still ran) or a thing asked for is absent (a record key, a page text); 2 bad usage or
+configuration (argparse's own convention), including an unknown watch id or a missing database.
+Output cut short by a closed pipe (`| head`) ends quietly."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import mimetypes
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -82,7 +85,7 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 def _commands() -> dict[str, Handler]:
     from scheduler import daemon, demo
-    from scheduler.cli import commands
+    from scheduler.cli import checks_cmd, commands
     from scheduler.fleet import commands as fleet
 
     return {
@@ -90,13 +93,14 @@ def _commands() -> dict[str, Handler]:
         "demo": demo.cmd_demo,
         "daemon": daemon.cmd_daemon,
         **commands.HANDLERS,
+        **checks_cmd.HANDLERS,
         **fleet.HANDLERS,
     }
 
 
 def build_parser() -> argparse.ArgumentParser:
     from scheduler import daemon, demo
-    from scheduler.cli import commands
+    from scheduler.cli import checks_cmd, commands
     from scheduler.fleet import commands as fleet
 
     parser = argparse.ArgumentParser(
@@ -105,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"citywatch {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (to stderr)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="log errors only")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("parse", help="parse a saved page and print its records (no database)")
@@ -115,14 +120,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "table"), default="table")
 
     commands.add_subcommands(sub)
+    checks_cmd.add_subcommands(sub)
     daemon.add_subcommand(sub)
     fleet.add_subcommands(sub)
     demo.add_subcommand(sub)
+    for command in set(sub.choices.values()):
+        _add_loudness(command)
     return parser
 
 
-def _configure_logging(verbosity: int, settings: Settings) -> None:
-    level = {0: settings.log_level, 1: "INFO"}.get(verbosity, "DEBUG")
+def _add_loudness(command: argparse.ArgumentParser) -> None:
+    """-v and -q after the command too (`citywatch crawl -v`); counted apart from the ones
+    before it, which a subcommand's defaults would otherwise overwrite."""
+    for action in list(command._actions):
+        if isinstance(action, argparse._SubParsersAction):  # `watch add`: add to each
+            for nested in set(action.choices.values()):
+                _add_loudness(nested)
+    command.add_argument(
+        "-v",
+        "--verbose",
+        dest="verbose_after",
+        action="count",
+        default=argparse.SUPPRESS,
+        help="log more (to stderr)",
+    )
+    command.add_argument(
+        "-q",
+        "--quiet",
+        dest="quiet_after",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="log errors only",
+    )
+
+
+def _configure_logging(verbosity: int, quiet: bool, settings: Settings) -> None:
+    level = "ERROR" if quiet else {0: settings.log_level, 1: "INFO"}.get(verbosity, "DEBUG")
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -134,10 +167,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.from_env(
         db_url=getattr(args, "db", None), sources_path=getattr(args, "sources", None)
     )
-    _configure_logging(args.verbose, settings)
+    args.verbose += getattr(args, "verbose_after", 0)
+    args.quiet = args.quiet or getattr(args, "quiet_after", False)
+    _configure_logging(args.verbose, args.quiet, settings)
     handler = _commands()[args.command]
     try:
         return handler(args, settings)
+    except BrokenPipeError:
+        return _pipe_closed()
     except ConfigError as exc:
         print(f"citywatch: {exc.one_line()}", file=sys.stderr)
         return 2
@@ -147,6 +184,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("citywatch: interrupted", file=sys.stderr)
         return 130
+
+
+def _pipe_closed() -> int:
+    """The reader went away (`| head`): stop quietly, as Unix tools do. Python would flush
+    stdout again at exit and complain, so stdout now points at /dev/null."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141  # 128 + SIGPIPE, what a shell reports for a tool the pipe ended
 
 
 if __name__ == "__main__":
