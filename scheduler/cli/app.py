@@ -85,7 +85,7 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 def _commands() -> dict[str, Handler]:
     from scheduler import daemon, demo
-    from scheduler.cli import checks_cmd, commands
+    from scheduler.cli import check_cmd, checks_cmd, commands, notify_cmd, watch_cmd
     from scheduler.fleet import commands as fleet
 
     return {
@@ -94,13 +94,16 @@ def _commands() -> dict[str, Handler]:
         "daemon": daemon.cmd_daemon,
         **commands.HANDLERS,
         **checks_cmd.HANDLERS,
+        **check_cmd.HANDLERS,
+        **watch_cmd.HANDLERS,
+        **notify_cmd.HANDLERS,
         **fleet.HANDLERS,
     }
 
 
 def build_parser() -> argparse.ArgumentParser:
     from scheduler import daemon, demo
-    from scheduler.cli import checks_cmd, commands
+    from scheduler.cli import check_cmd, checks_cmd, commands, notify_cmd, watch_cmd
     from scheduler.fleet import commands as fleet
 
     parser = argparse.ArgumentParser(
@@ -121,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_subcommands(sub)
     checks_cmd.add_subcommands(sub)
+    check_cmd.add_subcommands(sub)
+    watch_cmd.add_subcommands(sub)
+    notify_cmd.add_subcommands(sub)
     daemon.add_subcommand(sub)
     fleet.add_subcommands(sub)
     demo.add_subcommand(sub)
