@@ -5,6 +5,7 @@ from __future__ import annotations
 from citywatch import __version__
 
 __all__ = [
+    "ALERT_AFTER_FAILURES",
     "ALERT_BATCH",
     "ALERT_MIN_LEASE",
     "ALERT_POLL",
@@ -17,6 +18,7 @@ __all__ = [
     "DB_BUSY_TIMEOUT",
     "DB_URL",
     "DELIVERY_LEASE",
+    "FAILED_CHECK_RETRIES",
     "FAILING_AFTER",
     "FEED_ENTRIES",
     "FEED_PATH",
@@ -86,6 +88,9 @@ RETRY_AFTER_CAP = 120.0
 CHECK_BATCH = 64  # unchanged checks stored in one transaction (one commit)
 CHECK_BATCH_WAIT = 0.05  # seconds an unchanged check waits for others before it is stored
 FAILING_AFTER = 3
+ALERT_AFTER_FAILURES = FAILING_AFTER  # failed checks in a row before a failure alert
+FAILED_CHECK_RETRIES = (300.0, 900.0, 3600.0)  # a failed check is tried again after these
+# (seconds; the last repeats), never later than the watch's own interval
 ALERT_RETRY_BASE = 30.0
 ALERT_RETRY_MAX = 6 * 3600.0
 DELIVERY_LEASE = ALERT_RETRY_BASE  # a claimed delivery is free again after this

@@ -114,6 +114,7 @@ class Defaults(_Frozen):
     timeout: Positive = defaults.TOTAL_TIMEOUT
     retries: int = Field(default=defaults.RETRIES, ge=0, le=10)
     respect_robots: bool = True
+    alert_after_failures: int = Field(default=defaults.ALERT_AFTER_FAILURES, ge=1, le=100)
 
 
 class Watch(_Frozen):
@@ -137,6 +138,7 @@ class Watch(_Frozen):
     timeout: Positive
     retries: int = Field(ge=0, le=10)
     respect_robots: bool
+    alert_after_failures: int = Field(ge=1, le=100)
     alerts: tuple[str, ...] = ()
 
     @field_validator("alerts")

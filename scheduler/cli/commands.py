@@ -84,6 +84,7 @@ def parse_when(text: str) -> datetime:
 @handler("crawl")
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     from scheduler.alerts import deliver_pending, with_feed_channel
+    from scheduler.cli.progress import crawl_progress
     from scheduler.crawl import Crawler
     from scheduler.parse_worker import crawl_pool
 
@@ -91,7 +92,9 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     watches = [sources.get(w) for w in args.watch] if args.watch else None
     with (
         open_store(settings) as store,
-        _progress(args.format == "table") as progress,
+        crawl_progress(
+            len(watches or sources.watches), quiet=getattr(args, "quiet", False)
+        ) as progress,
         _shut_down_after(crawl_pool()) as pool,
     ):
         crawler = Crawler(
@@ -121,32 +124,6 @@ def _shut_down_after(pool: Executor | None) -> Iterator[Executor | None]:
         raise
     if pool is not None:
         pool.shutdown(wait=True)
-
-
-@contextmanager
-def _progress(wanted: bool) -> Iterator[Callable[[Any], None] | None]:
-    if not (wanted and sys.stderr.isatty()):
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("checking", total=None)
-        counts = {"pages": 0, "failed": 0}
-
-        def advance(outcome: Any) -> None:
-            counts["pages"] += 1
-            counts["failed"] += outcome.outcome == "failed"
-            bar.update(
-                task,
-                description=(
-                    f"checked {counts['pages']} pages ({counts['failed']} failed): {outcome.url}"
-                ),
-            )
-
-        yield advance
 
 
 # --- records, changes, history, diff, export, gc ------------------------------------------
