@@ -44,6 +44,7 @@ __all__ = [
     "JITTER_FRACTION",
     "MAX_BODY_BYTES",
     "MAX_REDIRECTS",
+    "PARSE_PARENT_POLL",
     "PARSE_WORKERS",
     "PER_HOST_CONCURRENCY",
     "PER_HOST_DELAY",
@@ -103,6 +104,7 @@ STARTUP_SPREAD = 600.0  # overdue and new watches start within min(interval, thi
 STOP_GRACE = 5.0  # running checks may finish within this after SIGTERM
 STOP_DEADLINE = 9.0  # everything is closed by then (the promise is 10 s)
 PARSE_WORKERS = 1  # parse processes of the daemon and of a fleet worker
+PARSE_PARENT_POLL = 1.0  # seconds between a parse process's looks at whether its parent lives
 
 # Alerts
 ALERT_BATCH = 20  # outbox rows claimed at a time
