@@ -5,6 +5,7 @@ from __future__ import annotations
 from citywatch import __version__
 
 __all__ = [
+    "ALERT_AFTER_FAILURES",
     "ALERT_BATCH",
     "ALERT_MIN_LEASE",
     "ALERT_POLL",
@@ -17,6 +18,7 @@ __all__ = [
     "DB_BUSY_TIMEOUT",
     "DB_URL",
     "DELIVERY_LEASE",
+    "FAILED_CHECK_RETRIES",
     "FAILING_AFTER",
     "FEED_ENTRIES",
     "FEED_PATH",
@@ -42,6 +44,7 @@ __all__ = [
     "JITTER_FRACTION",
     "MAX_BODY_BYTES",
     "MAX_REDIRECTS",
+    "PARSE_PARENT_POLL",
     "PARSE_WORKERS",
     "PER_HOST_CONCURRENCY",
     "PER_HOST_DELAY",
@@ -90,6 +93,9 @@ RETRY_AFTER_CAP = 120.0
 CHECK_BATCH = 64  # unchanged checks stored in one transaction (one commit)
 CHECK_BATCH_WAIT = 0.05  # seconds an unchanged check waits for others before it is stored
 FAILING_AFTER = 3
+ALERT_AFTER_FAILURES = FAILING_AFTER  # failed checks in a row before a failure alert
+FAILED_CHECK_RETRIES = (300.0, 900.0, 3600.0)  # a failed check is tried again after these
+# (seconds; the last repeats), never later than the watch's own interval
 ALERT_RETRY_BASE = 30.0
 ALERT_RETRY_MAX = 6 * 3600.0
 DELIVERY_LEASE = ALERT_RETRY_BASE  # a claimed delivery is free again after this
@@ -102,6 +108,7 @@ STARTUP_SPREAD = 600.0  # overdue and new watches start within min(interval, thi
 STOP_GRACE = 5.0  # running checks may finish within this after SIGTERM
 STOP_DEADLINE = 9.0  # everything is closed by then (the promise is 10 s)
 PARSE_WORKERS = 1  # parse processes of the daemon and of a fleet worker
+PARSE_PARENT_POLL = 1.0  # seconds between a parse process's looks at whether its parent lives
 
 # Alerts
 ALERT_BATCH = 20  # outbox rows claimed at a time

@@ -9,6 +9,7 @@ __all__ = [
     "CitywatchError",
     "ConfigError",
     "FetchError",
+    "NotFoundError",
     "ParseError",
     "StorageError",
 ]
@@ -30,7 +31,7 @@ class CitywatchError(Exception):
 
         `omit` leaves out context the reader already sees beside the message (such as the URL
         in a row that names it)."""
-        skip = {"cause", *omit}
+        skip = {"cause", "attempts", *omit}  # a message says "after N tries" itself
         bits = [f"{k}={v}" for k, v in self.context.items() if v is not None and k not in skip]
         text = self.message if not bits else f"{self.message} ({', '.join(bits)})"
         return " ".join(text.split())
@@ -38,6 +39,10 @@ class CitywatchError(Exception):
 
 class ConfigError(CitywatchError):
     """A bad sources file, setting or command-line value."""
+
+
+class NotFoundError(CitywatchError):
+    """A thing asked for (a record key, a page, a check) is not in the history (exit 1)."""
 
 
 class FetchError(CitywatchError):

@@ -5,6 +5,8 @@ and the field, because that is what a person editing the file needs."""
 
 from __future__ import annotations
 
+import difflib
+import logging
 import re
 import tomllib
 from collections.abc import Collection, Sequence
@@ -33,9 +35,12 @@ __all__ = [
     "Watch",
     "load_sources",
     "merge_alert_urls",
+    "no_such_watch",
     "parse_duration",
     "sources_from_dict",
 ]
+
+log = logging.getLogger(__name__)
 
 _M = TypeVar("_M", bound=BaseModel)
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
@@ -109,6 +114,7 @@ class Defaults(_Frozen):
     timeout: Positive = defaults.TOTAL_TIMEOUT
     retries: int = Field(default=defaults.RETRIES, ge=0, le=10)
     respect_robots: bool = True
+    alert_after_failures: int = Field(default=defaults.ALERT_AFTER_FAILURES, ge=1, le=100)
 
 
 class Watch(_Frozen):
@@ -132,6 +138,7 @@ class Watch(_Frozen):
     timeout: Positive
     retries: int = Field(ge=0, le=10)
     respect_robots: bool
+    alert_after_failures: int = Field(ge=1, le=100)
     alerts: tuple[str, ...] = ()
 
     @field_validator("alerts")
@@ -206,15 +213,29 @@ class Sources(_Frozen):
         for watch in self.watches:
             if watch.id == watch_id:
                 return watch
-        raise ConfigError("no such watch", watch=watch_id, known=", ".join(self.ids()))
+        raise no_such_watch(watch_id, self.ids())
 
     def ids(self) -> list[str]:
         return [w.id for w in self.watches]
 
 
-def _one_line(exc: ValidationError, where: str) -> str:
+def no_such_watch(watch_id: str, known: Collection[str]) -> ConfigError:
+    """The one wording for an unknown watch id, everywhere (exit 2, with the ids there are)."""
+    listed = ", ".join(sorted(known)) or "none"
+    return ConfigError(f"no such watch {watch_id!r} (known: {listed})")
+
+
+def _nearest(word: str, choices: Collection[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _one_line(exc: ValidationError, where: str, model: type[BaseModel]) -> str:
     err = exc.errors()[0]
     loc = ".".join(str(x) for x in err["loc"]) or "value"
+    if err["type"] == "extra_forbidden":
+        allowed = set(model.model_fields) - {"path"}
+        return f"{where}: unknown key {loc!r}{_nearest(loc, allowed)}"
     msg = err["msg"].removeprefix("Value error, ")
     return f"{where}: {loc}: {msg}"
 
@@ -244,15 +265,16 @@ def _section(model: type[_M], raw: Any, where: str) -> _M:
     try:
         return model.model_validate(raw or {})
     except ValidationError as exc:
-        raise ConfigError(_one_line(exc, where)) from None
+        raise ConfigError(_one_line(exc, where, model)) from None
 
 
 def sources_from_dict(
     data: dict[str, Any], *, name: str = "sources", known_sites: Collection[str] | None = None
 ) -> Sources:
-    unknown = set(data) - {"defaults", "watch", "alerts"}
+    sections = {"defaults", "watch", "alerts"}
+    unknown = sorted(set(data) - sections)
     if unknown:
-        raise ConfigError(f"{name}: unknown section {sorted(unknown)[0]!r}")
+        raise ConfigError(f"{name}: unknown section {unknown[0]!r}{_nearest(unknown[0], sections)}")
     base = _section(Defaults, data.get("defaults"), f"{name}: [defaults]")
     alerts = _section(Alerts, data.get("alerts"), f"{name}: [alerts]")
     raw_watches = data.get("watch") or []
@@ -272,7 +294,7 @@ def sources_from_dict(
         try:
             watch = Watch.model_validate({**inherited, **raw})
         except ValidationError as exc:
-            raise ConfigError(_one_line(exc, f"{name}: {label}")) from None
+            raise ConfigError(_one_line(exc, f"{name}: {label}", Watch)) from None
         if watch.id in seen:
             raise ConfigError(f"{name}: {label}: id: duplicate watch id")
         if known_sites is not None and watch.site not in known_sites:
@@ -282,6 +304,8 @@ def sources_from_dict(
             )
         seen.add(watch.id)
         watches.append(watch)
+    if not watches:
+        log.warning("%s: no [[watch]] entries: nothing will be checked", name)
     return Sources(defaults=base, watches=tuple(watches), alerts=alerts, path=name)
 
 

@@ -250,6 +250,7 @@ class Crawler:
             "baseline": baseline,
             "alert_initial": self.alert_initial,
             "channels": tuple(merge_alert_urls(self.sources, watch)),
+            "failing_after": watch.alert_after_failures,
         }
         facts: dict[str, Any] = {}
         try:
@@ -324,6 +325,7 @@ class Crawler:
             "baseline": baseline,
             "alert_initial": self.alert_initial,
             "channels": tuple(merge_alert_urls(self.sources, watch)),
+            "failing_after": watch.alert_after_failures,
         }
         body: bytes | None = None
         try:

@@ -9,9 +9,8 @@ Design:
   its last check plus its interval. After a restart nothing runs early and nothing is lost;
   watches that are overdue or new start spread over a window (stable per watch id) instead of
   all at once.
-- Parsing runs in a separate process (`--parse-workers`, default 1): a long PDF parse cannot
-  stall the loop (so signals are answered at once) and the parsers' gazetteer lives there,
-  not in the long-lived scheduler process.
+- Parsing runs in a separate process (`--parse-workers`, default 1), so a long PDF parse cannot
+  stall the loop; a failed check is retried sooner than its interval (`scheduler.retry`).
 - Alerts go out from one thread that polls the outbox every `--alert-poll` seconds and is
   woken at once when a check queued something; apprise blocks, so it stays off the loop.
 - sources.toml is re-read when its mtime, size or inode changes, or on SIGHUP; a broken file
@@ -41,6 +40,7 @@ from citywatch.settings import Settings
 from citywatch.sources import Sources, Watch, merge_alert_urls
 from scheduler import service
 from scheduler.parse_worker import ParsePool
+from scheduler.retry import Retries
 
 if TYPE_CHECKING:
     from scheduler.alerts import Backoff
@@ -224,6 +224,7 @@ class _Daemon:
         if self.options.parse_workers > 0:  # the parsers live there, not in this process
             self._executor = ParsePool(self.options.parse_workers)
         self.scheduler = service.interval_scheduler()
+        self.retries = Retries(self.scheduler, self._check)
         started = time.monotonic()
         try:
             async with Fetcher(user_agent=self.sources.defaults.user_agent) as fetcher:
@@ -357,6 +358,7 @@ class _Daemon:
         finally:
             self._running.discard(task)
         service.log_outcomes(log, watch_id, outcomes)
+        self.retries.after(watch_id, watch.interval, outcomes)
         if any(o.events for o in outcomes):
             self.deliverer.wake()
 

@@ -19,11 +19,18 @@ __all__ = [
     "evidence_html",
     "evidence_line",
     "message_for",
+    "plural",
     "title_for",
 ]
 
 EVIDENCE_MAX = 300
 """Characters of an alert's evidence line: the words to check a record by, not the page."""
+
+
+def plural(count: int, word: str) -> str:
+    """'1 record', '2 records'."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
 
 _KIND_WORD = {"record_added": "New", "record_changed": "Changed", "record_removed": "Removed"}
 

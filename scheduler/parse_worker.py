@@ -13,10 +13,13 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from citywatch import defaults
 
 if TYPE_CHECKING:
     from citywatch.model import ParseResult
@@ -82,9 +85,23 @@ def home_names(cities: Iterable[tuple[str, str | None]]) -> dict[str, str | None
     return names
 
 
-def _ignore_interrupts() -> None:
-    """Parse workers leave signals to their parent, which stops them itself (no tracebacks)."""
+def _ignore_interrupts(parent: int | None = None) -> None:
+    """Parse workers leave signals to their parent, which stops them itself (no tracebacks),
+    and end when their parent is gone (killed with SIGKILL, it cannot stop them)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        threading.Thread(
+            target=_exit_with_parent, args=(parent,), name="citywatch-parent", daemon=True
+        ).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Poll the parent: a process whose parent died is given another (init or a subreaper).
+    Polling works everywhere and, unlike PR_SET_PDEATHSIG, does not fire when merely the
+    thread that started the worker ends."""
+    while os.getppid() == parent:
+        time.sleep(defaults.PARSE_PARENT_POLL)
+    os._exit(0)  # the parent is gone: nobody waits for this process's answers
 
 
 class ParsePool(Executor):
@@ -106,6 +123,7 @@ class ParsePool(Executor):
             max_workers=self._workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_ignore_interrupts,
+            initargs=(os.getpid(),),
         )
 
     def _current(self, broken: ProcessPoolExecutor | None = None) -> ProcessPoolExecutor:

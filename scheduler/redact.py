@@ -163,6 +163,13 @@ def secrets_of(url: str) -> frozenset[str]:
     side of hiding (an unknown query option is hidden too)."""
     found = _explicit_secrets(url)
     shown = set(_SPLIT.split(mask_url(url)))
+    # The user name is who, not the credential: masked in the URL shown, but a word such as
+    # `user` or `alerts` is not scrubbed from every log line wherever it occurs.
+    try:
+        username = urlsplit(url).username
+    except ValueError:
+        username = None
+    shown |= _variants(username) if username else set()
     for text in (url, unquote(url)):
         for piece in _SPLIT.split(text):
             if len(piece) >= _MIN_SECRET and piece not in shown:

@@ -118,6 +118,8 @@ def check_parse_workers(args: argparse.Namespace) -> None:
 def say_life_cycle(args: argparse.Namespace, settings: Settings) -> None:
     """A long-running process says when it starts, stops, reloads and fails even when told
     nothing; each check only with -v."""
+    if getattr(args, "quiet", False):
+        return
     if not getattr(args, "verbose", 0) and settings.log_level == "WARNING":
         level = min(logging.INFO, logging.getLogger().getEffectiveLevel())
         logging.getLogger("scheduler").setLevel(level)
@@ -285,14 +287,23 @@ def sync_jobs(
 
 
 @contextmanager
-def open_store(settings: Settings) -> Iterator[Any]:
-    """Open the store; a database that cannot be opened is a configuration problem (exit 2)."""
-    from snapshots import Store
+def open_store(settings: Settings, *, existing: bool = False) -> Iterator[Any]:
+    """Open the store; a database that cannot be opened is a configuration problem (exit 2).
+
+    `existing`: for read-only commands, which never create a database: one that is missing
+    (or was never crawled into) is a configuration error naming it."""
+    from snapshots import Store, history_exists
+    from snapshots.engine import safe_url
 
     try:
+        if existing and not history_exists(settings.db_url):
+            shown = safe_url(settings.db_url)
+            raise ConfigError(f"no database at {shown}: crawl first (citywatch crawl --db {shown})")
         store = Store(settings.db_url)
     except StorageError as exc:
-        raise ConfigError(f"cannot open database: {exc.one_line()}") from None
+        line = exc.one_line()
+        prefix = "" if line.startswith("cannot open database") else "cannot open database: "
+        raise ConfigError(prefix + line) from None
     try:
         yield store
     finally:

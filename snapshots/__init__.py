@@ -1,6 +1,7 @@
 """The versioned history: bodies, checks, record versions, change events and the alert outbox,
 on SQLite or PostgreSQL through SQLAlchemy, migrated by Alembic. Imports only `citywatch`."""
 
+from snapshots.probe import history_exists
 from snapshots.store import Store
 from snapshots.types import (
     EVENT_KINDS,
@@ -35,4 +36,5 @@ __all__ = [
     "Store",
     "StoredRecord",
     "WatchStatus",
+    "history_exists",
 ]

@@ -84,7 +84,9 @@ def open_engine(url: str) -> sa.Engine:
     try:
         parsed = sa.make_url(url)
     except exc.ArgumentError as error:
-        raise StorageError("bad database URL", url=shown, cause=error) from error
+        raise StorageError(
+            "bad database URL (a SQLite file is sqlite:///PATH)", url=shown, cause=error
+        ) from error
     if parsed.get_backend_name() not in _BACKENDS:
         raise StorageError(
             "unsupported database (use sqlite:/// or postgresql+psycopg://)", url=shown

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from citywatch import defaults
-from citywatch.errors import StorageError
+from citywatch.errors import NotFoundError, StorageError
 from snapshots import outbox, queries
 from snapshots.blobs import get_blob
 from snapshots.diffing import text_diff
@@ -254,23 +254,20 @@ class Store:
                 for row in texts:
                     if row.id <= check_id:
                         return row
-                raise StorageError("no page text at or before check", check=check_id)
+                raise NotFoundError("no page text at or before check", check=check_id)
 
             if to_check is not None:
                 newer = at_or_before(to_check)
             elif texts:
                 newer = texts[0]
             else:
-                raise StorageError("no page text stored yet", watch=watch_id, url=url)
+                raise NotFoundError("no page text stored yet", watch=watch_id, url=url)
             if from_check is not None:
                 older = at_or_before(from_check)
             else:
                 earlier = [row for row in texts if row.id < newer.id]
-                if not earlier:
-                    raise StorageError(
-                        "need two checks with a page text to diff", watch=watch_id, check=newer.id
-                    )
-                older = earlier[0]
+                # A page whose text never changed has no difference to show: not an error.
+                older = earlier[0] if earlier else newer
             before = get_blob(connection, older.text_sha256) or b""
             after = get_blob(connection, newer.text_sha256) or b""
         return text_diff(
@@ -295,7 +292,7 @@ class Store:
             query = query.order_by(pages.c.found_on.is_not(None), pages.c.id).limit(1)
         page_id = connection.execute(query).scalar()
         if page_id is None:
-            raise StorageError("no such page or check", watch=watch_id, url=url, check=check_id)
+            raise NotFoundError("no such page or check", watch=watch_id, url=url, check=check_id)
         return page_id
 
     def gc(self, *, keep: int) -> GcReport:

@@ -101,3 +101,13 @@ def test_the_redactor_grows_with_new_channels() -> None:
     redactor.add(["mailto://a:FirstPassw0rd@example.org"])
     redactor.add(["mailto://b:SecondPassw0rd@example.org"])
     assert redactor.scrub("FirstPassw0rd SecondPassw0rd") == f"{MASK} {MASK}"
+
+
+def test_the_user_name_is_masked_in_the_url_but_not_scrubbed_as_a_word() -> None:
+    from scheduler.redact import Redactor, mask_url
+
+    url = "json://user:hunter2secret@127.0.0.1:8080/hook"
+    assert "hunter2secret" not in mask_url(url)
+    redactor = Redactor([url])
+    line = redactor.scrub("json://watchuser sent; the user hunter2secret")
+    assert line == "json://watchuser sent; the user ****"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from citywatch.errors import StorageError
+from citywatch.errors import NotFoundError, StorageError
 from snapshots import Store
 from tests.support.db import (  # noqa: F401  (fixtures)
     PageFeed,
@@ -101,14 +101,13 @@ def test_text_diff_between_checks(store: Store) -> None:
     assert store.page_text_diff("w", from_check=last.check_id, to_check=last.check_id) == ""
 
 
-def test_text_diff_needs_two_texts_and_a_known_page(store: Store) -> None:
+def test_text_diff_needs_a_known_page_and_one_text_means_no_difference(store: Store) -> None:
     feed = PageFeed()
-    with pytest.raises(StorageError):
+    with pytest.raises(NotFoundError):
         store.page_text_diff("w")
     store.record_check(feed.changed(visit("v1"), text="only", baseline=True))
-    with pytest.raises(StorageError, match="two checks"):
-        store.page_text_diff("w")
-    with pytest.raises(StorageError):
+    assert store.page_text_diff("w") == ""  # a page that never changed: no difference
+    with pytest.raises(NotFoundError):
         store.page_text_diff("w", url="https://example.org/none")
 
 

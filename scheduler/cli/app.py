@@ -1,13 +1,16 @@
 """The `citywatch` command. Domain errors become one-line messages here and nowhere else.
 
-Exit status: 0 success, 1 a check or parse failed (the rest still ran), 2 bad configuration or
-usage (argparse's own convention)."""
+Exit status, the same for every command (the table is in README.md): 0 done; 1 a check failed
+(the rest still ran) or a thing asked for is absent (a record key, a page text); 2 bad usage or
+configuration (argparse's own convention), including an unknown watch id or a missing database.
+Output cut short by a closed pipe (`| head`) ends quietly."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import mimetypes
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -86,7 +89,7 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 def _commands() -> dict[str, Handler]:
     from scheduler import daemon, demo, serve
-    from scheduler.cli import commands
+    from scheduler.cli import check_cmd, checks_cmd, commands, notify_cmd, watch_cmd
     from scheduler.fleet import commands as fleet
 
     return {
@@ -95,13 +98,17 @@ def _commands() -> dict[str, Handler]:
         "daemon": daemon.cmd_daemon,
         "serve": serve.cmd_serve,
         **commands.HANDLERS,
+        **checks_cmd.HANDLERS,
+        **check_cmd.HANDLERS,
+        **watch_cmd.HANDLERS,
+        **notify_cmd.HANDLERS,
         **fleet.HANDLERS,
     }
 
 
 def build_parser() -> argparse.ArgumentParser:
     from scheduler import daemon, demo, serve
-    from scheduler.cli import commands
+    from scheduler.cli import check_cmd, checks_cmd, commands, notify_cmd, watch_cmd
     from scheduler.fleet import commands as fleet
 
     parser = argparse.ArgumentParser(
@@ -110,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"citywatch {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (to stderr)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="log errors only")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("parse", help="parse a saved page and print its records (no database)")
@@ -125,15 +133,46 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_subcommands(sub)
+    checks_cmd.add_subcommands(sub)
+    check_cmd.add_subcommands(sub)
+    watch_cmd.add_subcommands(sub)
+    notify_cmd.add_subcommands(sub)
     daemon.add_subcommand(sub)
     fleet.add_subcommands(sub)
     demo.add_subcommand(sub)
     serve.add_subcommand(sub)
+    for command in set(sub.choices.values()):
+        _add_loudness(command)
     return parser
 
 
-def _configure_logging(verbosity: int, settings: Settings) -> None:
-    level = {0: settings.log_level, 1: "INFO"}.get(verbosity, "DEBUG")
+def _add_loudness(command: argparse.ArgumentParser) -> None:
+    """-v and -q after the command too (`citywatch crawl -v`); counted apart from the ones
+    before it, which a subcommand's defaults would otherwise overwrite."""
+    for action in list(command._actions):
+        if isinstance(action, argparse._SubParsersAction):  # `watch add`: add to each
+            for nested in set(action.choices.values()):
+                _add_loudness(nested)
+    command.add_argument(
+        "-v",
+        "--verbose",
+        dest="verbose_after",
+        action="count",
+        default=argparse.SUPPRESS,
+        help="log more (to stderr)",
+    )
+    command.add_argument(
+        "-q",
+        "--quiet",
+        dest="quiet_after",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="log errors only",
+    )
+
+
+def _configure_logging(verbosity: int, quiet: bool, settings: Settings) -> None:
+    level = "ERROR" if quiet else {0: settings.log_level, 1: "INFO"}.get(verbosity, "DEBUG")
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -145,10 +184,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.from_env(
         db_url=getattr(args, "db", None), sources_path=getattr(args, "sources", None)
     )
-    _configure_logging(args.verbose, settings)
+    args.verbose += getattr(args, "verbose_after", 0)
+    args.quiet = args.quiet or getattr(args, "quiet_after", False)
+    _configure_logging(args.verbose, args.quiet, settings)
     handler = _commands()[args.command]
     try:
         return handler(args, settings)
+    except BrokenPipeError:
+        return _pipe_closed()
     except ConfigError as exc:
         print(f"citywatch: {exc.one_line()}", file=sys.stderr)
         return 2
@@ -158,6 +201,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("citywatch: interrupted", file=sys.stderr)
         return 130
+
+
+def _pipe_closed() -> int:
+    """The reader went away (`| head`): stop quietly, as Unix tools do. Python would flush
+    stdout again at exit and complain, so stdout now points at /dev/null."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141  # 128 + SIGPIPE, what a shell reports for a tool the pipe ended
 
 
 if __name__ == "__main__":

@@ -12,13 +12,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from citywatch.errors import ConfigError
+from citywatch.errors import ConfigError, NotFoundError
 from citywatch.settings import Settings
+from citywatch.sources import no_such_watch
 from scheduler.cli.output import dump_json, print_csv, print_table
 from scheduler.service import load_watch_list, open_store
 from snapshots.export import RECORD_COLUMNS
 
-__all__ = ["HANDLERS", "add_subcommands", "load_watch_list", "open_store"]
+__all__ = ["HANDLERS", "add_subcommands", "known_watch", "load_watch_list", "open_store"]
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 HANDLERS: dict[str, Handler] = {}
@@ -32,6 +33,16 @@ def handler(name: str) -> Callable[[Handler], Handler]:
         return fn
 
     return register
+
+
+def known_watch(store: Any, watch_id: str | None) -> None:
+    """A watch id a read-only command is asked about must be in the history (else exit 2 with
+    the ids it has), as `crawl --watch` must name one in the watch list."""
+    if watch_id is None:
+        return
+    known = {s.watch for s in store.status()}
+    if watch_id not in known:
+        raise no_such_watch(watch_id, known)
 
 
 def parse_when(text: str) -> datetime:
@@ -49,6 +60,7 @@ def parse_when(text: str) -> datetime:
 @handler("crawl")
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     from scheduler.alerts import deliver_pending, with_feed_channel
+    from scheduler.cli.progress import crawl_progress
     from scheduler.crawl import Crawler
     from scheduler.parse_worker import crawl_pool
 
@@ -56,7 +68,9 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     watches = [sources.get(w) for w in args.watch] if args.watch else None
     with (
         open_store(settings) as store,
-        _progress(args.format == "table") as progress,
+        crawl_progress(
+            len(watches or sources.watches), quiet=getattr(args, "quiet", False)
+        ) as progress,
         _shut_down_after(crawl_pool()) as pool,
     ):
         crawler = Crawler(
@@ -67,9 +81,10 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "json":
         dump_json(report.to_dict())
     else:
+        from scheduler.alerts import home_names, watch_cities
         from scheduler.cli.report import print_crawl_report
 
-        print_crawl_report(report)
+        print_crawl_report(report, home_names(watch_cities(sources)))
     return 1 if report.failed else 0
 
 
@@ -87,38 +102,13 @@ def _shut_down_after(pool: Executor | None) -> Iterator[Executor | None]:
         pool.shutdown(wait=True)
 
 
-@contextmanager
-def _progress(wanted: bool) -> Iterator[Callable[[Any], None] | None]:
-    if not (wanted and sys.stderr.isatty()):
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("checking", total=None)
-        counts = {"pages": 0, "failed": 0}
-
-        def advance(outcome: Any) -> None:
-            counts["pages"] += 1
-            counts["failed"] += outcome.outcome == "failed"
-            bar.update(
-                task,
-                description=(
-                    f"checked {counts['pages']} pages ({counts['failed']} failed): {outcome.url}"
-                ),
-            )
-
-        yield advance
-
-
 # --- records, changes, history, diff, export, gc ------------------------------------------
 
 
 @handler("records")
 def cmd_records(args: argparse.Namespace, settings: Settings) -> int:
-    with open_store(settings) as store:
+    with open_store(settings, existing=True) as store:
+        known_watch(store, args.watch)
         if args.as_of:
             rows = store.records_as_of(parse_when(args.as_of), type=args.type, watch=args.watch)
         else:
@@ -131,13 +121,21 @@ def cmd_records(args: argparse.Namespace, settings: Settings) -> int:
 @handler("changes")
 def cmd_changes(args: argparse.Namespace, settings: Settings) -> int:
     since = parse_when(args.since) if args.since else None
-    with open_store(settings) as store:
+    with open_store(settings, existing=True) as store:
+        known_watch(store, args.watch)
         events = store.changes(since=since, watch=args.watch)
     data = [e.to_dict() for e in events]
     if args.format == "json":
         dump_json(data)
     else:
-        rows = [{**e, "record": _describe(e.get("record")), "fields": e["fields"]} for e in data]
+        rows = [
+            {
+                **e,
+                "kind": f"{e['kind']} (baseline)" if e["baseline"] else e["kind"],
+                "record": _describe(e.get("record")),
+            }
+            for e in data
+        ]
         print_table(rows, ["id", "at", "kind", "watch", "record", "fields", "url"])
     return 0
 
@@ -154,10 +152,10 @@ def _describe(record: dict[str, Any] | None) -> str:
 
 @handler("history")
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
-    with open_store(settings) as store:
+    with open_store(settings, existing=True) as store:
         versions = store.history(args.key)
     if not versions:
-        raise ConfigError(f"no record with key {args.key!r}")
+        raise NotFoundError(f"no record with key {args.key!r}")
     if args.format == "json":
         dump_json({"key": args.key, "versions": [v.to_dict() for v in versions]})
     else:
@@ -177,7 +175,8 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
 
 @handler("diff")
 def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
-    with open_store(settings) as store:
+    with open_store(settings, existing=True) as store:
+        known_watch(store, args.watch)
         text = store.page_text_diff(
             args.watch, url=args.url, from_check=args.from_check, to_check=args.to_check
         )
@@ -190,7 +189,7 @@ def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
 
 @handler("export")
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    with open_store(settings) as store:
+    with open_store(settings, existing=True) as store:
         rows = store.current_records(type=args.type)
         if args.all_versions:
             data = [v.to_dict() | v.record.to_dict() for r in rows for v in store.history(r.key)]
@@ -202,7 +201,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     elif args.format == "json":
         dump_json(data)
     else:
-        print_csv(data, RECORD_COLUMNS)
+        print_csv(data, RECORD_COLUMNS, bom=args.bom)
     return 0
 
 
@@ -230,7 +229,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from scheduler.status_view import fleet_of, watch_rows
 
     sources = load_watch_list(settings)
-    with open_store(settings) as store:
+    with open_store(settings, existing=True) as store:
         rows = watch_rows(store, sources)
         fleet = fleet_of(store, settings.db_url, sources)
     if args.format == "json":
@@ -289,6 +288,11 @@ def add_subcommands(sub: Any) -> None:
     p.add_argument("--format", choices=("csv", "json", "jsonl"), default="jsonl")
     p.add_argument("--type", choices=("visit", "programme"))
     p.add_argument("--all-versions", action="store_true", help="every version, not the current")
+    p.add_argument(
+        "--bom",
+        action="store_true",
+        help="CSV: start with a UTF-8 byte-order mark, so Excel reads Japanese text right",
+    )
 
     p = sub.add_parser("gc", help="drop old unchanged bodies (never those records point to)")
     _common(p)

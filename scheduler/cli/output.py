@@ -5,14 +5,20 @@ Only this module and app.py turn values into text; everything else hands typed v
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:  # rich is imported for tables only: JSON output starts faster without it
     from rich.console import Console
 
-__all__ = ["dump_json", "print_csv", "print_table", "stdout_console"]
+__all__ = ["dump_json", "print_csv", "print_table", "stdout_console", "when"]
+
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
+#: A width no table reaches: piped output is never folded.
+_UNLIMITED = 1_000_000
 
 
 def _default(value: Any) -> Any:
@@ -32,15 +38,37 @@ def dump_json(data: Any, stream: TextIO | None = None) -> None:
 
 
 def stdout_console() -> Console:
+    """On a terminal, its width; piped, no width at all, so no cell or line is ever folded."""
     from rich.console import Console
 
-    return Console(soft_wrap=False, highlight=False)
+    width = None if sys.stdout.isatty() else _UNLIMITED
+    return Console(soft_wrap=False, highlight=False, width=width)
+
+
+def when(value: datetime) -> str:
+    """Every time the tables show, in one form: UTC, to the minute."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
 
 
 def _cell(value: Any) -> str:
-    from snapshots.export import cell  # the shape is shared; `parse` needs no database
-
-    return cell(value)
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return when(value)
+    if isinstance(value, str) and _TIMESTAMP.match(value):
+        return when(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    if isinstance(value, list | tuple):
+        return ", ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        if "name" in value:
+            country = value.get("country")
+            return f"{value['name']} ({country})" if country else str(value["name"])
+        if "date" in value:
+            return f"{value.get('date') or '?'} {value.get('text', '')}".strip()
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 def print_table(
@@ -48,15 +76,18 @@ def print_table(
 ) -> None:
     from rich.table import Table
 
+    piped = not sys.stdout.isatty()
     table = Table(title=title, show_lines=False)
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="ignore" if piped else "fold", no_wrap=piped)
     for row in rows:
         table.add_row(*(_cell(row.get(c)) for c in columns))
     stdout_console().print(table)
 
 
-def print_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
+def print_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], *, bom: bool = False) -> None:
+    """CSV to stdout in the shape the dashboard exports; `bom` starts it with U+FEFF, which
+    Excel takes as "this is UTF-8" (without it Excel on Japanese Windows reads Shift_JIS)."""
     from snapshots.export import csv_text
 
-    sys.stdout.write(csv_text(rows, columns))
+    sys.stdout.write(("\ufeff" if bom else "") + csv_text(rows, columns))
