@@ -114,11 +114,12 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
                 serve_demo(args.serve, store, settings, sources)
                 return 0 if not third.failed else 1
     db, watches = f"--db {db_url}", f"--sources {sources_file}"
+    say(f"\nThe dashboard on this history: citywatch serve {db} {watches}")
+    say("   (then open http://127.0.0.1:8080/), or run the demo with --serve 127.0.0.1:8080.")
     say(f"\nThe demo's history is in {folder}/. Try next:")
     say(f"   citywatch status {db} {watches}")
     say(f"   citywatch changes {db}")
     say(f"   citywatch records --watch saitama-history {db}")
-    say(f"   citywatch serve {db} {watches}   # the dashboard at http://127.0.0.1:8080/")
     return 0 if not third.failed else 1
 
 

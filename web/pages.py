@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from citywatch.errors import StorageError
+from citywatch.errors import NotFoundError, StorageError
 from snapshots import EVENT_KINDS
 from snapshots.browse import RecordFilter, changes_page, record_months, records_all, records_page
 from snapshots.export import RECORD_COLUMNS, csv_text
@@ -174,6 +174,8 @@ def diff(request: Request) -> Response:
             watch, url=query.get("url"), from_check=checks["from"], to_check=checks["to"]
         )
         problem = None
+    except NotFoundError:
+        raise HTTPException(404, f"no page of watch {watch!r} with that address") from None
     except StorageError as exc:
         if "no such page" in exc.message:
             raise HTTPException(404, f"no page of watch {watch!r} with that address") from None
