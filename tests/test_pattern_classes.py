@@ -179,3 +179,14 @@ def test_the_citys_own_residents_calling_on_its_mayor_are_no_visit_from_abroad()
         "Canada, visited the mayor's office."
     )
     assert _visits(_records(text, "sendai")) == []
+
+
+def test_a_visit_told_as_background_is_no_second_visit() -> None:
+    text = (
+        "市長がリヨン市を訪問しました\n"
+        "令和6年10月8日、市長がフランス・リヨン市を訪問し、市長と会談しました。"
+        "これまでに平成28年には副市長がドイツ・ボン市を訪問しています。"
+    )
+    [visit] = _visits(_records(text, "sendai"))
+    assert visit.start == "2024-10-08"
+    assert [p.country for p in visit.places] == ["FR"]
