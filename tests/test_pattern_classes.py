@@ -161,3 +161,32 @@ def test_a_later_document_that_renews_a_link_is_its_milestone() -> None:
     [programme] = _programmes(_records(text, "sendai"))
     assert programme.start == "2015"
     assert [m.date for m in programme.milestones] == ["2024-05"]
+
+
+def test_a_call_on_the_public_is_no_trip() -> None:
+    text = (
+        "海外派遣研修生の募集と申込方法\n"
+        "本市はドイツ・ボン市へ派遣する高校生を募集します。\n"
+        "申込は市民協働課まで。"
+    )
+    assert _visits(_records(text, "sendai")) == []
+
+
+def test_the_citys_own_residents_calling_on_its_mayor_are_no_visit_from_abroad() -> None:
+    text = (
+        "News\n"
+        "On August 2, high school students from Sendai City, who will join a summer camp in "
+        "Canada, visited the mayor's office."
+    )
+    assert _visits(_records(text, "sendai")) == []
+
+
+def test_a_visit_told_as_background_is_no_second_visit() -> None:
+    text = (
+        "市長がリヨン市を訪問しました\n"
+        "令和6年10月8日、市長がフランス・リヨン市を訪問し、市長と会談しました。"
+        "これまでに平成28年には副市長がドイツ・ボン市を訪問しています。"
+    )
+    [visit] = _visits(_records(text, "sendai"))
+    assert visit.start == "2024-10-08"
+    assert [p.country for p in visit.places] == ["FR"]

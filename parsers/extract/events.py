@@ -172,8 +172,9 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
         if mention is main:
             continue
         if _separate(draft, mention):
-            extra.append(_from_mention(mention, section))
-            continue
+            if not _BACKGROUND.search(mention.text):
+                extra.append(_from_mention(mention, section))
+            continue  # `これまでに…を訪問し`: the story behind this visit, not another one
         if mention.kind == "out" and draft.direction in (None, "out"):
             _add(draft.dests, mention.dests)
         _add(draft.places, mention.places)
@@ -188,6 +189,10 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
         draft.guessed = True
     _add(draft.places, [p for m in mentions for p in m.places])
     return [draft, *extra]
+
+
+# Words that tell a visit as background to the page's news (`これまでも…訪問し`, `…以来`).
+_BACKGROUND = re.compile(r"これまで|以来|かつて|過去に|以前|previously|in the past|since", re.I)
 
 
 def _pick_main(mentions: list[Mention]) -> Mention | None:
@@ -331,7 +336,7 @@ def trip_draft(
         for value in place_values:
             _add(draft.dests, [p for p in foreign_places(value, home)])
         for mention in mentions:
-            if mention.kind == "out":
+            if mention.kind == "out" and not _BACKGROUND.search(mention.text):
                 _add(draft.dests, mention.dests)
         if not draft.dests:
             draft.dests = foreign_places(headline, home) or foreign_places(

@@ -320,6 +320,19 @@ _WITH_EN = re.compile(
 _RE_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
+def _from_home(sentence: str, home: Home) -> bool:
+    """Whether an English sentence's visitors are the page city's own (`… from X City`)."""
+    if _RE_CJK.search(sentence) or " from " not in sentence:
+        return False
+    verb = _VISITORS_VERB.search(sentence)
+    subject = sentence[: verb.start()] if verb else ""
+    names = [n for n in home.city.names if n[:1].isupper()]
+    return any(re.search(rf"\bfrom (?:the )?{re.escape(n)}\b", subject) for n in names)
+
+
+_VISITORS_VERB = re.compile(r"\b(?:visited|came|paid|made|called on|arrived)\b")
+
+
 def _foreign_host(sentence: str, cue_at: int, home: Home) -> bool:
     """Whether an English sentence's subject, before its receiving verb, is a place abroad."""
     subject = sentence[:cue_at]
@@ -390,6 +403,8 @@ def _reading(
     dests_ja, home_ja, _ = _japanese_dests(sentence, home)
     dests = dests_en + [p for p in dests_ja if p not in dests_en]
     kind: Kind
+    if (inbound or ((home_en or home_ja) and not dests)) and _from_home(sentence, home):
+        return None  # `students from <the city> visited the mayor`: its own people at home
     if inbound or ((home_en or home_ja) and not dests):
         kind = "in"
     elif dests:

@@ -49,7 +49,12 @@ __all__ = ["MAX_BLOCKS", "extract_records"]
 MAX_BLOCKS = 3000
 """Blocks of one page read for records."""
 
-_NOT_TRIP = re.compile(r"記者会見|定例会見|会見|トピックス|の動き|の部屋|日誌|一覧|Topics|News$")
+# Headlines of pages that are no trip: press conferences, diaries, lists, and calls on the
+# public (a request, a call for applicants, how to apply).
+_NOT_TRIP = re.compile(
+    r"記者会見|定例会見|会見|トピックス|の動き|の部屋|日誌|一覧|Topics|News$|"
+    r"依頼|募集|申込|申し込み|受付|要項|要綱"
+)
 _SUMMARY_LEN = 200
 
 
