@@ -28,6 +28,7 @@ from citywatch import defaults
 from citywatch.errors import CitywatchError, ConfigError
 from citywatch.settings import Settings
 from citywatch.sources import Sources
+from scheduler.event_messages import current, event_urls
 from scheduler.feed import FeedEntry, append_entries
 from scheduler.messages import describe_event, message_for, title_for
 from scheduler.parse_worker import home_names  # lives there so a parse process can run it
@@ -132,7 +133,7 @@ def _severity(events: Sequence[ChangeEvent]) -> Severity:
 def compose(events: Sequence[ChangeEvent], *, home: str | None = None) -> Message:
     """The alert for one check's events. The HTML form escapes every piece of page text."""
     lines = [describe_event(e, home=home) for e in events]
-    urls = list(dict.fromkeys(e.url for e in events))
+    urls = event_urls(events)
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     links = "".join(
         f'<p><a href="{html.escape(u, quote=True)}">{html.escape(u)}</a></p>' for u in urls
@@ -371,7 +372,8 @@ def _send_batch(
         if not delivery.events:  # nothing left to say (cannot happen for rows the store queues)
             work.ok(delivery)
             continue
-        message = compose(delivery.events, home=homes.get(delivery.watch))
+        # Event changes are told as the events stand now (every source known so far).
+        message = compose(current(work.store, delivery.events), home=homes.get(delivery.watch))
         if delivery.channel == FEED_CHANNEL:
             feed_rows.append((delivery, message))
             continue

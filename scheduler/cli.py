@@ -81,7 +81,7 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def _commands() -> dict[str, Handler]:
-    from scheduler import commands, daemon, demo, fleet
+    from scheduler import commands, daemon, demo, events_cli, fleet
 
     return {
         "parse": cmd_parse,
@@ -89,11 +89,12 @@ def _commands() -> dict[str, Handler]:
         "daemon": daemon.cmd_daemon,
         **commands.HANDLERS,
         **fleet.HANDLERS,
+        **events_cli.HANDLERS,
     }
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from scheduler import commands, daemon, demo, fleet
+    from scheduler import commands, daemon, demo, events_cli, fleet
 
     parser = argparse.ArgumentParser(
         prog="citywatch",
@@ -111,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "table"), default="table")
 
     commands.add_subcommands(sub)
+    events_cli.add_subcommands(sub)
     daemon.add_subcommand(sub)
     fleet.add_subcommands(sub)
     demo.add_subcommand(sub)

@@ -230,6 +230,11 @@ def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
 @handler("export")
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
+        if args.events:
+            from scheduler.events_cli import export_events
+
+            export_events(store, args.format, args.type)
+            return 0
         rows = store.current_records(type=args.type)
         if args.all_versions:
             data = [v.to_dict() | v.record.to_dict() for r in rows for v in store.history(r.key)]
@@ -358,6 +363,7 @@ def add_subcommands(sub: Any) -> None:
     p.add_argument("--format", choices=("csv", "json", "jsonl"), default="jsonl")
     p.add_argument("--type", choices=("visit", "programme"))
     p.add_argument("--all-versions", action="store_true", help="every version, not the current")
+    p.add_argument("--events", action="store_true", help="real-world events, not records")
 
     p = sub.add_parser("gc", help="drop old unchanged bodies (never those records point to)")
     _common(p)

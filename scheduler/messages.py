@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from scheduler.event_messages import describe_event_change, event_urls, is_event_kind
 from snapshots import ChangeEvent
 
 __all__ = ["describe_event", "describe_record", "message_for", "title_for"]
@@ -57,6 +58,8 @@ def _value(value: Any) -> str:
 
 def describe_event(event: ChangeEvent, *, home: str | None = None) -> str:
     """One line for one event."""
+    if is_event_kind(event.kind):
+        return describe_event_change(event, home=home)
     record = event.record or {}
     kind = record.get("type", "record")
     if event.kind in _KIND_WORD:
@@ -80,7 +83,7 @@ def describe_event(event: ChangeEvent, *, home: str | None = None) -> str:
 
 
 def title_for(events: Sequence[ChangeEvent]) -> str:
-    news = [e for e in events if e.kind in _KIND_WORD]
+    news = [e for e in events if e.kind in _KIND_WORD or is_event_kind(e.kind)]
     if not news:
         return f"citywatch: {events[0].watch}: {events[0].kind.replace('_', ' ')}"
     return f"citywatch: {len(news)} change{'s' if len(news) > 1 else ''} on {events[0].watch}"
@@ -89,5 +92,4 @@ def title_for(events: Sequence[ChangeEvent]) -> str:
 def message_for(events: Sequence[ChangeEvent], *, home: str | None = None) -> str:
     """One message for the events of one check: a line each, then the page."""
     lines = [describe_event(e, home=home) for e in events]
-    urls = list(dict.fromkeys(e.url for e in events))
-    return "\n".join([*lines, "", *urls])
+    return "\n".join([*lines, "", *event_urls(events)])
