@@ -59,7 +59,7 @@ class Group:
     rows: dict[str, Any] = field(default_factory=dict)  # open rows of the touched events
     gone: set[str] = field(default_factory=set)
     expanded: set[int] = field(default_factory=set)
-    asked: set[tuple[Any, ...]] = field(default_factory=set)
+    asked: dict[tuple[Any, ...], list[Any]] = field(default_factory=dict)
 
 
 class Writer:
@@ -84,13 +84,19 @@ class Writer:
         clusters = sorted(
             cluster(s.facts for s in group.members.values()), key=lambda c: (-len(c), c)
         )
-        free, target = set(old), {}
-        for keys in clusters:
-            scores = [(len(old[e].intersection(keys)), -e) for e in free]
-            best = max((s for s in scores if s[0]), default=None)
-            if best is not None:
-                free.discard(-best[1])
-            target[keys] = -best[1] if best is not None else None
+        # Each event id goes to the group that keeps most of its sources (fewest leaving, then
+        # the oldest event): an event a record left keeps its id, the one it joined keeps its.
+        pairs = sorted(
+            (-len(old[e].intersection(keys)), len(old[e].difference(keys)), e, keys)
+            for keys in clusters
+            for e in old
+            if old[e].intersection(keys)
+        )
+        free, target = set(old), dict.fromkeys(clusters)
+        for _, _, e, keys in pairs:
+            if e in free and target[keys] is None:
+                target[keys] = e
+                free.discard(e)
         # Close first: a moving record's new row must not meet its old one in the unique index.
         event_of = {k: e for keys, e in target.items() for k in keys}
         closing = [row for k, row in group.rows.items() if event_of.get(k, -1) != row.event_id]

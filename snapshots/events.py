@@ -82,9 +82,8 @@ def _neighbours(connection: sa.Connection, probe: Facts, group: Group) -> list[A
     else:
         return []
     asked = (probe.block, probe.countries, dated, undated)
-    if asked in group.asked:
-        return []
-    group.asked.add(asked)
+    if asked in group.asked:  # the same question: the same rows, judged against this probe
+        return group.asked[asked]
     query = (
         sa.select(*_SOURCE_COLUMNS)
         .join(L, L.c.source_id == S.c.id)
@@ -94,7 +93,9 @@ def _neighbours(connection: sa.Connection, probe: Facts, group: Group) -> list[A
             sa.or_(L.c.lo.between(*dated), L.c.published.between(*undated)),
         )
     )
-    return list({row.id: row for row in connection.execute(query)}.values())
+    rows = list({row.id: row for row in connection.execute(query)}.values())
+    group.asked[asked] = rows
+    return rows
 
 
 def _take(group: Group, row: Any) -> Facts | None:

@@ -215,9 +215,14 @@ def _union(lists: Iterable[Sequence[Any]]) -> list[Any]:
 
 def consolidate(members: Sequence[Member], *, city: str | None) -> dict[str, Any]:
     """An event's fields from its sources. The most precise dated source gives the dates and
-    the title (ties: the smallest key); lists are the union, best source first; every other
-    date a source gives is kept under `disagreements`."""
-    ranked = sorted(members, key=lambda m: (-m.facts.precision, m.facts.key))
+    the title (ties: the more precise end, then the smallest key); lists are the union, best
+    source first; every other date a source gives is kept under `disagreements`."""
+
+    def rank(m: Member) -> tuple[int, int, str]:
+        end = span_of(m.record.get("end"))
+        return (-m.facts.precision, -(end[2] if end else 0), m.facts.key)
+
+    ranked = sorted(members, key=rank)
     best = ranked[0].record
     event_type = best["type"]
     data: dict[str, Any] = {
