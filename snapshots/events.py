@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from citywatch import defaults
 from citywatch.model import record_from_dict
 from snapshots.event_writer import EventChange, Group, Source, Writer
-from snapshots.linking import Facts, compatible, facts_of
+from snapshots.linking import Facts, cluster, compatible, facts_of
 from snapshots.schema import (
     real_event_links,
     real_event_sources,
@@ -31,7 +31,7 @@ from snapshots.schema import (
 )
 from snapshots.types import CheckInput
 
-__all__ = ["EventChange", "link_page"]
+__all__ = ["EventChange", "link_page", "lookup"]
 
 _WINDOW = defaults.EVENT_PUBLISHED_WITHIN_DAYS
 _MAX_SPAN = defaults.EVENT_MAX_SPAN_DAYS
@@ -141,6 +141,15 @@ def _gather(connection: sa.Connection, group: Group, probes: list[Facts]) -> Non
         probes.extend(_expand(connection, group, hits))
 
 
+def lookup(connection: sa.Connection, facts: Facts) -> list[tuple[str, ...]]:
+    """Read only: the events the record of `facts` would make with what is stored (the
+    linking decision without its writes, for benchmarks and diagnosis)."""
+    group = Group()
+    group.members[facts.key] = Source(facts, {}, 0)
+    _gather(connection, group, [facts])
+    return cluster(s.facts for s in group.members.values())
+
+
 def link_page(
     connection: sa.Connection, page_id: int, check: CheckInput, check_id: int
 ) -> list[EventChange]:
@@ -165,8 +174,9 @@ def link_page(
 
     if stale(linked):
         blocks = [s.facts.block for s in now.values()] + [r.facts["block"] for r in linked.values()]
-        _lock_blocks(connection, blocks)
-        linked = _open_on_page(connection, page_id)  # as it stands under the lock
+        if connection.dialect.name == "postgresql":
+            _lock_blocks(connection, blocks)
+            linked = _open_on_page(connection, page_id)  # as it stands under the lock
     if not stale(linked):
         connection.execute(
             sa.update(S)
