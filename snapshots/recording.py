@@ -266,12 +266,13 @@ def write_check(connection: sa.Connection, check: CheckInput) -> CheckOutcome:
         if not moved and page.text_sha256 is not None and page.text_sha256 != text_sha:
             moved = [_NewEvent("page_changed")]
         new.extend(moved)
-        # A broken layout says so once; the events its records leave are not news on their own.
-        quiet = any(event.kind == "layout_changed" for event in moved)
-        new.extend(
-            _NewEvent(c.kind, c.key, c.record, c.before, c.fields, alert=not quiet)
-            for c in link_page(connection, page.id, check, check_id)
-        )
+        # A page that yields no records (a broken layout) says nothing about the trips its
+        # records told of: their events stay until it yields records again (no removal storm).
+        if check.result.records:
+            new.extend(
+                _NewEvent(c.kind, c.key, c.record, c.before, c.fields, alert=True)
+                for c in link_page(connection, page.id, check, check_id)
+            )
 
     alerting = not check.baseline or check.alert_initial
     stored = _insert_events(

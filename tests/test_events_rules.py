@@ -184,7 +184,8 @@ def test_the_stored_events_are_always_what_the_rules_make_of_the_records(
             name, published = PAGES[page]
             records = list({f"{name}-{n}": _visit(f"{name}-{n}", s) for n, s in specs}.values())
             store.record_check(_check(feeds[name], published, records))
-            shown[name] = (published, records)
+            if records:  # a page that yields nothing is a broken layout: its events stay
+                shown[name] = (published, records)
             assert _stored(store) == _expected(shown)
         for event in store.events():
             detail = store.event(event.id)
