@@ -1,7 +1,7 @@
 """Words for the event level: one line per event change, and the sources it names.
 
 `New visit: 横浜市 → バンコク (TH), 2024-06-20 – 06-22 (3 sources)`. An alert is composed when
-it is sent, and by then later pages may have told of the same event, so `current` reads each
+it is sent, and by then later pages may have told of the same event, so `current` reads a new
 event as it stands then: the one message for a new trip names every source known so far."""
 
 from __future__ import annotations
@@ -90,23 +90,23 @@ def event_urls(events: Sequence[ChangeEvent]) -> list[str]:
 
 
 def current(store: Store, events: Sequence[ChangeEvent]) -> list[ChangeEvent]:
-    """The events with each live event's fields and sources as they stand now."""
-    ids = [
-        int(e.record["id"])
-        for e in events
-        if is_event_kind(e.kind) and e.kind != "event_removed" and e.record and "id" in e.record
-    ]
+    """The events, a new event (or a new source of one) told as its event stands now, with
+    every source known so far; what changed or was removed is told as it was recorded."""
+    wanted = ("event_added", "event_source_added")
+    ids = sorted(
+        {int(e.record["id"]) for e in events if e.kind in wanted and e.record and "id" in e.record}
+    )
     if not ids:
         return list(events)
     now = {}
-    for stored in store.events_by_id(sorted(set(ids))):
+    for stored in store.events_by_id(ids):
         if stored.removed_at is None:
             sources = [{"key": s.key, "url": s.url, "watch": s.watch} for s in stored.sources]
             now[stored.id] = {"id": stored.id, **stored.data, "sources": sources}
     out = []
     for e in events:
-        fresh = now.get(int(e.record["id"])) if e.record and "id" in e.record else None
-        if is_event_kind(e.kind) and e.kind != "event_removed" and fresh is not None:
+        fresh = now.get(int(e.record["id"])) if e.kind in wanted and e.record else None
+        if fresh is not None:
             e = dataclasses.replace(e, record=fresh)
         out.append(e)
     return out
