@@ -8,6 +8,7 @@ __all__ = [
     "ALERT_AFTER_FAILURES",
     "ALERT_BATCH",
     "ALERT_MIN_LEASE",
+    "ALERT_ON",
     "ALERT_POLL",
     "ALERT_RETRY_BASE",
     "ALERT_RETRY_MAX",
@@ -18,6 +19,8 @@ __all__ = [
     "DB_BUSY_TIMEOUT",
     "DB_URL",
     "DELIVERY_LEASE",
+    "EVENT_MAX_SPAN_DAYS",
+    "EVENT_PUBLISHED_WITHIN_DAYS",
     "FAILED_CHECK_RETRIES",
     "FAILING_AFTER",
     "FEED_ENTRIES",
@@ -114,6 +117,13 @@ PARSE_PARENT_POLL = 1.0  # seconds between a parse process's looks at whether it
 ALERT_BATCH = 20  # outbox rows claimed at a time
 ALERT_MIN_LEASE = 15.0  # a claim lasts at least this long
 FEED_ENTRIES = 200  # entries kept in the Atom feed file
+# Alerts are about real-world events (one per trip, whatever the number of pages telling it);
+# event_source_added and the record-level kinds alert only when a watch or [alerts] asks.
+ALERT_ON = ("event_added", "event_changed", "event_removed")
+
+# Linking records into events (snapshots/linking.py)
+EVENT_PUBLISHED_WITHIN_DAYS = 28  # an undated record's page came out this soon after the event
+EVENT_MAX_SPAN_DAYS = 366  # a longer stated visit is taken as this long (bounds the lookup)
 
 # The fleet (`citywatch scheduler` and `citywatch worker`)
 FLEET_STALLED_AFTER = 30.0  # a worker silent this long is dead: its checks are run again

@@ -28,11 +28,13 @@ from citywatch import defaults
 from citywatch.errors import ConfigError
 
 __all__ = [
+    "ALERTABLE",
     "ROBOTS_SITEMAPS",
     "Alerts",
     "Defaults",
     "Sources",
     "Watch",
+    "alert_kinds",
     "load_sources",
     "merge_alert_urls",
     "no_such_watch",
@@ -48,6 +50,23 @@ _UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 ROBOTS_SITEMAPS = "robots"  # `sitemap = "robots"`: the sitemaps the site's robots.txt lists
 _WATCH_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ALERT_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
+#: The news kinds `alert_on` may name (page health alerts whatever it says).
+ALERTABLE = (
+    "event_added",
+    "event_changed",
+    "event_source_added",
+    "event_removed",
+    "record_added",
+    "record_changed",
+    "record_removed",
+)
+
+
+def _check_alert_on(kinds: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    for kind in kinds or ():
+        if kind not in ALERTABLE:
+            raise ValueError(f"unknown kind {kind!r} (known: {', '.join(ALERTABLE)})")
+    return kinds
 
 
 def _check_alert_urls(urls: tuple[str, ...]) -> tuple[str, ...]:
@@ -140,6 +159,12 @@ class Watch(_Frozen):
     respect_robots: bool
     alert_after_failures: int = Field(ge=1, le=100)
     alerts: tuple[str, ...] = ()
+    alert_on: tuple[str, ...] | None = None  # None: as [alerts] says
+
+    @field_validator("alert_on")
+    @classmethod
+    def _alert_on(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return _check_alert_on(value)
 
     @field_validator("alerts")
     @classmethod
@@ -194,6 +219,12 @@ class Alerts(_Frozen):
 
     urls: tuple[str, ...] = ()
     feed: str | None = None
+    alert_on: tuple[str, ...] = defaults.ALERT_ON
+
+    @field_validator("alert_on")
+    @classmethod
+    def _alert_on(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_alert_on(value) or ()
 
     @field_validator("urls")
     @classmethod
@@ -307,6 +338,11 @@ def sources_from_dict(
     if not watches:
         log.warning("%s: no [[watch]] entries: nothing will be checked", name)
     return Sources(defaults=base, watches=tuple(watches), alerts=alerts, path=name)
+
+
+def alert_kinds(sources: Sources, watch: Watch) -> tuple[str, ...]:
+    """The news kinds that alert for one watch: its own `alert_on`, else the list's."""
+    return watch.alert_on if watch.alert_on is not None else sources.alerts.alert_on
 
 
 def merge_alert_urls(sources: Sources, watch: Watch) -> Sequence[str]:

@@ -28,6 +28,7 @@ from citywatch import defaults
 from citywatch.errors import CitywatchError, ConfigError
 from citywatch.settings import Settings
 from citywatch.sources import Sources
+from scheduler.event_messages import current, event_urls
 from scheduler.feed import FeedEntry, append_entries
 from scheduler.messages import describe_event, evidence_html, message_for, title_for
 from scheduler.parse_worker import home_names  # lives there so a parse process can run it
@@ -134,7 +135,7 @@ def compose(events: Sequence[ChangeEvent], *, home: str | None = None) -> Messag
     items = "".join(
         f"<li>{html.escape(describe_event(e, home=home))}{evidence_html(e)}</li>" for e in events
     )
-    urls = list(dict.fromkeys(e.url for e in events))
+    urls = event_urls(events)
     links = "".join(
         f'<p><a href="{html.escape(u, quote=True)}">{html.escape(u)}</a></p>' for u in urls
     )
@@ -372,7 +373,8 @@ def _send_batch(
         if not delivery.events:  # nothing left to say (cannot happen for rows the store queues)
             work.ok(delivery)
             continue
-        message = compose(delivery.events, home=homes.get(delivery.watch))
+        # Event changes are told as the events stand now (every source known so far).
+        message = compose(current(work.store, delivery.events), home=homes.get(delivery.watch))
         if delivery.channel == FEED_CHANNEL:
             feed_rows.append((delivery, message))
             continue

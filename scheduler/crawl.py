@@ -19,7 +19,7 @@ from typing import Any
 from citywatch import defaults
 from citywatch.errors import CitywatchError, FetchError
 from citywatch.model import ParseResult
-from citywatch.sources import ROBOTS_SITEMAPS, Sources, Watch, merge_alert_urls
+from citywatch.sources import ROBOTS_SITEMAPS, Sources, Watch, alert_kinds, merge_alert_urls
 from scheduler.listings import FEED, SITEMAP, Listing, listing_result, newest_first, read_listing
 from scheduler.parse_worker import parse_bytes
 from scraper import Fetcher, FetchResult, Validators
@@ -251,6 +251,8 @@ class Crawler:
             "alert_initial": self.alert_initial,
             "channels": tuple(merge_alert_urls(self.sources, watch)),
             "failing_after": watch.alert_after_failures,
+            "city": watch.city,
+            "alert_on": alert_kinds(self.sources, watch),
         }
         facts: dict[str, Any] = {}
         try:
@@ -326,6 +328,8 @@ class Crawler:
             "alert_initial": self.alert_initial,
             "channels": tuple(merge_alert_urls(self.sources, watch)),
             "failing_after": watch.alert_after_failures,
+            "city": watch.city,
+            "alert_on": alert_kinds(self.sources, watch),
         }
         body: bytes | None = None
         try:

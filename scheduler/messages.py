@@ -10,6 +10,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
+from scheduler.event_messages import describe_event_change, event_urls, is_event_kind
 from snapshots import ChangeEvent
 
 __all__ = [
@@ -78,6 +79,8 @@ def _value(value: Any) -> str:
 
 def describe_event(event: ChangeEvent, *, home: str | None = None) -> str:
     """One line for one event."""
+    if is_event_kind(event.kind):
+        return describe_event_change(event, home=home)
     record = event.record or {}
     kind = record.get("type", "record")
     if event.kind in _KIND_WORD:
@@ -122,7 +125,7 @@ def evidence_html(event: ChangeEvent) -> str:
 
 
 def title_for(events: Sequence[ChangeEvent]) -> str:
-    news = [e for e in events if e.kind in _KIND_WORD]
+    news = [e for e in events if e.kind in _KIND_WORD or is_event_kind(e.kind)]
     if not news:
         return f"citywatch: {events[0].watch}: {events[0].kind.replace('_', ' ')}"
     return f"citywatch: {len(news)} change{'s' if len(news) > 1 else ''} on {events[0].watch}"
@@ -135,5 +138,4 @@ def message_for(events: Sequence[ChangeEvent], *, home: str | None = None) -> st
         lines.append(describe_event(event, home=home))
         if evidence := evidence_line(event):
             lines.append(f"  {evidence}")
-    urls = list(dict.fromkeys(e.url for e in events))
-    return "\n".join([*lines, "", *urls])
+    return "\n".join([*lines, "", *event_urls(events)])

@@ -1,6 +1,7 @@
 """The versioned history: bodies, checks, record versions, change events and the alert outbox,
 on SQLite or PostgreSQL through SQLAlchemy, migrated by Alembic. Imports only `citywatch`."""
 
+from snapshots.event_types import EventDetail, EventSource, EventVersion, StoredEvent
 from snapshots.probe import history_exists
 from snapshots.store import Store
 from snapshots.types import (
@@ -27,13 +28,17 @@ __all__ = [
     "CheckOutcome",
     "CheckRow",
     "Delivery",
+    "EventDetail",
     "EventKind",
+    "EventSource",
+    "EventVersion",
     "GcReport",
     "Outcome",
     "PageIndex",
     "PageState",
     "RecordVersion",
     "Store",
+    "StoredEvent",
     "StoredRecord",
     "WatchStatus",
     "history_exists",

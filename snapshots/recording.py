@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from citywatch.errors import StorageError
 from snapshots.blobs import put_blob, sha256_hex
 from snapshots.diffing import diff_records
+from snapshots.events import link_page
 from snapshots.schema import checks, deliveries, events, pages, versions
 from snapshots.types import OUTCOMES, ChangeEvent, CheckInput, CheckOutcome, EventKind
 
@@ -162,10 +163,14 @@ def _record_events(
 
 
 _HEALTH_KINDS = frozenset({"page_failed", "page_recovered"})
+_NEWS_PREFIXES = ("record_", "event_")
 
 
-def _alerts(event: _NewEvent, alerting: bool) -> bool:
-    """A baseline holds back news, not health: a new watch that keeps failing still alerts."""
+def _alerts(event: _NewEvent, alerting: bool, alert_on: tuple[str, ...] = ()) -> bool:
+    """A baseline holds back news, not health: a new watch that keeps failing still alerts.
+    News (record and event kinds) alerts only when its kind is in the check's `alert_on`."""
+    if event.kind.startswith(_NEWS_PREFIXES) and event.kind not in alert_on:
+        return False
     return event.alert and (alerting or event.kind in _HEALTH_KINDS)
 
 
@@ -192,7 +197,7 @@ def _insert_events(
             "fields": list(event.fields),
             "baseline": check.baseline,
             "error": event.error,
-            "alert": _alerts(event, alerting),
+            "alert": _alerts(event, alerting, check.alert_on),
         }
         for event in new
     ]
@@ -261,6 +266,13 @@ def write_check(connection: sa.Connection, check: CheckInput) -> CheckOutcome:
         if not moved and page.text_sha256 is not None and page.text_sha256 != text_sha:
             moved = [_NewEvent("page_changed")]
         new.extend(moved)
+        # A page that yields no records (a broken layout) says nothing about the trips its
+        # records told of: their events stay until it yields records again (no removal storm).
+        if check.result.records:
+            new.extend(
+                _NewEvent(c.kind, c.key, c.record, c.before, c.fields, alert=True)
+                for c in link_page(connection, page.id, check, check_id)
+            )
 
     alerting = not check.baseline or check.alert_initial
     stored = _insert_events(
@@ -292,7 +304,7 @@ def write_check(connection: sa.Connection, check: CheckInput) -> CheckOutcome:
             values["last_modified"] = check.last_modified
     connection.execute(_PAGE_UPDATE, {"p_id": page.id, **values})
 
-    if any(_alerts(event, alerting) for event in new):
+    if any(_alerts(event, alerting, check.alert_on) for event in new):
         channels = list(dict.fromkeys(check.channels))
         if channels:
             connection.execute(

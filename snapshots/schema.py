@@ -22,6 +22,10 @@ __all__ = [
     "json_type",
     "metadata",
     "pages",
+    "real_event_links",
+    "real_event_sources",
+    "real_event_versions",
+    "real_events",
     "versions",
 ]
 
@@ -179,4 +183,75 @@ deliveries = sa.Table(
         sqlite_where=sa.text("delivered_at IS NULL"),
         postgresql_where=sa.text("delivered_at IS NULL"),
     ),
+)
+
+
+# Added in 0003_events: real-world events above record versions (see snapshots/events.py).
+real_events = sa.Table(
+    "real_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("type", sa.String(20), nullable=False),
+    sa.Column("created_check", sa.Integer, sa.ForeignKey("checks.id"), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("removed_check", sa.Integer, sa.ForeignKey("checks.id"), nullable=True),
+    sa.Column("removed_at", UTCDateTime, nullable=True),
+)
+
+real_event_versions = sa.Table(
+    "real_event_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("event_id", sa.Integer, sa.ForeignKey("real_events.id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("data", json_type(), nullable=False),
+    sa.Column("valid_from_check", sa.Integer, sa.ForeignKey("checks.id"), nullable=False),
+    sa.Column("valid_from_at", UTCDateTime, nullable=False),
+    sa.Column("valid_to_check", sa.Integer, sa.ForeignKey("checks.id"), nullable=True),
+    sa.Column("valid_to_at", UTCDateTime, nullable=True),
+    sa.UniqueConstraint("event_id", "version"),
+    sa.Index(None, "event_id", "valid_to_check"),
+)
+
+# One row per stay of a record in an event: closed (left_*) when it leaves, never deleted.
+real_event_sources = sa.Table(
+    "real_event_sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("event_id", sa.Integer, sa.ForeignKey("real_events.id"), nullable=False),
+    sa.Column("key", sa.String(200), nullable=False),
+    sa.Column("page_id", sa.Integer, sa.ForeignKey("pages.id"), nullable=False),
+    sa.Column("record", json_type(), nullable=False),
+    sa.Column("facts", json_type(), nullable=False),
+    sa.Column("first_seen_at", UTCDateTime, nullable=False),
+    sa.Column("last_seen_at", UTCDateTime, nullable=False),
+    sa.Column("joined_check", sa.Integer, sa.ForeignKey("checks.id"), nullable=False),
+    sa.Column("joined_at", UTCDateTime, nullable=False),
+    sa.Column("left_check", sa.Integer, sa.ForeignKey("checks.id"), nullable=True),
+    sa.Column("left_at", UTCDateTime, nullable=True),
+    sa.Index(None, "event_id", "left_check"),
+    sa.Index(None, "page_id", "left_check"),
+    # A record is in one event at a time: two writers linking it at once cannot both win.
+    sa.Index(
+        "uq_real_event_sources_open_key",
+        "key",
+        unique=True,
+        sqlite_where=sa.text("left_check IS NULL"),
+        postgresql_where=sa.text("left_check IS NULL"),
+    ),
+)
+
+# The lookup index of open sources: one row per source and country (derived, so rows go when
+# their source leaves). Dated sources have lo/hi (day ordinals), undated ones `published`.
+real_event_links = sa.Table(
+    "real_event_links",
+    metadata,
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("real_event_sources.id"), primary_key=True),
+    sa.Column("country", sa.String(8), primary_key=True),
+    sa.Column("block", sa.String(200), nullable=False),
+    sa.Column("lo", sa.Integer, nullable=True),
+    sa.Column("hi", sa.Integer, nullable=True),
+    sa.Column("published", sa.Integer, nullable=True),
+    sa.Index(None, "block", "country", "lo"),
+    sa.Index(None, "block", "country", "published"),
 )

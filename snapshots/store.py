@@ -14,10 +14,11 @@ import sqlalchemy as sa
 
 from citywatch import defaults
 from citywatch.errors import NotFoundError, StorageError
-from snapshots import outbox, queries
+from snapshots import event_queries, outbox, queries
 from snapshots.blobs import get_blob
 from snapshots.diffing import text_diff
 from snapshots.engine import open_engine, safe_url, storage_errors, writing
+from snapshots.event_types import EventDetail, StoredEvent
 from snapshots.gc import collect_bodies
 from snapshots.migrate import current_revision, head_revision, upgrade
 from snapshots.recording import validate_check, write_check
@@ -209,6 +210,24 @@ class Store:
         return self._read(
             "cannot read records",
             lambda c: queries.records_as_of(c, at, type=type, watch=watch),
+        )
+
+    def events(
+        self, *, type: str | None = None, as_of: datetime | None = None
+    ) -> list[StoredEvent]:
+        """Real-world events now, or as they stood at `as_of`, oldest first."""
+        return self._read(
+            "cannot read events", lambda c: event_queries.events_as_of(c, as_of, type=type)
+        )
+
+    def events_by_id(self, ids: Sequence[int]) -> list[StoredEvent]:
+        """These events as they stand now; a removed one keeps its last fields, no sources."""
+        return self._read("cannot read events", lambda c: event_queries.events_by_id(c, ids))
+
+    def event(self, event_id: int) -> EventDetail | None:
+        """One event with its versions and every stay of every source; None if unknown."""
+        return self._read(
+            "cannot read event", lambda c: event_queries.event_detail(c, event_id), event=event_id
         )
 
     def history(self, key: str) -> list[RecordVersion]:

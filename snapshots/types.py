@@ -40,6 +40,10 @@ EventKind = Literal[
     "page_failed",
     "layout_changed",
     "page_recovered",
+    "event_added",
+    "event_changed",
+    "event_source_added",
+    "event_removed",
 ]
 EVENT_KINDS: tuple[EventKind, ...] = (
     "record_added",
@@ -49,6 +53,10 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     "page_failed",
     "layout_changed",
     "page_recovered",
+    "event_added",
+    "event_changed",
+    "event_source_added",
+    "event_removed",
 )
 
 
@@ -135,6 +143,8 @@ class CheckInput:
     alert_initial: bool = False
     channels: tuple[str, ...] = ()
     failing_after: int = defaults.FAILING_AFTER
+    city: str | None = None  # the watch's city: whose point of view its records take
+    alert_on: tuple[str, ...] = defaults.ALERT_ON  # which news kinds alert (health always does)
 
 
 @dataclass(frozen=True, slots=True)

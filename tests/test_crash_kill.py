@@ -121,6 +121,8 @@ def rig(tmp_path: Path) -> Iterator[Rig]:
             "",
         ]
         lines += ["[alerts]", f'urls = ["{hook.apprise_url}"]']
+        # record-level alerts: their text is fixed when stored, so it can be recomposed exactly
+        lines.append('alert_on = ["record_added", "record_changed", "record_removed"]')
         sources = tmp_path / "sources.toml"
         sources.write_text("\n".join(lines) + "\n", encoding="utf-8")
         env = {"CITYWATCH_FEED": str(tmp_path / "feed.atom")}

@@ -138,6 +138,8 @@ class Site:
             ]
         if hooks or feed:
             lines += ["[alerts]", f"urls = [{', '.join(repr(h) for h in hooks)}]"]
+            # pages sharing a day tell of one trip: a page's news is a new event or a new source
+            lines.append('alert_on = ["event_added", "event_source_added", "event_changed"]')
             if feed:
                 lines.append(f'feed = "{feed}"')
         return "\n".join(lines) + "\n"

@@ -150,6 +150,7 @@ def test_an_html_channel_receives_escaped_page_text(tmp_path: Path) -> None:
             "url": page.url(server.base_url),
             "site": page.site,
             "city": page.city,
+            "alert_on": ["record_added"],  # the record's own line carries its people text
         }
         sources = tmp_path / "sources.toml"
         sources.write_text(

@@ -39,7 +39,7 @@ def test_one_delivery_per_channel_grouping_the_checks_alertable_events(store: St
     assert [d.channel for d in rows] == list(CHANNELS)
     for row in rows:
         assert row.check_id == outcome.check_id and row.watch == "w" and row.url == feed.url
-        assert row.events == outcome.events
+        assert row.events == [e for e in outcome.events if not e.kind.startswith("event_")]
         assert [e.kind for e in row.events] == [
             "record_changed",
             "record_added",
@@ -120,7 +120,7 @@ def test_claims_are_leased_retried_and_finished(store: Store) -> None:
     assert store.pending_deliveries(now=at + timedelta(minutes=59)) == []
     [again] = store.pending_deliveries(now=at + timedelta(hours=1), lease=lease)
     assert (again.id, again.attempts, again.last_error) == (second.id, 1, "HTTP 500 from hook")
-    assert again.events == outcome.events
+    assert again.events == [e for e in outcome.events if not e.kind.startswith("event_")]
 
     # a claimer that vanished leaves the row to be taken again when its lease runs out
     [taken] = store.pending_deliveries(now=at + timedelta(hours=1, minutes=6), lease=lease)

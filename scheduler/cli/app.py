@@ -89,7 +89,14 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 def _commands() -> dict[str, Handler]:
     from scheduler import daemon, demo, serve
-    from scheduler.cli import check_cmd, checks_cmd, commands, notify_cmd, watch_cmd
+    from scheduler.cli import (
+        check_cmd,
+        checks_cmd,
+        commands,
+        events_cmd,
+        notify_cmd,
+        watch_cmd,
+    )
     from scheduler.fleet import commands as fleet
 
     return {
@@ -103,12 +110,13 @@ def _commands() -> dict[str, Handler]:
         **watch_cmd.HANDLERS,
         **notify_cmd.HANDLERS,
         **fleet.HANDLERS,
+        **events_cmd.HANDLERS,
     }
 
 
 def build_parser() -> argparse.ArgumentParser:
     from scheduler import daemon, demo, serve
-    from scheduler.cli import check_cmd, checks_cmd, commands, notify_cmd, watch_cmd
+    from scheduler.cli import check_cmd, checks_cmd, commands, events_cmd, notify_cmd, watch_cmd
     from scheduler.fleet import commands as fleet
 
     parser = argparse.ArgumentParser(
@@ -137,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     check_cmd.add_subcommands(sub)
     watch_cmd.add_subcommands(sub)
     notify_cmd.add_subcommands(sub)
+    events_cmd.add_subcommands(sub)
     daemon.add_subcommand(sub)
     fleet.add_subcommands(sub)
     demo.add_subcommand(sub)

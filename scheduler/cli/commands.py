@@ -190,6 +190,11 @@ def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
 @handler("export")
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings, existing=True) as store:
+        if args.events:
+            from scheduler.cli.events_cmd import export_events
+
+            export_events(store, args.format, args.type)
+            return 0
         rows = store.current_records(type=args.type)
         if args.all_versions:
             data = [v.to_dict() | v.record.to_dict() for r in rows for v in store.history(r.key)]
@@ -293,6 +298,7 @@ def add_subcommands(sub: Any) -> None:
         action="store_true",
         help="CSV: start with a UTF-8 byte-order mark, so Excel reads Japanese text right",
     )
+    p.add_argument("--events", action="store_true", help="real-world events, not records")
 
     p = sub.add_parser("gc", help="drop old unchanged bodies (never those records point to)")
     _common(p)

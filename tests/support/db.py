@@ -30,6 +30,7 @@ from snapshots import CheckInput
 
 __all__ = [
     "PG_URL",
+    "RECORD_ALERTS",
     "PageFeed",
     "pg_admin_url",
     "pg_schema_url",
@@ -95,6 +96,11 @@ def store_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     if request.param == "sqlite":
         return sqlite_url(tmp_path_factory.mktemp("db") / "citywatch.db")
     return str(request.getfixturevalue("pg_schema_url"))
+
+
+#: What PageFeed's checks alert on: record-level news, which most store tests are about (the
+#: event level has tests of its own).
+RECORD_ALERTS = ("record_added", "record_changed", "record_removed")
 
 
 @dataclass
@@ -168,6 +174,7 @@ class PageFeed:
             "site": self.site,
             "found_on": self.found_on,
             "channels": self.channels,
+            "alert_on": RECORD_ALERTS,
         }
         return CheckInput(**{**common, **values, **extra})
 

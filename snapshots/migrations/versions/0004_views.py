@@ -12,7 +12,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0004_views"
-down_revision = "0002_outbox"
+down_revision = "0003_events"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,283 @@
+"""Writing one relinked group: sources join and leave, events are added, versioned or
+removed, and each move is named as a change (see `snapshots/events.py`, which finds the group)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from snapshots.linking import Facts, Member, cluster, consolidate
+from snapshots.schema import (
+    pages,
+    real_event_links,
+    real_event_sources,
+    real_event_versions,
+    real_events,
+)
+from snapshots.types import EventKind
+
+__all__ = ["EventChange", "Group", "Source", "Writer"]
+
+S, L = real_event_sources, real_event_links
+
+
+@dataclass(frozen=True, slots=True)
+class EventChange:
+    """One move of an event, before it is written as a change event of the check."""
+
+    kind: EventKind
+    event_id: int
+    record: dict[str, Any]
+    before: dict[str, Any] | None = None
+    fields: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"event-{self.event_id}"
+
+
+@dataclass(slots=True)
+class Source:
+    """A record in the group being relinked: its facts now, and its open row if it has one."""
+
+    facts: Facts
+    record: dict[str, Any]
+    page_id: int
+    row: Any = None  # the open real_event_sources row (None: not linked yet)
+    dirty: bool = False  # its record or facts changed in this check
+
+
+@dataclass(slots=True)
+class Group:
+    """The records connected to the changed ones, and the events they are in now."""
+
+    members: dict[str, Source] = field(default_factory=dict)
+    rows: dict[str, Any] = field(default_factory=dict)  # open rows of the touched events
+    gone: set[str] = field(default_factory=set)
+    expanded: set[int] = field(default_factory=set)
+    asked: dict[tuple[Any, ...], list[Any]] = field(default_factory=dict)
+
+
+class Writer:
+    """Moves the stored events of one group to what `cluster` says it is now."""
+
+    def __init__(
+        self, connection: sa.Connection, check_id: int, at: datetime, page_id: int, group: Group
+    ) -> None:
+        self.c, self.check_id, self.at, self.page_id, self.group = (
+            connection,
+            check_id,
+            at,
+            page_id,
+            group,
+        )
+
+    def apply(self) -> list[EventChange]:
+        group = self.group
+        old: dict[int, set[str]] = {}
+        for key, row in group.rows.items():
+            old.setdefault(row.event_id, set()).add(key)
+        clusters = sorted(
+            cluster(s.facts for s in group.members.values()), key=lambda c: (-len(c), c)
+        )
+        # Each event id goes to the group that keeps most of its sources (fewest leaving, then
+        # the oldest event): an event a record left keeps its id, the one it joined keeps its.
+        pairs = sorted(
+            (-len(old[e].intersection(keys)), len(old[e].difference(keys)), e, keys)
+            for keys in clusters
+            for e in old
+            if old[e].intersection(keys)
+        )
+        free, target = set(old), dict.fromkeys(clusters)
+        for _, _, e, keys in pairs:
+            if e in free and target[keys] is None:
+                target[keys] = e
+                free.discard(e)
+        # Close first: a moving record's new row must not meet its old one in the unique index.
+        event_of = {k: e for keys, e in target.items() for k in keys}
+        closing = [row for k, row in group.rows.items() if event_of.get(k, -1) != row.event_id]
+        self._close([row.id for row in closing])
+        before = self._current_data(old)
+        changes: list[EventChange] = []
+        written: dict[int, dict[str, Any]] = {}
+        for keys, event_id in target.items():
+            members = [group.members[k] for k in keys]
+            data = consolidate(
+                [Member(m.facts, m.record) for m in members],
+                city=members[0].facts.block.split("|", 2)[2] or None,
+            )
+            if event_id is None:
+                event_id = self._new_event(data["type"])
+                self._rows(event_id, members, moved=closing)
+                self._version(event_id, data, None)
+                written[event_id] = data
+                changes.append(EventChange("event_added", event_id, data))
+                continue
+            self._rows(event_id, members, moved=closing)
+            prior = before[event_id]
+            edited = [f for f in data if data[f] != prior[1].get(f)]
+            joined = set(keys) - old[event_id]
+            left = old[event_id] - set(keys)
+            dirty = any(group.members[k].dirty for k in set(keys) & old[event_id])
+            if edited:
+                self._version(event_id, data, prior)
+            written[event_id] = data
+            if joined and not left and not dirty:
+                kind: EventKind = "event_source_added"
+            elif edited or joined or left:
+                kind = "event_changed"
+            else:
+                continue
+            fields = tuple(edited) + (("sources",) if joined or left else ())
+            changes.append(EventChange(kind, event_id, data, prior[1], fields))
+        for event_id in sorted(free):
+            self._remove(event_id, before[event_id])
+            changes.append(EventChange("event_removed", event_id, before[event_id][1]))
+        return self._with_sources(sorted(changes, key=lambda c: c.event_id))
+
+    def _close(self, ids: Sequence[int]) -> None:
+        if ids:
+            self.c.execute(sa.delete(L).where(L.c.source_id.in_(ids)))
+            self.c.execute(
+                sa.update(S)
+                .where(S.c.id.in_(ids))
+                .values(left_check=self.check_id, left_at=self.at)
+            )
+
+    def _current_data(self, old: Mapping[int, set[str]]) -> dict[int, tuple[int, dict[str, Any]]]:
+        if not old:
+            return {}
+        query = sa.select(
+            real_event_versions.c.event_id,
+            real_event_versions.c.version,
+            real_event_versions.c.data,
+        ).where(
+            real_event_versions.c.event_id.in_(sorted(old)),
+            real_event_versions.c.valid_to_check.is_(None),
+        )
+        return {row.event_id: (row.version, row.data) for row in self.c.execute(query)}
+
+    def _new_event(self, type_: str) -> int:
+        values = {"type": type_, "created_check": self.check_id, "created_at": self.at}
+        return int(
+            self.c.execute(
+                sa.insert(real_events).values(values).returning(real_events.c.id)
+            ).scalar_one()
+        )
+
+    def _version(self, event_id: int, data: dict[str, Any], prior: tuple[int, Any] | None) -> None:
+        if prior is not None:
+            self.c.execute(
+                sa.update(real_event_versions)
+                .where(
+                    real_event_versions.c.event_id == event_id,
+                    real_event_versions.c.valid_to_check.is_(None),
+                )
+                .values(valid_to_check=self.check_id, valid_to_at=self.at)
+            )
+        self.c.execute(
+            sa.insert(real_event_versions).values(
+                event_id=event_id,
+                version=(prior[0] if prior else 0) + 1,
+                data=data,
+                valid_from_check=self.check_id,
+                valid_from_at=self.at,
+            )
+        )
+
+    def _rows(self, event_id: int, members: Sequence[Source], moved: Sequence[Any]) -> None:
+        """Open rows for members new to this event; refresh those that stay but changed."""
+        moved_by_key = {row.key: row for row in moved}
+        fresh: list[tuple[Source, dict[str, Any]]] = []
+        stay: list[Source] = []
+        for m in members:
+            if m.row is not None and m.row.event_id == event_id and m.row.key not in moved_by_key:
+                if m.dirty:
+                    stay.append(m)
+                continue
+            was = moved_by_key.get(m.facts.key)
+            here = m.page_id == self.page_id
+            row = {
+                "event_id": event_id,
+                "key": m.facts.key,
+                "page_id": m.page_id,
+                "record": m.record,
+                "facts": m.facts.to_dict(),
+                "first_seen_at": was.first_seen_at if was is not None else self.at,
+                "last_seen_at": self.at if here or was is None else was.last_seen_at,
+                "joined_check": self.check_id,
+                "joined_at": self.at,
+            }
+            fresh.append((m, row))
+        for m in stay:
+            self.c.execute(
+                sa.update(S)
+                .where(S.c.id == m.row.id)
+                .values(record=m.record, facts=m.facts.to_dict(), last_seen_at=self.at)
+            )
+            self.c.execute(sa.delete(L).where(L.c.source_id == m.row.id))
+        linked = [(m.row.id, m.facts) for m in stay]
+        if fresh:
+            insert = sa.insert(S).returning(S.c.id, sort_by_parameter_order=True)
+            ids = self.c.execute(insert, [row for _, row in fresh]).scalars()
+            linked += [(i, m.facts) for i, (m, _) in zip(ids, fresh, strict=True)]
+        links = [
+            {
+                "source_id": i,
+                "country": country,
+                "block": f.block,
+                "lo": f.lo,
+                "hi": f.hi,
+                "published": f.published,
+            }
+            for i, f in linked
+            for country in sorted(f.countries)
+        ]
+        if links:
+            self.c.execute(sa.insert(L), links)
+
+    def _remove(self, event_id: int, prior: tuple[int, Any]) -> None:
+        self.c.execute(
+            sa.update(real_event_versions)
+            .where(
+                real_event_versions.c.event_id == event_id,
+                real_event_versions.c.valid_to_check.is_(None),
+            )
+            .values(valid_to_check=self.check_id, valid_to_at=self.at)
+        )
+        self.c.execute(
+            sa.update(real_events)
+            .where(real_events.c.id == event_id)
+            .values(removed_check=self.check_id, removed_at=self.at)
+        )
+
+    def _with_sources(self, changes: list[EventChange]) -> list[EventChange]:
+        """Each change's record names the event and the sources it has after the change."""
+        if not changes:
+            return []
+        ids = sorted({c.event_id for c in changes})
+        query = (
+            sa.select(S.c.event_id, S.c.key, pages.c.url, pages.c.watch_id)
+            .join(pages, pages.c.id == S.c.page_id)
+            .where(S.c.event_id.in_(ids), S.c.left_check.is_(None))
+            .order_by(S.c.id)
+        )
+        named: dict[int, list[dict[str, str]]] = {}
+        for row in self.c.execute(query):
+            named.setdefault(row.event_id, []).append(
+                {"key": row.key, "url": row.url, "watch": row.watch_id}
+            )
+        return [
+            EventChange(
+                c.kind,
+                c.event_id,
+                {"id": c.event_id, **c.record, "sources": named.get(c.event_id, [])},
+                c.before,
+                c.fields,
+            )
+            for c in changes
+        ]
