@@ -65,7 +65,8 @@ def test_a_reworded_page_changes_no_record_and_versions_keep_their_evidence(
 
     moved = dataclasses.replace(first, end="2024-05-14", evidence=REWORDED)
     changed = store.record_check(feed.changed(moved))
-    assert [(e.kind, e.fields) for e in changed.events] == [("record_changed", ("end",))]
+    record_events = [(e.kind, e.fields) for e in changed.events if e.kind.startswith("record_")]
+    assert record_events == [("record_changed", ("end",))]
     assert [v.record.evidence for v in store.history("v1")] == [SAID, REWORDED]
 
 

@@ -44,7 +44,7 @@ def test_views_on_the_sqlite_file_with_plain_sql(tmp_path) -> None:
         views = {
             r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='view'")
         }
-        assert views == {"current_records", "recent_changes"}
+        assert views == {"current_events", "current_records", "recent_changes"}
 
 
 def test_views_on_postgresql(pg_schema_url: str) -> None:
