@@ -140,7 +140,7 @@ def _records(site: Site, **filters: str) -> list[dict[str, Any]]:
         return [r.to_dict() for r in store.current_records(**filters)]  # type: ignore[arg-type]
 
 
-PAGES = ["changes", "records", "timeline", "map", "watches"]
+PAGES = ["changes", "records", "events", "timeline", "map", "watches"]
 
 
 def test_every_page_loads_clean_and_is_photographed(site: Site, tab: Watched) -> None:

@@ -12,9 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from starlette.testclient import TestClient
 
-from citywatch.model import Place
+from citywatch.model import Evidence, Place
 from citywatch.sources import Sources, sources_from_dict
 from scheduler.status_view import status_json
 from snapshots import Store
@@ -59,7 +60,12 @@ def _seed(store: Store) -> None:
     )
     store.record_check(
         sai.changed(
-            visit("v-kl", start="2023-08-07", places=(Place("クアラルンプール", "MY"),)),
+            visit(
+                "v-kl",
+                start="2023-08-07",
+                places=(Place("クアラルンプール", "MY"),),
+                evidence=Evidence(when=WORDS, where="市長がクアラルンプール市を訪問"),
+            ),
             visit("v-wien", start="2024-07-10", end="2024-07-12", places=(Place("Wien", "AT"),)),
             programme("p-citynet"),
         )
@@ -78,6 +84,10 @@ def _seed(store: Store) -> None:
             baseline=True,
         )
     )
+
+
+WORDS = '令和5年8月7日、市長が<b onmouseover="x">訪問</b>しました'
+"""A record's evidence, with markup that must stay text."""
 
 
 @pytest.fixture
@@ -374,3 +384,10 @@ def test_json_is_utf8_text(client: TestClient) -> None:
     raw = client.get("/api/records?country=MY").content.decode("utf-8")
     assert "クアラルンプール" in raw
     assert json.loads(raw)[0]["places"][0]["country"] == "MY"
+
+
+def test_a_record_page_shows_the_pages_words_beside_each_field(client: TestClient) -> None:
+    page = client.get("/records/v-kl").text
+    assert "The page&#39;s words" in page or "The page's words" in page
+    assert str(escape(WORDS)) in page and "<b onmouseover" not in page
+    assert "市長がクアラルンプール市を訪問" in page

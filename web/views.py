@@ -101,7 +101,9 @@ def version_views(history: Sequence[RecordVersion]) -> list[VersionView]:
         views.append(
             VersionView(
                 version=version,
-                fields=[(n, before.get(n), after.get(n)) for n in names if n != "key"],
+                fields=[
+                    (n, before.get(n), after.get(n)) for n in names if n not in ("key", "evidence")
+                ],
                 changed=changed,
                 previous_check=previous.check_id if previous else None,
             )
