@@ -235,9 +235,8 @@ def _date_main(
     field_spans = dates_in(date_value, ctx) if date_value else []
     heading_span = _best(dates_in(section.heading, ctx)) if section.heading else None
     if section.date_only and any(_PUBLICATION.search(c) for c in (*section.context, ctx.title)):
-        heading_span = (
-            None  # `記者発表資料` / `平成27年2月26日`: the release's date, not the event's
-        )
+        # `記者発表資料` over `平成27年2月26日`: the release's own date, not the event's.
+        heading_span = None
     chosen = None
     labelled = _best(field_spans)
     if labelled is not None and labelled.start.day is not None:
