@@ -190,3 +190,25 @@ def test_a_visit_told_as_background_is_no_second_visit() -> None:
     [visit] = _visits(_records(text, "sendai"))
     assert visit.start == "2024-10-08"
     assert [p.country for p in visit.places] == ["FR"]
+
+
+def test_a_label_a_pdf_broke_over_two_lines_is_one_field() -> None:
+    from parsers.document.model import Block
+    from parsers.document.segment import join_labels
+
+    blocks = [Block("paragraph", 0, "日"), Block("paragraph", 0, "時:令和6年5月9日(木)10:00~")]
+    assert [b.text for b in join_labels(blocks)] == ["日時: 令和6年5月9日(木)10:00~"]
+
+
+def test_a_press_releases_own_date_does_not_date_the_event() -> None:
+    text = "\n".join(
+        (
+            "記者発表資料",
+            "令和6年4月2日",
+            "国際課",
+            "本市の取組を韓国・釜山広域市の国際会議で紹介します",
+            "市長は、5月20日~22日に釜山広域市で開かれる国際会議に出席します。",
+        )
+    )
+    [visit] = _visits(_records(text, "fukuoka"))
+    assert (visit.start, visit.end) == ("2024-05-20", "2024-05-22")

@@ -142,7 +142,15 @@ def join_labels(blocks: list[Block]) -> list[Block]:
         block = blocks[i]
         match = _LABEL_ONLY.match(block.text)
         following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if match and following is not None and _value_line(following):
+        if following is not None and (split := _split_label(block.text, following.text)):
+            out.append(Block("paragraph", 0, split))  # `日` / `時:…` from a PDF's label cell
+            i += 2
+            continue
+        after = blocks[i + 2] if i + 2 < len(blocks) else None
+        split_next = (
+            following is not None and after is not None and _split_label(following.text, after.text)
+        )
+        if match and following is not None and _value_line(following) and not split_next:
             number = (match.group("number") or "").strip()
             label = match.group("label")
             text = f"{number} {label}: {following.text}".strip()
@@ -157,6 +165,19 @@ def join_labels(blocks: list[Block]) -> list[Block]:
         out.append(block)
         i += 1
     return out
+
+
+_SPLIT_TAIL = re.compile(r"^\s*(?P<second>[\u4e00-\u9fff])\s*[:：]\s*(?P<value>\S.*)$")
+_FIELD_WORD = re.compile(rf"^{FIELD_LABEL}$")
+
+
+def _split_label(first: str, second: str) -> str | None:
+    """A two-letter label a PDF's table cell broke over two lines (`日` then `時:3月15日`)."""
+    head = first.strip()
+    tail = _SPLIT_TAIL.match(second)
+    if len(head) != 1 or tail is None or not _FIELD_WORD.match(head + tail.group("second")):
+        return None
+    return f"{head}{tail.group('second')}: {tail.group('value')}"
 
 
 def _aside_of(block: Block, following: Block) -> bool:

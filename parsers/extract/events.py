@@ -234,11 +234,17 @@ def _date_main(
     in_text = [s for m in mentions for s in m.dates]
     field_spans = dates_in(date_value, ctx) if date_value else []
     heading_span = _best(dates_in(section.heading, ctx)) if section.heading else None
+    if section.date_only and any(_PUBLICATION.search(c) for c in (*section.context, ctx.title)):
+        # `記者発表資料` over `平成27年2月26日`: the release's own date, not the event's.
+        heading_span = None
     chosen = None
-    if heading_span is not None:
+    labelled = _best(field_spans)
+    if labelled is not None and labelled.start.day is not None:
+        chosen = labelled  # `日時: …` says when the event is, beside any heading's date
+    if chosen is None and heading_span is not None:
         chosen = _refine(heading_span, [*in_text, *field_spans])
     if chosen is None:
-        chosen = _best(field_spans)
+        chosen = labelled
     if chosen is None and main is not None:
         chosen = _best(main.dates)
     if chosen is None:
