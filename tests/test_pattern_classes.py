@@ -212,3 +212,33 @@ def test_a_press_releases_own_date_does_not_date_the_event() -> None:
     )
     [visit] = _visits(_records(text, "fukuoka"))
     assert (visit.start, visit.end) == ("2024-05-20", "2024-05-22")
+
+
+def test_each_dated_row_of_a_visitors_table_is_a_visit_that_came() -> None:
+    text = "\n".join(
+        (
+            "海外からの来訪者(令和6年度)",
+            "日付 | 来訪者 | 内容",
+            "2024年6月3日 | 大韓民国 光陽市 市長ほか6名 | 市長表敬訪問",
+            "2024年10月21日 | アメリカ合衆国 サクラメント市 議員団 | 姉妹都市交流",
+        )
+    )
+    visits = _visits(_records(text, "matsumoto"))
+    assert [(v.direction, v.start) for v in visits] == [
+        ("inbound", "2024-06-03"),
+        ("inbound", "2024-10-21"),
+    ]
+    assert _programmes(_records(text, "matsumoto")) == []  # an exchange is no signing
+
+
+def test_each_dated_row_of_a_destinations_table_is_a_trip() -> None:
+    text = "\n".join(
+        (
+            "職員の海外派遣実績",
+            "期間 | 派遣先 | 目的",
+            "2024年8月5日~8月9日 | タイ王国 バンコク都 | 廃棄物管理の技術指導",
+        )
+    )
+    [visit] = _visits(_records(text, "kitakyushu"))
+    assert (visit.direction, visit.start, visit.end) == ("outbound", "2024-08-05", "2024-08-09")
+    assert [p.country for p in visit.places] == ["TH"]

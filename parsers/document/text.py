@@ -210,8 +210,13 @@ def blocks_from_lines(lines: Sequence[str], *, by_length: bool = True) -> list[B
     for i, line in enumerate(lines):
         following = tested[i + 1] if i + 1 < len(lines) else blank
         level = _level(tested[i], following, tested[i - 1] if i else blank, by_length)
+        if " | " in line and level:
+            level = 0  # a table's row, even one opening with a date, stays a row
         if level:
             blocks.append(Block("heading", level, line))
+            last_field = False
+        elif " | " in line and not line.startswith(("・", "- ", "* ", "●")):
+            blocks.append(Block("row", 0, line))  # a table's row, even one with a label first
             last_field = False
         elif line.startswith(("・", "- ", "* ", "●")) or tested[i].field:
             blocks.append(Block("item", 1, line))

@@ -59,6 +59,7 @@ class Draft:
     own: str = ""
     order: int = 0
     guessed: bool = False  # places inferred from the section, not written as a destination
+    listed: bool = False  # a row of a table of visits: one visit per row, never one trip
 
     def dated(self) -> bool:
         return self.start is not None and self.start.month is not None

@@ -19,9 +19,7 @@ __all__ = ["consolidate", "fiscal_programmes", "linked_city_programmes", "table_
 
 _LINKED = re.compile(r"姉妹|友好|パートナー|提携|協定|覚書|sister|friendship|partner", re.I)
 # A line that says a link was made (`-1961年9月締結`, `1990年調印`) is one whatever heads it.
-_SIGNED = re.compile(
-    r"姉妹|友好|パートナー|提携|協定|覚書|締結|調印|sister|friendship|partner", re.I
-)
+_SIGNED = re.compile(r"提携|協定|覚書|締結|調印|\b(?:signed|agreement|affiliation)\b", re.I)
 
 
 def table_programmes(

@@ -40,6 +40,7 @@ from parsers.extract.programmes import (
 from parsers.extract.programmes import (
     dedupe_programmes as _dedupe_programmes,
 )
+from parsers.extract.table_visits import table_drafts
 from parsers.extract.when import DateContext
 from parsers.text.cues import ANNIVERSARY, PROGRAMME_TITLE, is_english, movement
 from parsers.text.dates import find_dates
@@ -140,7 +141,8 @@ def _list_drafts(
     for order, section in enumerate(sections):
         if history and section.date_only and not _explicit(section):
             continue
-        for draft in section_drafts(section, home, ctx):
+        table = table_drafts(section, home, ctx)
+        for draft in section_drafts(section, home, ctx) if table is None else table:
             draft.order = order
             if not section.heading and title:
                 draft.title = title  # the text before any heading is the page's own story
@@ -152,6 +154,8 @@ def _list_drafts(
 def _is_list(trip: Draft, drafts: list[Draft]) -> bool:
     """A page whose headline names a visit may still list several (`海外からの表敬訪問`): two
     dated visits outside the headline visit's days make it a list."""
+    if any(d.listed for d in drafts):
+        return True  # a table of visits, whatever its title says
     outside = [d for d in drafts if not (trip.dated() and trip.contains_draft(d))]
     days = {(d.start, d.end) for d in outside}
     return len(days) >= 2
