@@ -162,3 +162,23 @@ def test_city_round_trips_and_stays_out_of_json_when_unset(with_city: bool) -> N
     data = programme.to_dict()
     assert ("city" in data) is with_city
     assert record_from_dict(data) == programme
+
+
+def test_a_history_in_one_paragraph_is_several_trips_and_one_goes_to_the_partner() -> None:
+    story = (
+        "栗の栽培が縁で交流が始まった。1993年3月、町長と職員2名がメルボルンを訪問した。"
+        "1994年9月、小布施町は町長を団長とする12名の訪問団をヘザーミードに派遣、"
+        "20日に両町長が覚書に署名した。"
+    )
+    rows = [(label, story if label == "提携の動機及び経過" else value) for label, value in TOWN]
+    visits = sorted(
+        (r for r in _parse(_html(rows)) if isinstance(r, Visit)), key=lambda v: v.start or ""
+    )
+    assert [(v.direction, v.start) for v in visits] == [
+        ("outbound", "1993-03"),
+        ("outbound", "1994-09"),
+    ]
+    # The gazetteer knows no ヘザーミード: the trip goes to the partner the page names.
+    assert [(p.name, p.country) for p in visits[1].places] == [("ヘザーミード", "AU")]
+    assert "ヘザーミード" in visits[1].counterparts
+    assert "(オーストラリア)" not in visits[1].summary  # the page's own words, unmarked

@@ -21,7 +21,7 @@ from citywatch.model import Evidence, Page, Place, Programme, Record, Visit
 from parsers.document.build import HtmlProfile
 from parsers.document.model import Block, Document
 from parsers.extract.localgov import LocalGov, resolve
-from parsers.extract.places import country_code
+from parsers.extract.places import country_code, find_places
 from parsers.extract.records import extract_records
 from parsers.sites.base import SiteParser
 from parsers.text.dates import find_dates
@@ -213,26 +213,112 @@ def _programme(fields: Fields, gov: LocalGov) -> Programme | None:
 def _story_visits(
     fields: Fields, programme: Programme, city: str, page: Page, heading: str
 ) -> list[Record]:
-    """The dated trips the narrative tells, read by the shared extraction; a trip abroad whose
-    destination the gazetteer cannot name went to the partner, whose place the page gives."""
+    """The dated trips the narrative tells, read by the shared extraction.
+
+    The narrative may name the partner another way than its field (クレア… and クレアー), a
+    town the gazetteer does not know: where such a word is a destination (`…に派遣`) it is
+    marked with the partner's country for the reading, and the trip goes to that word."""
     story = fields.get("story")
     if not story:
         return []
-    sentences = [s.strip() for line in story.split("\n") for s in _SENTENCE.split(line)]
-    blocks = [Block("heading", 1, heading), *(Block("paragraph", 0, s) for s in sentences if s)]
-    doc = Document(title=heading, url=page.url, blocks=tuple(blocks))
+    partner = programme.places[0]
+    country, _ = _country(fields)
+    words = _partner_words(partner.name, story) if country and partner.country else []
+    marks = {f"{w}({country})": w for w in words}
+    for word in words:
+        story = re.sub(f"{re.escape(word)}(?=[にへを])", f"{word}({country})", story)
     out: list[Record] = []
-    for record in extract_records(doc, city=city, url=page.url):
-        if not isinstance(record, Visit):
-            continue  # the affiliation itself is the register's programme
-        if record.direction == "outbound" and not record.places:
-            record = _with_places(record, programme.places)
-        out.append(record)
-    return out
+    for step in _steps(story):
+        # The partner and its country head each step, as a section heading the reading keeps.
+        top = (Block("heading", 1, programme.title), Block("heading", 2, heading))
+        blocks = (*top, *(Block("paragraph", 0, s) for s in step))
+        doc = Document(title=programme.title, url=page.url, blocks=blocks)
+        out += extract_records(doc, city=city, url=page.url)
+    visits: list[Record] = []
+    for record in out:
+        if not isinstance(record, Visit) or record.start is None:
+            continue  # the affiliation itself is the register's programme; trips are dated
+        record = _unmarked(record, marks)
+        if record.direction == "outbound":
+            record = _to_partner(record, partner, words)
+        if record not in visits:
+            visits.append(record)
+    return visits
 
 
-def _with_places(visit: Visit, places: tuple[Place, ...]) -> Visit:
-    return dataclasses.replace(visit, places=places)
+_YEAR_FIRST = re.compile(
+    r"^(?:\d{4}年|(?:昭和|平成|令和)\S{1,3}年|(?:In|On|From) .{0,20}\b\d{4}\b)"
+)
+
+
+def _steps(story: str) -> list[list[str]]:
+    """The narrative's sentences in steps: a sentence opening with a year starts a step. A
+    history told in one paragraph (`1988年11月…訪問。…1990年1月…派遣`) is several trips, each
+    read with the sentences that follow it."""
+    steps: list[list[str]] = []
+    for line in story.split("\n"):
+        for sentence in (s.strip() for s in _SENTENCE.split(line)):
+            if not sentence:
+                continue
+            if not steps or _YEAR_FIRST.match(sentence):
+                steps.append([])
+            steps[-1].append(sentence)
+    return steps
+
+
+_KATAKANA = re.compile("[\u30a1-\u30fa\u30fc]{3,}")
+
+
+def _partner_words(partner: str, story: str) -> list[str]:
+    """Katakana words of the story sharing the partner field's opening word (at least three
+    letters, long marks aside) that the place reader does not find by themselves."""
+    head = _KATAKANA.match(partner)
+    stem = head.group().rstrip("ー") if head else ""
+    if len(stem) < 3:
+        return []
+    found = []
+    for word in dict.fromkeys(_KATAKANA.findall(story)):
+        bare = word.rstrip("ー")
+        named = bare.startswith(stem) or stem.startswith(bare)
+        if len(bare) >= 3 and named and not find_places(word):
+            found.append(word)
+    return sorted(found, key=len, reverse=True)
+
+
+def _unmarked(visit: Visit, marks: dict[str, str]) -> Visit:
+    """The record in the page's own words again, without the reading's country marks."""
+    if not marks:
+        return visit
+
+    def clean(text: str) -> str:
+        for marked, word in marks.items():
+            text = text.replace(marked, word)
+        return text
+
+    evidence = Evidence(**{name: clean(text) for name, text in visit.evidence.items()})
+    return dataclasses.replace(
+        visit,
+        title=clean(visit.title),
+        summary=clean(visit.summary),
+        participants=tuple(clean(p) for p in visit.participants),
+        counterparts=tuple(clean(c) for c in visit.counterparts),
+        evidence=evidence,
+    )
+
+
+def _to_partner(visit: Visit, partner: Place, words: list[str]) -> Visit:
+    """A trip told with no place but the partner's country, or none at all, went to the
+    partner: to the word its sentence names it by, else to the partner as the field names it."""
+    bare = all(country_code(p.name) == p.country == partner.country for p in visit.places)
+    if not bare:
+        return visit
+    said = " ".join((visit.evidence.direction, visit.evidence.when)).strip() or visit.summary
+    word = next((w for w in words if w in said), None)
+    if word is None and visit.places:
+        return visit  # 南オーストラリアを訪問: the sentence's own place stands
+    place = Place(word or partner.name, partner.country)
+    counterparts = tuple(dict.fromkeys((*visit.counterparts, place.name)))
+    return dataclasses.replace(visit, places=(place,), counterparts=counterparts)
 
 
 class ClairParser(SiteParser):
