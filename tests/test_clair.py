@@ -182,3 +182,17 @@ def test_a_history_in_one_paragraph_is_several_trips_and_one_goes_to_the_partner
     assert [(p.name, p.country) for p in visits[1].places] == [("ヘザーミード", "AU")]
     assert "ヘザーミード" in visits[1].counterparts
     assert "(オーストラリア)" not in visits[1].summary  # the page's own words, unmarked
+
+
+def test_an_english_page_names_a_namesake_by_its_prefecture() -> None:
+    rows = [
+        ("Prefecture", "Hiroshima Prefecture"),
+        ("Local Government", "Fuchu City"),
+        ("Partner", "Lakeshore"),
+        ("Country", "Canada"),
+        ("Date of Affiliation", "2010/05/01"),
+    ]
+    result = parsers.parse_page(Page(_html(rows), url=URL, content_type="text/html"), "clair")
+    programme = _programme(list(result.records))
+    assert (programme.city, programme.city_name) == ("fuchu-hiroshima", "府中市")
+    assert result.info.title == "Fuchu City – Lakeshore"

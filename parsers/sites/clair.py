@@ -154,7 +154,7 @@ def _attempts(fields: Fields) -> list[str]:
     if not gov:
         return []
     same = gov == pref
-    tries = [gov if same else pref + gov, gov]
+    tries = [] if gov.isascii() else [gov if same else pref + gov, gov]
     for name in (gov_alt, gov):
         if name and name.isascii():
             region = next(iter((pref_alt or pref).split()), "")
@@ -328,6 +328,12 @@ class ClairParser(SiteParser):
         drop=("#topicpath", ".breadcrumb", ".pankuzu", "#pagetop", ".pagetop", ".contact"),
         title=("#contents h1", "main h1", "h1"),
     )
+
+    def refine(self, doc: Document, page: Page) -> Document:
+        """A detail page's title is the template's; the affiliation names the page."""
+        fields = read_fields(doc)
+        own, partner = _split_name(fields.get("gov"))[0], _split_name(fields.get("partner"))[0]
+        return dataclasses.replace(doc, title=f"{own} – {partner}") if own and partner else doc
 
     def city_of(self, doc: Document, page: Page) -> str | None:
         """The page's own local government; the watch's city only where the page names none."""
