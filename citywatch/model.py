@@ -103,6 +103,8 @@ class Visit:
     summary: str = ""
     key: str = ""
     evidence: Evidence = field(default=Evidence(), compare=False)
+    city: str | None = None
+    city_name: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -117,6 +119,7 @@ class Visit:
             "title": self.title,
             "summary": self.summary,
             "evidence": self.evidence.to_dict(),
+            **_whose(self.city, self.city_name),
         }
 
 
@@ -134,6 +137,8 @@ class Programme:
     summary: str = ""
     key: str = ""
     evidence: Evidence = field(default=Evidence(), compare=False)
+    city: str | None = None
+    city_name: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -147,10 +152,19 @@ class Programme:
             "title": self.title,
             "summary": self.summary,
             "evidence": self.evidence.to_dict(),
+            **_whose(self.city, self.city_name),
         }
 
 
 Record = Visit | Programme
+
+
+def _whose(city: str | None, city_name: str) -> dict[str, str]:
+    """The point of view, only where a parser named one: records stored before it existed
+    keep their JSON."""
+    if not city:
+        return {}
+    return {"city": city, "city_name": city_name}
 
 
 def record_from_dict(data: Mapping[str, Any]) -> Record:
@@ -164,6 +178,8 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
         "summary": data.get("summary") or "",
         "key": data.get("key") or "",
         "evidence": Evidence.from_dict(data.get("evidence")),
+        "city": data.get("city") or None,
+        "city_name": data.get("city_name") or "",
     }
     if data.get("type") == "programme":
         milestones = tuple(

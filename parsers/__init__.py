@@ -13,7 +13,7 @@ from parsers.sites.registry import Parser, get_parser, known_sites
 __all__ = ["Parser", "get_parser", "known_sites", "parse_page"]
 
 # One module per site; importing it registers its parser class.
-_SITE_MODULES = ("saitama", "yokohama", "yokohama_pdf", "prtimes", "citynet", "generic")
+_SITE_MODULES = ("saitama", "yokohama", "yokohama_pdf", "prtimes", "citynet", "clair", "generic")
 
 for _name in _SITE_MODULES:
     importlib.import_module(f"parsers.sites.{_name}")

@@ -12,17 +12,31 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["NOT_COMPARED", "RecordDiff", "changed_fields", "diff_records", "text_diff"]
+__all__ = [
+    "ADDED_LATER",
+    "NOT_COMPARED",
+    "RecordDiff",
+    "changed_fields",
+    "diff_records",
+    "text_diff",
+]
 
 NOT_COMPARED = frozenset({"evidence"})
 """Record fields that explain a record and so never make it changed."""
+ADDED_LATER = frozenset({"city", "city_name"})
+"""Record fields newer than some stored versions: their first appearance is no change, so the
+store does not see every record change at once when parsers start to give them."""
 
 
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str, ...]:
     """Names of the fields whose values differ, in the record's own field order."""
     names = list(after) + [name for name in before if name not in after]
     return tuple(
-        name for name in names if name not in NOT_COMPARED and before.get(name) != after.get(name)
+        name
+        for name in names
+        if name not in NOT_COMPARED
+        and not (name in ADDED_LATER and name not in before)
+        and before.get(name) != after.get(name)
     )
 
 

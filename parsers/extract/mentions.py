@@ -226,6 +226,9 @@ def _japanese_dests(sentence: str, home: Home) -> tuple[list[Place], bool, bool]
         dests += [p for p in _places(match.group("inner"), home) if p not in dests]
     for match in _DEST_JA.finditer(sentence):
         phrase = _clause_before(sentence, match.start(), lists=True)
+        if match.group().startswith(("に", "へ")) and "を" in phrase:
+            # 代表団をXに派遣: who was sent comes before を, where to after it.
+            phrase = phrase.rsplit("を", 1)[1]
         if not phrase.strip():
             continue
         seen_object = True

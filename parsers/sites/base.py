@@ -7,13 +7,15 @@ metadata quirks (`refine`). Everything else is written once, here and in `parser
 
 from __future__ import annotations
 
+import dataclasses
 from typing import ClassVar
 
 from citywatch.errors import CitywatchError, ParseError
-from citywatch.model import Page, PageInfo, ParseResult
+from citywatch.model import Page, PageInfo, ParseResult, Record
 from parsers.document.build import HtmlProfile, build_document
 from parsers.document.model import Document
 from parsers.extract.keys import assign_keys
+from parsers.extract.localgov import resolve
 from parsers.extract.records import extract_records
 from parsers.sites.registry import Parser
 
@@ -31,8 +33,14 @@ class SiteParser(Parser):
         return doc
 
     def city_of(self, doc: Document, page: Page) -> str | None:
-        """Whose point of view sets inbound/outbound: the watch's city, else the site's."""
+        """Whose point of view sets inbound/outbound: the watch's city, else the site's. A site
+        whose pages each name their own local government (the register) overrides this."""
         return page.city or self.default_city
+
+    def extract(self, doc: Document, page: Page, city: str) -> list[Record]:
+        """The page's records seen from `city`: the shared extraction unless a site reads a
+        form of its own."""
+        return extract_records(doc, city=city, url=page.url)
 
     def parse_page(self, page: Page) -> ParseResult:
         doc = self.refine(build_document(page, profile=self.profile), page)
@@ -40,7 +48,7 @@ class SiteParser(Parser):
         records = []
         if city:
             try:
-                records = extract_records(doc, city=city, url=page.url)
+                records = _whose(self.extract(doc, page, city), city)
             except CitywatchError:
                 raise
             except RecursionError:
@@ -62,3 +70,10 @@ class SiteParser(Parser):
         )
         keyed = assign_keys(records, page.url)
         return ParseResult(info=info, records=tuple(keyed), text=doc.text(), links=doc.links)
+
+
+def _whose(records: list[Record], city: str) -> list[Record]:
+    """Every record names the local government whose programme or trip it is: the slug the
+    watches use and its Japanese name (slugs collide: 山県市 and 山形市 are both Yamagata)."""
+    gov = resolve(city)
+    return [dataclasses.replace(r, city=gov.slug, city_name=gov.name) for r in records]
