@@ -26,6 +26,7 @@ from citywatch import defaults
 from citywatch.errors import ConfigError, StorageError
 from citywatch.settings import Settings
 from citywatch.sources import Sources, Watch, load_sources, parse_duration
+from scheduler.notifier import check_channels
 
 if TYPE_CHECKING:
     from scheduler.crawl import PageOutcome
@@ -191,7 +192,7 @@ def sources_loader(settings: Settings) -> Callable[[], Sources]:
     from scheduler.parse_worker import known_sites
 
     def load() -> Sources:
-        return load_sources(settings.sources_path, known_sites=known_sites())
+        return check_channels(load_sources(settings.sources_path, known_sites=known_sites()))
 
     return load
 
@@ -314,4 +315,4 @@ def load_watch_list(settings: Settings) -> Sources:
     """The watch list, its sites checked against the parsers this build knows."""
     from scheduler.parse_worker import known_sites
 
-    return load_sources(settings.sources_path, known_sites=known_sites())
+    return check_channels(load_sources(settings.sources_path, known_sites=known_sites()))

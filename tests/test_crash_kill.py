@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 import parsers
+from citywatch.channels import channel_ref
 from citywatch.settings import Settings
 from citywatch.sources import load_sources
 from scheduler.alerts import FEED_CHANNEL, compose, deliver_pending, home_names, watch_cities
@@ -173,7 +174,7 @@ def _final_delivery(rig: Rig) -> tuple[int, int]:
         deliver_pending(store, sources, Settings(feed_path=rig.env["CITYWATCH_FEED"]), now=later)
         every = store.deliveries()
     assert [d.id for d in every if d.delivered_at is None] == [], "alerts left unsent"
-    deliveries = [d for d in every if d.channel == rig.hook.apprise_url]
+    deliveries = [d for d in every if d.channel == channel_ref(rig.hook.apprise_url)]
     assert deliveries, "the runs produced no alert at all: the test exercised nothing"
     hook_sent = _hook_messages(rig)
     homes = home_names(watch_cities(sources))  # the city names alert texts use
