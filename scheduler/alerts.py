@@ -49,6 +49,7 @@ __all__ = [
     "deliver_pending",
     "feed_path",
     "home_names",
+    "message_id",
     "show_channel",
     "watch_cities",
     "with_feed_channel",
@@ -115,7 +116,9 @@ def _severity(events: Sequence[ChangeEvent]) -> Severity:
     return "info"
 
 
-def compose(events: Sequence[ChangeEvent], *, home: str | None = None) -> Message:
+def compose(
+    events: Sequence[ChangeEvent], *, home: str | None = None, message_id: str | None = None
+) -> Message:
     """The alert for one check's events. The HTML form escapes every piece of page text."""
     items = "".join(
         f"<li>{html.escape(describe_event(e, home=home))}{evidence_html(e)}</li>" for e in events
@@ -129,6 +132,7 @@ def compose(events: Sequence[ChangeEvent], *, home: str | None = None) -> Messag
         text=message_for(events, home=home),
         html=f"<ul>{items}</ul>{links}",
         severity=_severity(events),
+        id=message_id,
     )
 
 
@@ -162,10 +166,18 @@ def watch_cities(sources: Sources) -> list[tuple[str, str | None]]:
     return [(w.id, w.city) for w in sources.watches]
 
 
+def message_id(delivery: Delivery) -> str:
+    """The alert's id, the same for every channel and every try of one check's alert, so a
+    receiver can drop a repeat (delivery is at least once). The check's time makes it unique
+    across databases (a demo and a real one both have a check 7 of the same watch)."""
+    stamp = delivery.created_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{FeedEntry.entry_id(delivery.watch, delivery.check_id)}:{stamp}"
+
+
 def _entry(delivery: Delivery, message: Message) -> FeedEntry:
     at = max((e.at for e in delivery.events), default=delivery.created_at)
     return FeedEntry(
-        id=FeedEntry.entry_id(delivery.watch, delivery.check_id),
+        id=message.id or message_id(delivery),
         title=message.title,
         updated=at,
         link=delivery.url,
@@ -196,14 +208,17 @@ class _Round:
         url = self.urls.get(delivery.channel)
         return delivery.channel if url is None else show_channel(url)
 
-    def ok(self, delivery: Delivery) -> None:
+    def ok(self, *sent: Delivery) -> None:
+        """Record rows as sent, all in one write, right after the send (nothing in between)."""
         try:
-            self.store.mark_delivered(delivery.id, at=self.clock())
+            self.store.mark_delivered(*(d.id for d in sent), at=self.clock())
         except CitywatchError as exc:  # sent, but not marked: it will be sent again
-            log.error("alert %d was sent but not marked: %s", delivery.id, exc.one_line())
+            ids = ", ".join(str(d.id) for d in sent)
+            log.error("alert %s was sent but not marked: %s", ids, exc.one_line())
             return
-        self.delivered += 1
-        log.info("alert %d (%s) sent to %s", delivery.id, delivery.watch, self.shown(delivery))
+        self.delivered += len(sent)
+        for delivery in sent:
+            log.info("alert %d (%s) sent to %s", delivery.id, delivery.watch, self.shown(delivery))
 
     def hand_back(self, delivery: Delivery) -> None:
         """Release a claimed row untried (shutting down): due again at once."""
@@ -248,8 +263,7 @@ def _deliver_feed(work: _Round, rows: Sequence[tuple[Delivery, Message]], path: 
         for delivery, _ in rows:
             work.fail(delivery, exc.one_line())
         return
-    for delivery, _ in rows:
-        work.ok(delivery)
+    work.ok(*(delivery for delivery, _ in rows))
 
 
 def deliver_pending(
@@ -324,7 +338,11 @@ def _send_batch(
             work.ok(delivery)
             continue
         # Event changes are told as the events stand now (every source known so far).
-        message = compose(current(work.store, delivery.events), home=homes.get(delivery.watch))
+        message = compose(
+            current(work.store, delivery.events),
+            home=homes.get(delivery.watch),
+            message_id=message_id(delivery),
+        )
         if delivery.channel == FEED_CHANNEL:
             feed_rows.append((delivery, message))
             continue

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from citywatch.channels import is_ref
 from citywatch.errors import ConfigError
 from citywatch.sources import Sources
 from scheduler.redact import apprise_knows, load_apprise, mask_url
 
-__all__ = ["AppriseNotifier", "Message", "Notifier", "Severity", "check_channels"]
+__all__ = [
+    "ID_FIELD",
+    "ID_HEADER",
+    "AppriseNotifier",
+    "Message",
+    "Notifier",
+    "Severity",
+    "check_channels",
+]
 
 Severity = Literal["info", "warning", "success"]
 
@@ -24,6 +32,26 @@ class Message:
     text: str
     html: str
     severity: Severity = "info"
+    id: str | None = None  # stable across retries: receivers deduplicate on it
+
+
+#: The header that carries `Message.id` on channels that take custom headers (json://, form://,
+#: xml://, email: apprise sets an email's Message-ID itself and lets nobody replace it).
+ID_HEADER = "X-Citywatch-Message-Id"
+#: The field that carries `Message.id` in a json:// (and form://, xml://) payload.
+ID_FIELD = "message_id"
+
+
+def _stamp_id(plugin: Any, message_id: str | None) -> None:
+    """Put the message id where the channel's plugin lets us: payload field and header."""
+    if message_id is None:
+        return
+    extras = getattr(plugin, "payload_extras", None)
+    if isinstance(extras, dict):
+        extras[ID_FIELD] = message_id
+    headers = getattr(plugin, "headers", None)
+    if isinstance(headers, dict):
+        headers[ID_HEADER] = message_id
 
 
 class Notifier(Protocol):
@@ -40,6 +68,7 @@ class AppriseNotifier:
         plugin = apprise.Apprise.instantiate(channel, suppress_exceptions=True)
         if not plugin:
             return "not an alert URL apprise understands"
+        _stamp_id(plugin, message.id)
         # apprise 2 resolves a multi-format plugin's format (URL ?format= first); 1.x has one.
         resolve = getattr(plugin, "resolve_format", None)
         target = resolve(None) if resolve is not None else plugin.notify_format

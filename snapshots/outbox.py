@@ -115,8 +115,21 @@ def _update(connection: sa.Connection, delivery_id: int, **values: Any) -> None:
     )
 
 
-def mark_delivered(connection: sa.Connection, delivery_id: int, *, at: datetime) -> None:
-    _update(connection, delivery_id, delivered_at=at, last_error=None)
+def mark_delivered(connection: sa.Connection, delivery_ids: Sequence[int], *, at: datetime) -> None:
+    """Mark sent, in one statement for the lot: it runs between a send and its record, the
+    window in which a crash means the alert goes again. Rows delivered already are left."""
+    ids = list(dict.fromkeys(delivery_ids))
+    done = connection.execute(
+        sa.update(deliveries)
+        .where(deliveries.c.id.in_(ids), deliveries.c.delivered_at.is_(None))
+        .values(attempts=deliveries.c.attempts + 1, delivered_at=at, last_error=None)
+    )
+    if done.rowcount == len(ids):
+        return
+    known = connection.execute(sa.select(deliveries.c.id).where(deliveries.c.id.in_(ids)))
+    missing = sorted(set(ids) - set(known.scalars().all()))
+    if missing:
+        raise StorageError("no such delivery", delivery=missing[0])
 
 
 def mark_failed(

@@ -342,12 +342,13 @@ class Store:
             lambda c: outbox.list_deliveries(c, check_id=check_id, pending_only=pending_only),
         )
 
-    def mark_delivered(self, delivery_id: int, *, at: datetime | None = None) -> None:
+    def mark_delivered(self, *delivery_ids: int, at: datetime | None = None) -> None:
+        """Mark one or more deliveries sent, in one transaction."""
         when = at or datetime.now(UTC)
         self._write(
             "cannot mark delivery",
-            lambda c: outbox.mark_delivered(c, delivery_id, at=when),
-            delivery=delivery_id,
+            lambda c: outbox.mark_delivered(c, delivery_ids, at=when),
+            delivery=delivery_ids[0] if len(delivery_ids) == 1 else None,
         )
 
     def mark_failed(self, delivery_id: int, *, error: str, retry_at: datetime) -> None:

@@ -9,12 +9,15 @@ from pathlib import Path
 import pytest
 
 from citywatch.channels import channel_ref
+from citywatch.errors import StorageError
 from citywatch.settings import Settings
-from scheduler.alerts import deliver_pending
+from scheduler.alerts import deliver_pending, message_id, with_feed_channel
+from scheduler.feed import read_entries
+from scheduler.notifier import ID_FIELD, ID_HEADER
 from snapshots import Store
 from tests.support.db import store_url, visit  # noqa: F401  (fixtures)
 from tests.support.webhook import Webhook
-from tests.test_alerts import queue_change, watch_list
+from tests.test_alerts import later, queue_change, watch_list
 
 
 @pytest.fixture
@@ -51,3 +54,54 @@ def test_a_channel_taken_out_of_the_watch_list_is_not_sent_to(store: Store, tmp_
         assert row.delivered_at is None
         assert row.last_error == "the channel is no longer in the watch list"
         assert report.errors == (f"{row.channel}: the channel is no longer in the watch list",)
+
+
+def test_every_message_carries_one_stable_id_across_channels_retries_and_the_feed(
+    store: Store, tmp_path: Path
+) -> None:
+    with Webhook() as first, Webhook(path="/second") as second:
+        sources = with_feed_channel(watch_list(tmp_path, first.apprise_url, second.apprise_url))
+        queue_change(store, sources, visit("v1"), visit("v2"))
+        second.fail_next(1)
+        report = deliver_pending(store, sources, _settings(tmp_path))
+        assert (report.delivered, report.failed) == (2, 1)
+        retry = deliver_pending(store, sources, _settings(tmp_path), now=later(3600))
+        assert (retry.delivered, retry.failed) == (1, 0)
+        rows = store.deliveries()
+    ids = {message_id(d) for d in rows}
+    assert len(ids) == 1
+    [wanted] = ids
+    assert wanted.startswith("urn:citywatch:saitama-history:check:")
+    sent = [*first.requests, *second.requests]
+    assert len(sent) == 3  # one to the first, a failed try and its retry to the second
+    for request in sent:
+        assert request.json()[ID_FIELD] == wanted
+        assert dict(request.headers)[ID_HEADER] == wanted
+    [entry] = read_entries(str(tmp_path / "changes.atom"))
+    assert entry.id == wanted
+
+
+def test_email_channels_carry_the_id_in_a_header() -> None:
+    """apprise makes an email's Message-ID itself; the id rides in a header beside it."""
+    from scheduler.notifier import _stamp_id
+    from scheduler.redact import load_apprise
+
+    plugin = load_apprise().Apprise.instantiate(
+        "mailto://user:pw@example.org?smtp=127.0.0.1&port=9&to=ops@example.org"
+    )
+    _stamp_id(plugin, "urn:citywatch:w:check:1:x")
+    assert plugin.headers[ID_HEADER] == "urn:citywatch:w:check:1:x"
+
+
+def test_marking_sent_is_one_write_for_many_rows_and_leaves_delivered_ones(
+    store: Store, tmp_path: Path
+) -> None:
+    channels = ("json://127.0.0.1:9/a", "json://127.0.0.1:9/b", "json://127.0.0.1:9/c")
+    queue_change(store, watch_list(tmp_path, *channels), visit("v1"), visit("v2"))
+    a, b, c = store.pending_deliveries(now=later(1))
+    store.mark_delivered(a.id)
+    store.mark_delivered(a.id, b.id, c.id)
+    assert [d.attempts for d in store.deliveries()] == [1, 1, 1]
+    assert store.deliveries(pending_only=True) == []
+    with pytest.raises(StorageError, match="no such delivery"):
+        store.mark_delivered(a.id, 99999)
