@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from citywatch import defaults
 from citywatch.errors import NotFoundError, StorageError
+from citywatch.holders import this_process
 from snapshots import event_queries, outbox, queries
 from snapshots.blobs import get_blob
 from snapshots.diffing import text_diff
@@ -328,9 +329,10 @@ class Store:
     ) -> list[Delivery]:
         """Claim due deliveries for `lease` (default: one base retry delay)."""
         lease = lease if lease is not None else timedelta(seconds=defaults.DELIVERY_LEASE)
+        holder = this_process()
         return self._write(
             "cannot claim deliveries",
-            lambda c: outbox.claim_due(c, now=now, limit=limit, lease=lease),
+            lambda c: outbox.claim_due(c, now=now, limit=limit, lease=lease, holder=holder),
         )
 
     def deliveries(

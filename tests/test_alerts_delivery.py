@@ -3,6 +3,9 @@ message id receivers can deduplicate on, and claims taken over from a process th
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +13,7 @@ import pytest
 
 from citywatch.channels import channel_ref
 from citywatch.errors import StorageError
+from citywatch.holders import holder_gone, process_start, this_process
 from citywatch.settings import Settings
 from scheduler.alerts import deliver_pending, message_id, with_feed_channel
 from scheduler.feed import read_entries
@@ -105,3 +109,83 @@ def test_marking_sent_is_one_write_for_many_rows_and_leaves_delivered_ones(
     assert store.deliveries(pending_only=True) == []
     with pytest.raises(StorageError, match="no such delivery"):
         store.mark_delivered(a.id, 99999)
+
+
+# --- claims held by a process that is gone ---------------------------------------------------
+
+_CLAIM = """
+import datetime, os, signal, sys
+from snapshots import Store
+store = Store(sys.argv[1])
+now = datetime.datetime.now(datetime.UTC)
+taken = store.pending_deliveries(now=now, lease=datetime.timedelta(hours=1))
+print(len(taken), flush=True)
+if sys.argv[2] == "die":
+    os.kill(os.getpid(), signal.SIGKILL)  # no clean-up: as a crawl killed mid-delivery
+sys.stdin.read()
+"""
+
+
+def _claimer(url: str, how: str) -> subprocess.Popen[str]:
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CLAIM, url, how],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "1", "the child claimed nothing"
+    return child
+
+
+def test_rows_claimed_by_a_killed_process_go_out_at_once(
+    store: Store,
+    store_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    with Webhook() as hook:
+        sources = watch_list(tmp_path, hook.apprise_url)
+        queue_change(store, sources, visit("v1"), visit("v2"))
+        child = _claimer(store_url, "die")
+        child.communicate(timeout=60)
+        assert child.returncode == -signal.SIGKILL
+        [held] = store.deliveries()
+        assert held.claimed_by is not None and f":{child.pid}:" in held.claimed_by
+        assert held.next_attempt_at > later(1800)  # an hour's lease, not waited out below
+        report = deliver_pending(store, sources, _settings(tmp_path))
+        assert (report.delivered, report.failed) == (1, 0)
+        assert len(hook.accepted) == 1
+        [row] = store.deliveries()
+        assert row.delivered_at is not None and row.claimed_by is None
+
+
+def test_rows_claimed_by_a_running_process_wait_for_it(
+    store: Store,
+    store_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    with Webhook() as hook:
+        sources = watch_list(tmp_path, hook.apprise_url)
+        queue_change(store, sources, visit("v1"), visit("v2"))
+        child = _claimer(store_url, "hold")
+        try:
+            report = deliver_pending(store, sources, _settings(tmp_path))
+            assert (report.delivered, report.failed) == (0, 0) and hook.requests == []
+        finally:
+            child.kill()
+            child.communicate(timeout=60)
+        report = deliver_pending(store, sources, _settings(tmp_path))
+        assert (report.delivered, len(hook.accepted)) == (1, 1)
+
+
+def test_which_holders_count_as_gone() -> None:
+    me = this_process()
+    host, pid, start = me.rsplit(":", 2)
+    assert not holder_gone(me)
+    assert holder_gone(f"{host}:{pid}:{start}0")  # this pid, another start: an earlier process
+    assert not holder_gone(f"elsewhere.example:{pid}:{start}")  # another host: wait the lease
+    with subprocess.Popen([sys.executable, "-c", "pass"]) as ended:
+        ended.wait(timeout=60)
+    assert holder_gone(f"{host}:{ended.pid}:1")
+    assert process_start(ended.pid) is None
