@@ -113,10 +113,20 @@ def test_the_database_holds_no_channel_url_or_secret(outputs: Outputs) -> None:
         assert secret.encode() not in raw
 
 
-@pytest.mark.parametrize("where", ["alerts", "watch"])
-def test_a_channel_apprise_cannot_read_is_a_configuration_error(tmp_path: Path, where: str) -> None:
-    """Exit 2 at load, one line, the URL masked; apprise never logs it (its own line would show
-    the password's first and last characters)."""
+@pytest.mark.parametrize(
+    ("where", "command"),
+    [
+        ("alerts", ("crawl",)),
+        ("watch", ("crawl",)),
+        ("watch", ("daemon",)),
+        ("alerts", ("notify", "--test")),
+    ],
+)
+def test_a_channel_apprise_cannot_read_is_a_configuration_error(
+    tmp_path: Path, where: str, command: tuple[str, ...]
+) -> None:
+    """Every command that sends alerts: exit 2 at load, one line, the URL masked; apprise never
+    logs it (its own line would show the password's first and last characters)."""
     bad = f"mailto://mailuser:{SECRETS[3]}@127.0.0.1:9?to=ops@example.org"
     watch: dict[str, object] = {
         "id": "w",
@@ -130,11 +140,11 @@ def test_a_channel_apprise_cannot_read_is_a_configuration_error(tmp_path: Path, 
     sources.write_text(
         sources_text([watch], alerts=[bad] if where == "alerts" else []), encoding="utf-8"
     )
-    done = run_measured(
-        "-vv", "crawl", "--sources", str(sources), "--db", f"sqlite:///{tmp_path / 'cw.db'}"
-    )
+    db = ("--db", f"sqlite:///{tmp_path / 'cw.db'}") if command[0] != "notify" else ()
+    done = run_measured("-vv", *command, "--sources", str(sources), *db, timeout=60)
     assert done.returncode == 2, done.stderr[-2000:]
     assert "apprise understands" in done.stderr and "mailto://" in done.stderr
+    assert done.stderr.count("apprise understands") == 1
     assert tracebacks(done.stderr) == []
     assert not (tmp_path / "cw.db").exists()
     for text in (done.stdout, done.stderr):
