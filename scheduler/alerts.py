@@ -22,17 +22,19 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any
 
 from citywatch import defaults
+from citywatch.channels import resolve_refs
 from citywatch.errors import CitywatchError, ConfigError
 from citywatch.settings import Settings
-from citywatch.sources import Sources
+from citywatch.sources import Sources, merge_alert_urls
 from scheduler.event_messages import current, event_urls
 from scheduler.feed import FeedEntry, append_entries
 from scheduler.messages import describe_event, evidence_html, message_for, title_for
+from scheduler.notifier import AppriseNotifier, Message, Notifier, Severity
 from scheduler.parse_worker import home_names  # lives there so a parse process can run it
-from scheduler.redact import Redactor, load_apprise, mask_url, protect_logs
+from scheduler.redact import Redactor, mask_url, protect_logs
 from snapshots import ChangeEvent, Delivery, Store
 
 __all__ = [
@@ -42,10 +44,12 @@ __all__ = [
     "DeliveryReport",
     "Message",
     "Notifier",
+    "channel_urls",
     "compose",
     "deliver_pending",
     "feed_path",
     "home_names",
+    "message_id",
     "show_channel",
     "watch_cities",
     "with_feed_channel",
@@ -58,8 +62,6 @@ FEED_CHANNEL = "citywatch:atom-feed"
 
 #: Rows claimed at a time; small, so a batch is sent well within its lease.
 #: The shortest lease on a claimed batch: longer than one apprise send (4 s connect + 4 s read).
-
-Severity = Literal["info", "warning", "success"]
 
 _WARNING_KINDS = frozenset({"page_failed", "layout_changed"})
 
@@ -88,16 +90,6 @@ class Backoff:
 
 
 @dataclass(frozen=True, slots=True)
-class Message:
-    """One check's alert, in the forms channels take: plain text and escaped HTML."""
-
-    title: str
-    text: str
-    html: str
-    severity: Severity = "info"
-
-
-@dataclass(frozen=True, slots=True)
 class DeliveryReport:
     """What one `deliver_pending` call did. `errors` name channels masked, never raw."""
 
@@ -115,12 +107,6 @@ class DeliveryReport:
         }
 
 
-class Notifier(Protocol):
-    """Sends one message to one channel: None when it went, else why not (one line)."""
-
-    def send(self, channel: str, message: Message) -> str | None: ...
-
-
 def _severity(events: Sequence[ChangeEvent]) -> Severity:
     kinds = {e.kind for e in events}
     if kinds & _WARNING_KINDS:
@@ -130,7 +116,9 @@ def _severity(events: Sequence[ChangeEvent]) -> Severity:
     return "info"
 
 
-def compose(events: Sequence[ChangeEvent], *, home: str | None = None) -> Message:
+def compose(
+    events: Sequence[ChangeEvent], *, home: str | None = None, message_id: str | None = None
+) -> Message:
     """The alert for one check's events. The HTML form escapes every piece of page text."""
     items = "".join(
         f"<li>{html.escape(describe_event(e, home=home))}{evidence_html(e)}</li>" for e in events
@@ -144,55 +132,8 @@ def compose(events: Sequence[ChangeEvent], *, home: str | None = None) -> Messag
         text=message_for(events, home=home),
         html=f"<ul>{items}</ul>{links}",
         severity=_severity(events),
+        id=message_id,
     )
-
-
-class AppriseNotifier:
-    """Every channel through apprise; its failure reason is taken from apprise's own log."""
-
-    def send(self, channel: str, message: Message) -> str | None:
-        apprise = load_apprise()
-        plugin = apprise.Apprise.instantiate(channel, suppress_exceptions=True)
-        if not plugin:
-            return "not an alert URL apprise understands"
-        # apprise 2 resolves a multi-format plugin's format (URL ?format= first); 1.x has one.
-        resolve = getattr(plugin, "resolve_format", None)
-        target = resolve(None) if resolve is not None else plugin.notify_format
-        if target == apprise.NotifyFormat.HTML:
-            body, body_format = message.html, apprise.NotifyFormat.HTML
-        else:  # apprise escapes plain text for Markdown channels itself
-            body, body_format = message.text, apprise.NotifyFormat.TEXT
-        notify_type = {
-            "info": apprise.NotifyType.INFO,
-            "warning": apprise.NotifyType.WARNING,
-            "success": apprise.NotifyType.SUCCESS,
-        }[message.severity]
-        sender = apprise.Apprise()
-        sender.add(plugin)
-        apprise_log = logging.getLogger("apprise")
-        # apprise's warnings become the row's error and our one log line; shown raw only at -vv
-        quiet = logging.getLogger().getEffectiveLevel() > logging.DEBUG
-        propagate = apprise_log.propagate
-        with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
-            apprise_log.propagate = propagate and not quiet
-            try:
-                ok = bool(
-                    sender.notify(
-                        body=body,
-                        title=message.title,
-                        notify_type=notify_type,
-                        body_format=body_format,
-                    )
-                )
-            except Exception as exc:  # a plugin bug is this channel's failure, not the daemon's
-                return f"{type(exc).__name__}: {exc}"
-            finally:
-                apprise_log.propagate = propagate
-            said = captured.getvalue()
-        if ok:
-            return None
-        reasons = [line.strip() for line in said.splitlines() if line.strip()]
-        return " / ".join(dict.fromkeys(reasons[-3:])) or "apprise reported a failure"
 
 
 def with_feed_channel(sources: Sources) -> Sources:
@@ -214,14 +155,29 @@ def show_channel(channel: str) -> str:
     return "atom feed" if channel == FEED_CHANNEL else mask_url(channel)
 
 
+def channel_urls(sources: Sources) -> dict[str, str]:
+    """Outbox reference -> apprise URL for every channel the watch list names now."""
+    return resolve_refs(
+        (*sources.alerts.urls, *(u for w in sources.watches for u in merge_alert_urls(sources, w)))
+    )
+
+
 def watch_cities(sources: Sources) -> list[tuple[str, str | None]]:
     return [(w.id, w.city) for w in sources.watches]
+
+
+def message_id(delivery: Delivery) -> str:
+    """The alert's id, the same for every channel and every try of one check's alert, so a
+    receiver can drop a repeat (delivery is at least once). The check's time makes it unique
+    across databases (a demo and a real one both have a check 7 of the same watch)."""
+    stamp = delivery.created_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{FeedEntry.entry_id(delivery.watch, delivery.check_id)}:{stamp}"
 
 
 def _entry(delivery: Delivery, message: Message) -> FeedEntry:
     at = max((e.at for e in delivery.events), default=delivery.created_at)
     return FeedEntry(
-        id=FeedEntry.entry_id(delivery.watch, delivery.check_id),
+        id=message.id or message_id(delivery),
         title=message.title,
         updated=at,
         link=delivery.url,
@@ -239,22 +195,30 @@ class _Round:
     redactor: Redactor
     rng: random.Random
     clock: Callable[[], datetime]
+    urls: Mapping[str, str] = field(default_factory=dict)
     delivered: int = 0
     failed: int = 0
     feed_entries: int = 0
     errors: list[str] = field(default_factory=list)
     down: dict[str, tuple[str, datetime]] = field(default_factory=dict)
 
-    def ok(self, delivery: Delivery) -> None:
+    def shown(self, delivery: Delivery) -> str:
+        """The row's channel as logs may show it: the URL masked, or the reference if the
+        watch list no longer names it."""
+        url = self.urls.get(delivery.channel)
+        return delivery.channel if url is None else show_channel(url)
+
+    def ok(self, *sent: Delivery) -> None:
+        """Record rows as sent, all in one write, right after the send (nothing in between)."""
         try:
-            self.store.mark_delivered(delivery.id, at=self.clock())
+            self.store.mark_delivered(*(d.id for d in sent), at=self.clock())
         except CitywatchError as exc:  # sent, but not marked: it will be sent again
-            log.error("alert %d was sent but not marked: %s", delivery.id, exc.one_line())
+            ids = ", ".join(str(d.id) for d in sent)
+            log.error("alert %s was sent but not marked: %s", ids, exc.one_line())
             return
-        self.delivered += 1
-        log.info(
-            "alert %d (%s) sent to %s", delivery.id, delivery.watch, show_channel(delivery.channel)
-        )
+        self.delivered += len(sent)
+        for delivery in sent:
+            log.info("alert %d (%s) sent to %s", delivery.id, delivery.watch, self.shown(delivery))
 
     def hand_back(self, delivery: Delivery) -> None:
         """Release a claimed row untried (shutting down): due again at once."""
@@ -278,7 +242,7 @@ class _Round:
         except CitywatchError as exc:  # the lease runs out and the row comes back anyway
             log.error("alert %d failed and could not be marked: %s", delivery.id, exc.one_line())
         self.failed += 1
-        shown = show_channel(delivery.channel)
+        shown = self.shown(delivery)
         self.errors.append(f"{shown}: {error}")
         log.log(
             logging.WARNING if tried else logging.DEBUG,
@@ -299,8 +263,7 @@ def _deliver_feed(work: _Round, rows: Sequence[tuple[Delivery, Message]], path: 
         for delivery, _ in rows:
             work.fail(delivery, exc.one_line())
         return
-    for delivery, _ in rows:
-        work.ok(delivery)
+    work.ok(*(delivery for delivery, _ in rows))
 
 
 def deliver_pending(
@@ -334,6 +297,7 @@ def deliver_pending(
         redactor=Redactor(),
         rng=rng or random.Random(),
         clock=(lambda: fixed_now) if fixed_now is not None else (lambda: datetime.now(UTC)),
+        urls=channel_urls(sources),
     )
     names = homes
     path = feed_path(sources, settings)
@@ -365,7 +329,7 @@ def _send_batch(
 ) -> None:
     started = time.monotonic()
     rows = sorted(claimed, key=lambda d: (d.created_at, d.id))
-    channels = {d.channel for d in rows if d.channel != FEED_CHANNEL}
+    channels = {work.urls[d.channel] for d in rows if d.channel in work.urls} - {FEED_CHANNEL}
     work.redactor.add(channels)
     protect_logs(channels)
     feed_rows: list[tuple[Delivery, Message]] = []
@@ -374,7 +338,11 @@ def _send_batch(
             work.ok(delivery)
             continue
         # Event changes are told as the events stand now (every source known so far).
-        message = compose(current(work.store, delivery.events), home=homes.get(delivery.watch))
+        message = compose(
+            current(work.store, delivery.events),
+            home=homes.get(delivery.watch),
+            message_id=message_id(delivery),
+        )
         if delivery.channel == FEED_CHANNEL:
             feed_rows.append((delivery, message))
             continue
@@ -387,7 +355,11 @@ def _send_batch(
             continue
         if time.monotonic() - started > lease.total_seconds() / 2:
             continue  # stays claimed until the lease runs out, then is taken again
-        error = sender.send(delivery.channel, message)
+        url = work.urls.get(delivery.channel)
+        if url is None:  # the channel was taken out of the watch list since the row was queued
+            work.fail(delivery, "the channel is no longer in the watch list")
+            continue
+        error = sender.send(url, message)
         if error is None:
             work.ok(delivery)
         else:

@@ -19,7 +19,15 @@ from collections.abc import Iterable
 from types import ModuleType
 from urllib.parse import quote, unquote, urlsplit
 
-__all__ = ["MASK", "Redactor", "load_apprise", "mask_url", "protect_logs", "secrets_of"]
+__all__ = [
+    "MASK",
+    "Redactor",
+    "apprise_knows",
+    "load_apprise",
+    "mask_url",
+    "protect_logs",
+    "secrets_of",
+]
 
 MASK = "****"
 
@@ -69,6 +77,12 @@ def _apprise_private(url: str) -> str | None:
         return None
     finally:
         logger.removeFilter(hush)
+
+
+def apprise_knows(url: str) -> bool:
+    """Whether apprise can read `url` as a channel; apprise's own log lines about it (which show
+    parts of its credentials) are dropped."""
+    return _apprise_private(url) is not None
 
 
 def _generic_mask(url: str) -> str:

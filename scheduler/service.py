@@ -26,6 +26,7 @@ from citywatch import defaults
 from citywatch.errors import ConfigError, StorageError
 from citywatch.settings import Settings
 from citywatch.sources import Sources, Watch, load_sources, parse_duration
+from scheduler.notifier import check_channels
 
 if TYPE_CHECKING:
     from scheduler.crawl import PageOutcome
@@ -187,11 +188,12 @@ def stop_executor(executor: Executor | None) -> None:
 
 
 def sources_loader(settings: Settings) -> Callable[[], Sources]:
-    """Reads the watch list, checking site names without importing the parsers."""
+    """Reads the watch list, checking site names without importing the parsers, and alert
+    channels against apprise (the long-running commands deliver alerts)."""
     from scheduler.parse_worker import known_sites
 
     def load() -> Sources:
-        return load_sources(settings.sources_path, known_sites=known_sites())
+        return check_channels(load_sources(settings.sources_path, known_sites=known_sites()))
 
     return load
 
@@ -310,8 +312,10 @@ def open_store(settings: Settings, *, existing: bool = False) -> Iterator[Any]:
         store.close()
 
 
-def load_watch_list(settings: Settings) -> Sources:
-    """The watch list, its sites checked against the parsers this build knows."""
+def load_watch_list(settings: Settings, *, channels: bool = False) -> Sources:
+    """The watch list, its sites checked against the parsers this build knows, and with
+    `channels` (commands that send alerts) its alert channels against apprise."""
     from scheduler.parse_worker import known_sites
 
-    return load_sources(settings.sources_path, known_sites=known_sites())
+    sources = load_sources(settings.sources_path, known_sites=known_sites())
+    return check_channels(sources) if channels else sources

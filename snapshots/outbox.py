@@ -5,18 +5,23 @@ A claim is a lease: the claimed rows' `next_attempt_at` moves `lease` into the f
 second process does not take them, and a process that dies mid-delivery leaves them to be taken
 again when the lease runs out. On PostgreSQL the claim skips rows another claim has locked
 (FOR UPDATE SKIP LOCKED); on SQLite the write transaction itself serialises claims.
+
+A claim names its holder (`claimed_by`, see citywatch/holders.py). Rows whose holder is known to
+be gone (a process on this host that no longer runs) are due at once, whatever their lease says:
+a crawl killed mid-delivery does not hold its alerts back until the next run after the lease.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from citywatch.errors import StorageError
+from citywatch.holders import holder_gone
 from snapshots.queries import event_from_row
 from snapshots.schema import checks, deliveries, events, pages
 from snapshots.types import ChangeEvent, Delivery
@@ -49,6 +54,7 @@ def _with_events(connection: sa.Connection, rows: Sequence[sa.Row]) -> list[Deli
             next_attempt_at=row.next_attempt_at,
             delivered_at=row.delivered_at,
             last_error=row.last_error,
+            claimed_by=row.claimed_by,
         )
         for row in rows
     ]
@@ -62,14 +68,41 @@ def _select() -> sa.Select[Any]:
     )
 
 
+def _gone_holders(
+    connection: sa.Connection, now: datetime, holder: str, gone: Callable[[str], bool]
+) -> list[str]:
+    """Holders of leases still running whose process is known to have ended."""
+    held = connection.execute(
+        sa.select(deliveries.c.claimed_by)
+        .where(
+            deliveries.c.delivered_at.is_(None),
+            deliveries.c.next_attempt_at > now,
+            deliveries.c.claimed_by.is_not(None),
+            deliveries.c.claimed_by != holder,
+        )
+        .distinct()
+    )
+    return sorted(h for h in held.scalars().all() if gone(h))
+
+
 def claim_due(
-    connection: sa.Connection, *, now: datetime, limit: int, lease: timedelta
+    connection: sa.Connection,
+    *,
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    holder: str,
+    gone: Callable[[str], bool] = holder_gone,
 ) -> list[Delivery]:
-    """Take up to `limit` due deliveries, oldest first, for `lease`; run in a write transaction."""
+    """Take up to `limit` due deliveries, oldest first, for `lease`, as `holder`; rows held by a
+    process that is `gone` are due at once. Run in a write transaction."""
+    due = deliveries.c.next_attempt_at <= now
+    if dead := _gone_holders(connection, now, holder, gone):
+        due = sa.or_(due, deliveries.c.claimed_by.in_(dead))
     ids = (
         connection.execute(
             sa.select(deliveries.c.id)
-            .where(deliveries.c.delivered_at.is_(None), deliveries.c.next_attempt_at <= now)
+            .where(deliveries.c.delivered_at.is_(None), due)
             .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -83,7 +116,9 @@ def claim_due(
         _select().where(deliveries.c.id.in_(ids)).order_by(deliveries.c.id)
     ).all()
     connection.execute(
-        sa.update(deliveries).where(deliveries.c.id.in_(ids)).values(next_attempt_at=now + lease)
+        sa.update(deliveries)
+        .where(deliveries.c.id.in_(ids))
+        .values(next_attempt_at=now + lease, claimed_by=holder)
     )
     return _with_events(connection, rows)
 
@@ -115,11 +150,32 @@ def _update(connection: sa.Connection, delivery_id: int, **values: Any) -> None:
     )
 
 
-def mark_delivered(connection: sa.Connection, delivery_id: int, *, at: datetime) -> None:
-    _update(connection, delivery_id, delivered_at=at, last_error=None)
+def mark_delivered(connection: sa.Connection, delivery_ids: Sequence[int], *, at: datetime) -> None:
+    """Mark sent, in one statement for the lot: it runs between a send and its record, the
+    window in which a crash means the alert goes again. Rows delivered already are left."""
+    ids = list(dict.fromkeys(delivery_ids))
+    done = connection.execute(
+        sa.update(deliveries)
+        .where(deliveries.c.id.in_(ids), deliveries.c.delivered_at.is_(None))
+        .values(
+            attempts=deliveries.c.attempts + 1, delivered_at=at, last_error=None, claimed_by=None
+        )
+    )
+    if done.rowcount == len(ids):
+        return
+    known = connection.execute(sa.select(deliveries.c.id).where(deliveries.c.id.in_(ids)))
+    missing = sorted(set(ids) - set(known.scalars().all()))
+    if missing:
+        raise StorageError("no such delivery", delivery=missing[0])
 
 
 def mark_failed(
     connection: sa.Connection, delivery_id: int, *, error: str, retry_at: datetime
 ) -> None:
-    _update(connection, delivery_id, last_error=" ".join(error.split()), next_attempt_at=retry_at)
+    _update(
+        connection,
+        delivery_id,
+        last_error=" ".join(error.split()),
+        next_attempt_at=retry_at,
+        claimed_by=None,  # waiting for its retry, held by no one
+    )

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from citywatch.channels import channel_ref
 from citywatch.errors import StorageError
 from snapshots.blobs import put_blob, sha256_hex
 from snapshots.diffing import diff_records
@@ -305,7 +306,8 @@ def write_check(connection: sa.Connection, check: CheckInput) -> CheckOutcome:
     connection.execute(_PAGE_UPDATE, {"p_id": page.id, **values})
 
     if any(_alerts(event, alerting, check.alert_on) for event in new):
-        channels = list(dict.fromkeys(check.channels))
+        # never the URL itself: it may hold passwords (see citywatch/channels.py)
+        channels = list(dict.fromkeys(channel_ref(c) for c in check.channels))
         if channels:
             connection.execute(
                 sa.insert(deliveries),

@@ -176,6 +176,8 @@ deliveries = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("delivered_at", UTCDateTime, nullable=True),
     sa.Column("last_error", sa.Text, nullable=True),
+    # Added in 0006_claim_holder: the process holding the row's lease (`host:pid:start`).
+    sa.Column("claimed_by", sa.Text, nullable=True),
     sa.UniqueConstraint("check_id", "channel"),
     sa.Index(
         "ix_deliveries_due",

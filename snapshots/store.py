@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from citywatch import defaults
 from citywatch.errors import NotFoundError, StorageError
+from citywatch.holders import this_process
 from snapshots import event_queries, outbox, queries
 from snapshots.blobs import get_blob
 from snapshots.diffing import text_diff
@@ -328,9 +329,10 @@ class Store:
     ) -> list[Delivery]:
         """Claim due deliveries for `lease` (default: one base retry delay)."""
         lease = lease if lease is not None else timedelta(seconds=defaults.DELIVERY_LEASE)
+        holder = this_process()
         return self._write(
             "cannot claim deliveries",
-            lambda c: outbox.claim_due(c, now=now, limit=limit, lease=lease),
+            lambda c: outbox.claim_due(c, now=now, limit=limit, lease=lease, holder=holder),
         )
 
     def deliveries(
@@ -342,12 +344,13 @@ class Store:
             lambda c: outbox.list_deliveries(c, check_id=check_id, pending_only=pending_only),
         )
 
-    def mark_delivered(self, delivery_id: int, *, at: datetime | None = None) -> None:
+    def mark_delivered(self, *delivery_ids: int, at: datetime | None = None) -> None:
+        """Mark one or more deliveries sent, in one transaction."""
         when = at or datetime.now(UTC)
         self._write(
             "cannot mark delivery",
-            lambda c: outbox.mark_delivered(c, delivery_id, at=when),
-            delivery=delivery_id,
+            lambda c: outbox.mark_delivered(c, delivery_ids, at=when),
+            delivery=delivery_ids[0] if len(delivery_ids) == 1 else None,
         )
 
     def mark_failed(self, delivery_id: int, *, error: str, retry_at: datetime) -> None:

@@ -340,3 +340,4 @@ class Delivery:
     next_attempt_at: datetime
     delivered_at: datetime | None = None
     last_error: str | None = None
+    claimed_by: str | None = None  # the process holding its lease (`host:pid:start`)

@@ -184,13 +184,15 @@ def test_backoff_doubles_to_its_cap_with_bounded_jitter() -> None:
     assert all(jittery.delay(50, rng) <= 3600.0 for _ in range(50))
 
 
-def test_a_row_claimed_by_a_process_that_died_is_sent_after_its_lease(
+def test_a_row_claimed_by_a_holder_not_known_gone_is_sent_after_its_lease(
     store: Store, hook: Webhook, tmp_path: Path
 ) -> None:
+    """A claimer that may still be at work (here: this very process; or one on another host)
+    keeps its rows for the lease. A holder known gone: tests/test_alerts_delivery.py."""
     sources = watch_list(tmp_path, hook.apprise_url)
     queue_change(store, sources, visit("v1"), visit("v2"))
     now = datetime.now(UTC)
-    claimed = store.pending_deliveries(now=now, lease=FAST.lease)  # ... and the claimer died
+    claimed = store.pending_deliveries(now=now, lease=FAST.lease)  # ... and never finished
     assert len(claimed) == 1
     report = deliver_pending(store, sources, settings(tmp_path), now=now, backoff=FAST)
     assert report.delivered == 0 and hook.requests == []

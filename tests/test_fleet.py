@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from psycopg import sql
 
 from citywatch import defaults
+from citywatch.channels import channel_ref
 from citywatch.errors import ConfigError, StorageError
 from citywatch.settings import Settings
 from citywatch.sources import load_sources
@@ -684,7 +685,7 @@ def _run_fleet(rig: Fleet, site: Site, hook: Webhook) -> None:
         assert whole_slots >= 4 * N_WATCHES
 
         # Each changed page alerted exactly once, through the outbox, fleet-wide.
-        rows = [d for d in store.deliveries() if d.channel == hook.apprise_url]
+        rows = [d for d in store.deliveries() if d.channel == channel_ref(hook.apprise_url)]
     assert len(rows) == 40 and all(d.delivered_at is not None for d in rows)
     titles = Counter(
         re.search(r"on (city-\d+)", r.json()["title"]).group(1)  # type: ignore[union-attr]

@@ -38,7 +38,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outputs]:
             f"json://webuser:{SECRETS[0]}@127.0.0.1:{hook.port}/hook",
             f"tgram://123456789:{SECRETS[1]}/4567",
             f"ntfy://ntfyuser:{SECRETS[2]}@127.0.0.1:9/citywatch",
-            f"mailto://mailuser:{SECRETS[3]}@127.0.0.1:9?to=ops@example.org",
+            f"mailto://mailuser:{SECRETS[3]}@example.org?smtp=127.0.0.1&port=9&to=ops@example.org",
         ]
         watch = {
             "id": WATCH,
@@ -99,6 +99,56 @@ def test_delivery_errors_stored_in_the_outbox_carry_no_secret(outputs: Outputs) 
     assert errors and any(errors), "no delivery failed: the test exercised nothing"
     for secret in SECRETS:
         assert not [e for e in errors if secret in e]
+
+
+def test_the_database_holds_no_channel_url_or_secret(outputs: Outputs) -> None:
+    """The outbox names channels by a digest: neither passwords nor tokens reach the file."""
+    import sqlite3
+
+    with sqlite3.connect(outputs.db_path) as connection:
+        channels = [r[0] for r in connection.execute("SELECT channel FROM deliveries")]
+    assert channels and all(c.startswith(("sha256:", "citywatch:")) for c in channels)
+    raw = outputs.db_path.read_bytes()
+    for secret in (*SECRETS, "webuser", "mailuser", "ntfyuser"):
+        assert secret.encode() not in raw
+
+
+@pytest.mark.parametrize(
+    ("where", "command"),
+    [
+        ("alerts", ("crawl",)),
+        ("watch", ("crawl",)),
+        ("watch", ("daemon",)),
+        ("alerts", ("notify", "--test")),
+    ],
+)
+def test_a_channel_apprise_cannot_read_is_a_configuration_error(
+    tmp_path: Path, where: str, command: tuple[str, ...]
+) -> None:
+    """Every command that sends alerts: exit 2 at load, one line, the URL masked; apprise never
+    logs it (its own line would show the password's first and last characters)."""
+    bad = f"mailto://mailuser:{SECRETS[3]}@127.0.0.1:9?to=ops@example.org"
+    watch: dict[str, object] = {
+        "id": "w",
+        "url": "https://example.org/",
+        "site": "saitama",
+        "city": "saitama",
+    }
+    if where == "watch":
+        watch["alerts"] = [bad]
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        sources_text([watch], alerts=[bad] if where == "alerts" else []), encoding="utf-8"
+    )
+    db = ("--db", f"sqlite:///{tmp_path / 'cw.db'}") if command[0] != "notify" else ()
+    done = run_measured("-vv", *command, "--sources", str(sources), *db, timeout=60)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "apprise understands" in done.stderr and "mailto://" in done.stderr
+    assert done.stderr.count("apprise understands") == 1
+    assert tracebacks(done.stderr) == []
+    assert not (tmp_path / "cw.db").exists()
+    for text in (done.stdout, done.stderr):
+        assert SECRETS[3] not in text and "m...z" not in text and "mailuser" not in text
 
 
 def _around(text: str, secret: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from citywatch.channels import channel_ref
 from citywatch.errors import StorageError
 from snapshots import Store
 from snapshots.engine import open_engine, writing
@@ -149,3 +151,63 @@ def test_migrated_schema_matches_the_tables_the_code_uses(store_url: str) -> Non
 def test_opening_twice_migrates_once(store_url: str) -> None:  # noqa: F811
     with Store(store_url) as first, Store(store_url) as second:
         assert first.revision() == second.revision() == head_revision()
+
+
+def test_0005_rewrites_stored_channel_urls_as_references(store_url: str) -> None:  # noqa: F811
+    """Rows queued before 0005 held the clear apprise URL; after it they hold its digest, the
+    reference delivery resolves from the watch list. Internal channels are kept."""
+    secret_url = "json://hookuser:Pa55word@127.0.0.1:9/hook?+X-Token=T0kenValue"
+    engine = open_engine(store_url)
+    try:
+        with writing(engine) as connection:
+            command.upgrade(alembic_config(connection), "0004_views")
+        old = sa.MetaData()
+        old.reflect(engine)
+        pages_t, checks_t, out = (old.tables[n] for n in ("pages", "checks", "deliveries"))
+        with writing(engine) as connection:
+            page_id = connection.execute(
+                pages_t.insert()
+                .values(
+                    watch_id="w",
+                    url="https://example.org/a",
+                    site="saitama",
+                    sha256="0" * 64,
+                    consecutive_failures=0,
+                    last_checked_at=AT,
+                )
+                .returning(pages_t.c.id)
+            ).scalar_one()
+            check_id = connection.execute(
+                checks_t.insert()
+                .values(
+                    page_id=page_id,
+                    started_at=AT,
+                    finished_at=AT,
+                    outcome="changed",
+                    attempts=1,
+                    baseline=False,
+                    record_count=0,
+                )
+                .returning(checks_t.c.id)
+            ).scalar_one()
+            connection.execute(
+                out.insert(),
+                [
+                    {
+                        "check_id": check_id,
+                        "channel": channel,
+                        "created_at": AT,
+                        "next_attempt_at": AT,
+                        "attempts": 0,
+                    }
+                    for channel in (secret_url, "citywatch:atom-feed")
+                ],
+            )
+    finally:
+        engine.dispose()
+
+    with Store(store_url) as store:
+        assert store.revision() == head_revision()
+        channels = [d.channel for d in store.deliveries()]
+    assert channels == [channel_ref(secret_url), "citywatch:atom-feed"]
+    assert channels[0] == "sha256:" + hashlib.sha256(secret_url.encode()).hexdigest()[:24]

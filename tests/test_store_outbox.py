@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from citywatch.channels import channel_ref, resolve_refs
 from citywatch.errors import StorageError
 from snapshots import Store
 from tests.support.db import (  # noqa: F401  (fixtures)
@@ -27,7 +28,9 @@ def store(store_url: str) -> Iterator[Store]:  # noqa: F811
 
 
 def _kinds(store: Store) -> list[tuple[str, list[str]]]:
-    return [(d.channel, [e.kind for e in d.events]) for d in store.deliveries()]
+    """(channel URL, event kinds) per row; rows keep a reference, resolved here as delivery does."""
+    urls = resolve_refs(CHANNELS)
+    return [(urls[d.channel], [e.kind for e in d.events]) for d in store.deliveries()]
 
 
 def test_one_delivery_per_channel_grouping_the_checks_alertable_events(store: Store) -> None:
@@ -36,7 +39,7 @@ def test_one_delivery_per_channel_grouping_the_checks_alertable_events(store: St
     outcome = store.record_check(feed.changed(visit("v1", "2023-08-07"), visit("v3")))
 
     rows = store.deliveries()
-    assert [d.channel for d in rows] == list(CHANNELS)
+    assert [d.channel for d in rows] == [channel_ref(c) for c in CHANNELS]
     for row in rows:
         assert row.check_id == outcome.check_id and row.watch == "w" and row.url == feed.url
         assert row.events == [e for e in outcome.events if not e.kind.startswith("event_")]

@@ -64,7 +64,7 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     from scheduler.crawl import Crawler
     from scheduler.parse_worker import crawl_pool
 
-    sources = with_feed_channel(load_watch_list(settings))
+    sources = with_feed_channel(load_watch_list(settings, channels=True))
     watches = [sources.get(w) for w in args.watch] if args.watch else None
     with (
         open_store(settings) as store,

@@ -18,7 +18,7 @@ __all__ = ["HANDLERS", "add_subcommands", "cmd_notify"]
 def cmd_notify(args: argparse.Namespace, settings: Settings) -> int:
     from scheduler.alerts import AppriseNotifier, Message, show_channel
 
-    sources = load_watch_list(settings)
+    sources = load_watch_list(settings, channels=True)
     channels = list(
         dict.fromkeys(
             [
