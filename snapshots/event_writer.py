@@ -22,7 +22,48 @@ from snapshots.types import EventKind
 
 __all__ = ["EventChange", "Group", "Source", "Writer"]
 
-S, L = real_event_sources, real_event_links
+S, L, V = real_event_sources, real_event_links, real_event_versions
+
+# The statements are built once: building and keying one costs more than SQLite running it.
+_CLOSE_LINKS = sa.delete(L).where(L.c.source_id.in_(sa.bindparam("ids", expanding=True)))
+_CLOSE_SOURCES = (
+    sa.update(S)
+    .where(S.c.id.in_(sa.bindparam("ids", expanding=True)))
+    .values(left_check=sa.bindparam("check"), left_at=sa.bindparam("at"))
+)
+_CURRENT = sa.select(V.c.event_id, V.c.version, V.c.data).where(
+    V.c.event_id.in_(sa.bindparam("events", expanding=True)), V.c.valid_to_check.is_(None)
+)
+_NEW_EVENT = sa.insert(real_events).returning(real_events.c.id)
+_CLOSE_VERSION = (
+    sa.update(V)
+    .where(V.c.event_id == sa.bindparam("event"), V.c.valid_to_check.is_(None))
+    .values(valid_to_check=sa.bindparam("check"), valid_to_at=sa.bindparam("at"))
+)
+_NEW_VERSION = sa.insert(V)
+_REFRESH_SOURCE = (
+    sa.update(S)
+    .where(S.c.id == sa.bindparam("source"))
+    .values(
+        record=sa.bindparam("p_record"),
+        facts=sa.bindparam("p_facts"),
+        last_seen_at=sa.bindparam("at"),
+    )
+)
+_DROP_LINKS = sa.delete(L).where(L.c.source_id == sa.bindparam("source"))
+_NEW_SOURCES = sa.insert(S).returning(S.c.id, sort_by_parameter_order=True)
+_NEW_LINKS = sa.insert(L)
+_REMOVE_EVENT = (
+    sa.update(real_events)
+    .where(real_events.c.id == sa.bindparam("event"))
+    .values(removed_check=sa.bindparam("check"), removed_at=sa.bindparam("at"))
+)
+_SOURCES_OF = (
+    sa.select(S.c.event_id, S.c.key, pages.c.url, pages.c.watch_id)
+    .join(pages, pages.c.id == S.c.page_id)
+    .where(S.c.event_id.in_(sa.bindparam("events", expanding=True)), S.c.left_check.is_(None))
+    .order_by(S.c.id)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,53 +182,29 @@ class Writer:
 
     def _close(self, ids: Sequence[int]) -> None:
         if ids:
-            self.c.execute(sa.delete(L).where(L.c.source_id.in_(ids)))
+            self.c.execute(_CLOSE_LINKS, {"ids": list(ids)})
             self.c.execute(
-                sa.update(S)
-                .where(S.c.id.in_(ids))
-                .values(left_check=self.check_id, left_at=self.at)
+                _CLOSE_SOURCES, {"ids": list(ids), "check": self.check_id, "at": self.at}
             )
 
     def _current_data(self, old: Mapping[int, set[str]]) -> dict[int, tuple[int, dict[str, Any]]]:
         if not old:
             return {}
-        query = sa.select(
-            real_event_versions.c.event_id,
-            real_event_versions.c.version,
-            real_event_versions.c.data,
-        ).where(
-            real_event_versions.c.event_id.in_(sorted(old)),
-            real_event_versions.c.valid_to_check.is_(None),
-        )
-        return {row.event_id: (row.version, row.data) for row in self.c.execute(query)}
+        rows = self.c.execute(_CURRENT, {"events": sorted(old)})
+        return {row.event_id: (row.version, row.data) for row in rows}
 
     def _new_event(self, type_: str) -> int:
         values = {"type": type_, "created_check": self.check_id, "created_at": self.at}
-        return int(
-            self.c.execute(
-                sa.insert(real_events).values(values).returning(real_events.c.id)
-            ).scalar_one()
-        )
+        return int(self.c.execute(_NEW_EVENT, values).scalar_one())
 
     def _version(self, event_id: int, data: dict[str, Any], prior: tuple[int, Any] | None) -> None:
         if prior is not None:
             self.c.execute(
-                sa.update(real_event_versions)
-                .where(
-                    real_event_versions.c.event_id == event_id,
-                    real_event_versions.c.valid_to_check.is_(None),
-                )
-                .values(valid_to_check=self.check_id, valid_to_at=self.at)
+                _CLOSE_VERSION, {"event": event_id, "check": self.check_id, "at": self.at}
             )
-        self.c.execute(
-            sa.insert(real_event_versions).values(
-                event_id=event_id,
-                version=(prior[0] if prior else 0) + 1,
-                data=data,
-                valid_from_check=self.check_id,
-                valid_from_at=self.at,
-            )
-        )
+        values = {"event_id": event_id, "version": (prior[0] if prior else 0) + 1, "data": data}
+        values.update(valid_from_check=self.check_id, valid_from_at=self.at)
+        self.c.execute(_NEW_VERSION, values)
 
     def _rows(self, event_id: int, members: Sequence[Source], moved: Sequence[Any]) -> None:
         """Open rows for members new to this event; refresh those that stay but changed."""
@@ -214,16 +231,12 @@ class Writer:
             }
             fresh.append((m, row))
         for m in stay:
-            self.c.execute(
-                sa.update(S)
-                .where(S.c.id == m.row.id)
-                .values(record=m.record, facts=m.facts.to_dict(), last_seen_at=self.at)
-            )
-            self.c.execute(sa.delete(L).where(L.c.source_id == m.row.id))
+            refresh = {"source": m.row.id, "p_record": m.record, "p_facts": m.facts.to_dict()}
+            self.c.execute(_REFRESH_SOURCE, refresh | {"at": self.at})
+            self.c.execute(_DROP_LINKS, {"source": m.row.id})
         linked = [(m.row.id, m.facts) for m in stay]
         if fresh:
-            insert = sa.insert(S).returning(S.c.id, sort_by_parameter_order=True)
-            ids = self.c.execute(insert, [row for _, row in fresh]).scalars()
+            ids = self.c.execute(_NEW_SOURCES, [row for _, row in fresh]).scalars()
             linked += [(i, m.facts) for i, (m, _) in zip(ids, fresh, strict=True)]
         links = [
             {
@@ -238,36 +251,20 @@ class Writer:
             for country in sorted(f.countries)
         ]
         if links:
-            self.c.execute(sa.insert(L), links)
+            self.c.execute(_NEW_LINKS, links)
 
     def _remove(self, event_id: int, prior: tuple[int, Any]) -> None:
-        self.c.execute(
-            sa.update(real_event_versions)
-            .where(
-                real_event_versions.c.event_id == event_id,
-                real_event_versions.c.valid_to_check.is_(None),
-            )
-            .values(valid_to_check=self.check_id, valid_to_at=self.at)
-        )
-        self.c.execute(
-            sa.update(real_events)
-            .where(real_events.c.id == event_id)
-            .values(removed_check=self.check_id, removed_at=self.at)
-        )
+        closing = {"event": event_id, "check": self.check_id, "at": self.at}
+        self.c.execute(_CLOSE_VERSION, closing)
+        self.c.execute(_REMOVE_EVENT, closing)
 
     def _with_sources(self, changes: list[EventChange]) -> list[EventChange]:
         """Each change's record names the event and the sources it has after the change."""
         if not changes:
             return []
         ids = sorted({c.event_id for c in changes})
-        query = (
-            sa.select(S.c.event_id, S.c.key, pages.c.url, pages.c.watch_id)
-            .join(pages, pages.c.id == S.c.page_id)
-            .where(S.c.event_id.in_(ids), S.c.left_check.is_(None))
-            .order_by(S.c.id)
-        )
         named: dict[int, list[dict[str, str]]] = {}
-        for row in self.c.execute(query):
+        for row in self.c.execute(_SOURCES_OF, {"events": ids}):
             named.setdefault(row.event_id, []).append(
                 {"key": row.key, "url": row.url, "watch": row.watch_id}
             )

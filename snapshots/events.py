@@ -44,11 +44,14 @@ def _lock_key(block: str) -> int:
     )
 
 
+_LOCK = sa.select(sa.func.pg_advisory_xact_lock(sa.bindparam("lock_key", type_=sa.BigInteger)))
+
+
 def _lock_blocks(connection: sa.Connection, blocks: Iterable[str]) -> None:
     if connection.dialect.name != "postgresql":
         return  # SQLite: BEGIN IMMEDIATE already made this the only writer
     for block in sorted(set(blocks)):
-        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(block))))
+        connection.execute(_LOCK, {"lock_key": _lock_key(block)})
 
 
 _SOURCE_COLUMNS: tuple[sa.Column[Any], ...] = (
@@ -63,9 +66,37 @@ _SOURCE_COLUMNS: tuple[sa.Column[Any], ...] = (
 )
 
 
+# The statements are built once: building and keying one costs more than SQLite running it.
+_ON_PAGE = sa.select(*_SOURCE_COLUMNS).where(
+    S.c.page_id == sa.bindparam("page"), S.c.left_check.is_(None)
+)
+_NEIGHBOURS = (
+    sa.select(*_SOURCE_COLUMNS)
+    .join(L, L.c.source_id == S.c.id)
+    .where(
+        L.c.block == sa.bindparam("block"),
+        L.c.country.in_(sa.bindparam("countries", expanding=True)),
+        sa.or_(
+            L.c.lo.between(sa.bindparam("dated_lo"), sa.bindparam("dated_hi")),
+            L.c.published.between(sa.bindparam("undated_lo"), sa.bindparam("undated_hi")),
+        ),
+    )
+)
+_EXPAND = sa.select(*_SOURCE_COLUMNS).where(
+    S.c.event_id.in_(sa.bindparam("events", expanding=True)), S.c.left_check.is_(None)
+)
+_OPENED = sa.select(versions.c.key, versions.c.data).where(
+    versions.c.page_id == sa.bindparam("page"), versions.c.valid_to_check.is_(None)
+)
+_SEEN = (
+    sa.update(S)
+    .where(S.c.page_id == sa.bindparam("page"), S.c.left_check.is_(None))
+    .values(last_seen_at=sa.bindparam("at"))
+)
+
+
 def _open_on_page(connection: sa.Connection, page_id: int) -> dict[str, Any]:
-    query = sa.select(*_SOURCE_COLUMNS).where(S.c.page_id == page_id, S.c.left_check.is_(None))
-    return {row.key: row for row in connection.execute(query)}
+    return {row.key: row for row in connection.execute(_ON_PAGE, {"page": page_id})}
 
 
 def _neighbours(connection: sa.Connection, probe: Facts, group: Group) -> list[Any]:
@@ -84,16 +115,10 @@ def _neighbours(connection: sa.Connection, probe: Facts, group: Group) -> list[A
     asked = (probe.block, probe.countries, dated, undated)
     if asked in group.asked:  # the same question: the same rows, judged against this probe
         return group.asked[asked]
-    query = (
-        sa.select(*_SOURCE_COLUMNS)
-        .join(L, L.c.source_id == S.c.id)
-        .where(
-            L.c.block == probe.block,
-            L.c.country.in_(sorted(probe.countries)),
-            sa.or_(L.c.lo.between(*dated), L.c.published.between(*undated)),
-        )
-    )
-    rows = list({row.id: row for row in connection.execute(query)}.values())
+    params: dict[str, Any] = {"block": probe.block, "countries": sorted(probe.countries)}
+    params.update(dated_lo=dated[0], dated_hi=dated[1], undated_lo=undated[0])
+    params["undated_hi"] = undated[1]
+    rows = list({row.id: row for row in connection.execute(_NEIGHBOURS, params)}.values())
     group.asked[asked] = rows
     return rows
 
@@ -114,9 +139,8 @@ def _expand(connection: sa.Connection, group: Group, event_ids: Iterable[int]) -
     if not wanted:
         return []
     group.expanded.update(wanted)
-    query = sa.select(*_SOURCE_COLUMNS).where(S.c.event_id.in_(wanted), S.c.left_check.is_(None))
     found = []
-    for row in connection.execute(query):
+    for row in connection.execute(_EXPAND, {"events": wanted}):
         group.rows.setdefault(row.key, row)
         facts = _take(group, row)
         if facts is not None:
@@ -158,10 +182,7 @@ def link_page(
     at = check.finished_at
     published = check.result.info.published
     now: dict[str, Source] = {}
-    opened = sa.select(versions.c.key, versions.c.data).where(
-        versions.c.page_id == page_id, versions.c.valid_to_check.is_(None)
-    )
-    for key, data in connection.execute(opened).all():
+    for key, data in connection.execute(_OPENED, {"page": page_id}).all():
         facts = facts_of(record_from_dict(data), city=check.city, published=published)
         now[key] = Source(facts, data, page_id)
     linked = _open_on_page(connection, page_id)
@@ -178,11 +199,7 @@ def link_page(
             _lock_blocks(connection, blocks)
             linked = _open_on_page(connection, page_id)  # as it stands under the lock
     if not stale(linked):
-        connection.execute(
-            sa.update(S)
-            .where(S.c.page_id == page_id, S.c.left_check.is_(None))
-            .values(last_seen_at=at)
-        )
+        connection.execute(_SEEN, {"page": page_id, "at": at})
         return []
     group = Group(gone={k for k in linked if k not in now})
     probes: list[Facts] = []
