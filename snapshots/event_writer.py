@@ -12,7 +12,6 @@ import sqlalchemy as sa
 
 from snapshots.linking import Facts, Member, cluster, consolidate
 from snapshots.schema import (
-    pages,
     real_event_links,
     real_event_sources,
     real_event_versions,
@@ -41,6 +40,25 @@ _CLOSE_VERSION = (
     .values(valid_to_check=sa.bindparam("check"), valid_to_at=sa.bindparam("at"))
 )
 _NEW_VERSION = sa.insert(V)
+# PostgreSQL closes the open version and adds the next in one round trip (a data-modifying
+# WITH runs once, to completion, whether or not the INSERT reads it).
+_NEXT_VERSION = (
+    sa.insert(V)
+    .values(
+        event_id=sa.bindparam("event"),
+        version=sa.bindparam("p_version"),
+        data=sa.bindparam("p_data"),
+        valid_from_check=sa.bindparam("check"),
+        valid_from_at=sa.bindparam("at"),
+    )
+    .add_cte(
+        sa.update(V)
+        .where(V.c.event_id == sa.bindparam("event"), V.c.valid_to_check.is_(None))
+        .values(valid_to_check=sa.bindparam("check"), valid_to_at=sa.bindparam("at"))
+        .returning(V.c.id)
+        .cte("closed")
+    )
+)
 _REFRESH_SOURCE = (
     sa.update(S)
     .where(S.c.id == sa.bindparam("source"))
@@ -57,12 +75,6 @@ _REMOVE_EVENT = (
     sa.update(real_events)
     .where(real_events.c.id == sa.bindparam("event"))
     .values(removed_check=sa.bindparam("check"), removed_at=sa.bindparam("at"))
-)
-_SOURCES_OF = (
-    sa.select(S.c.event_id, S.c.key, pages.c.url, pages.c.watch_id)
-    .join(pages, pages.c.id == S.c.page_id)
-    .where(S.c.event_id.in_(sa.bindparam("events", expanding=True)), S.c.left_check.is_(None))
-    .order_by(S.c.id)
 )
 
 
@@ -107,15 +119,19 @@ class Writer:
     """Moves the stored events of one group to what `cluster` says it is now."""
 
     def __init__(
-        self, connection: sa.Connection, check_id: int, at: datetime, page_id: int, group: Group
+        self,
+        connection: sa.Connection,
+        check_id: int,
+        at: datetime,
+        page: tuple[int, str, str],
+        group: Group,
     ) -> None:
-        self.c, self.check_id, self.at, self.page_id, self.group = (
-            connection,
-            check_id,
-            at,
-            page_id,
-            group,
-        )
+        """`page` is the checked page: its id, URL and watch."""
+        self.c, self.check_id, self.at, self.group = connection, check_id, at, group
+        self.page_id, self.page_url, self.page_watch = page
+        # Each event's open sources after the writes, as (source id, key, page URL, watch):
+        # every source of a touched event is in the group, so they need not be read back.
+        self.sources: dict[int, list[tuple[int, str, str, str]]] = {}
 
     def apply(self) -> list[EventChange]:
         group = self.group
@@ -198,12 +214,17 @@ class Writer:
         return int(self.c.execute(_NEW_EVENT, values).scalar_one())
 
     def _version(self, event_id: int, data: dict[str, Any], prior: tuple[int, Any] | None) -> None:
+        version = (prior[0] if prior else 0) + 1
+        if prior is not None and self.c.dialect.name == "postgresql":
+            closing = {"event": event_id, "check": self.check_id, "at": self.at}
+            self.c.execute(_NEXT_VERSION, closing | {"p_version": version, "p_data": data})
+            return
+        values = {"event_id": event_id, "version": version, "data": data}
+        values.update(valid_from_check=self.check_id, valid_from_at=self.at)
         if prior is not None:
             self.c.execute(
                 _CLOSE_VERSION, {"event": event_id, "check": self.check_id, "at": self.at}
             )
-        values = {"event_id": event_id, "version": (prior[0] if prior else 0) + 1, "data": data}
-        values.update(valid_from_check=self.check_id, valid_from_at=self.at)
         self.c.execute(_NEW_VERSION, values)
 
     def _rows(self, event_id: int, members: Sequence[Source], moved: Sequence[Any]) -> None:
@@ -211,8 +232,10 @@ class Writer:
         moved_by_key = {row.key: row for row in moved}
         fresh: list[tuple[Source, dict[str, Any]]] = []
         stay: list[Source] = []
+        named = self.sources.setdefault(event_id, [])
         for m in members:
             if m.row is not None and m.row.event_id == event_id and m.row.key not in moved_by_key:
+                named.append((m.row.id, *self._named(m)))
                 if m.dirty:
                     stay.append(m)
                 continue
@@ -236,8 +259,9 @@ class Writer:
             self.c.execute(_DROP_LINKS, {"source": m.row.id})
         linked = [(m.row.id, m.facts) for m in stay]
         if fresh:
-            ids = self.c.execute(_NEW_SOURCES, [row for _, row in fresh]).scalars()
+            ids = list(self.c.execute(_NEW_SOURCES, [row for _, row in fresh]).scalars())
             linked += [(i, m.facts) for i, (m, _) in zip(ids, fresh, strict=True)]
+            named.extend((i, *self._named(m)) for i, (m, _) in zip(ids, fresh, strict=True))
         links = [
             {
                 "source_id": i,
@@ -253,6 +277,11 @@ class Writer:
         if links:
             self.c.execute(_NEW_LINKS, links)
 
+    def _named(self, m: Source) -> tuple[str, str, str]:
+        if m.page_id == self.page_id:
+            return m.facts.key, self.page_url, self.page_watch
+        return m.facts.key, m.row.url, m.row.watch_id
+
     def _remove(self, event_id: int, prior: tuple[int, Any]) -> None:
         closing = {"event": event_id, "check": self.check_id, "at": self.at}
         self.c.execute(_CLOSE_VERSION, closing)
@@ -262,12 +291,10 @@ class Writer:
         """Each change's record names the event and the sources it has after the change."""
         if not changes:
             return []
-        ids = sorted({c.event_id for c in changes})
-        named: dict[int, list[dict[str, str]]] = {}
-        for row in self.c.execute(_SOURCES_OF, {"events": ids}):
-            named.setdefault(row.event_id, []).append(
-                {"key": row.key, "url": row.url, "watch": row.watch_id}
-            )
+        named = {
+            event_id: [{"key": k, "url": u, "watch": w} for _, k, u, w in sorted(sources)]
+            for event_id, sources in self.sources.items()
+        }
         return [
             EventChange(
                 c.kind,

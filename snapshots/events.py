@@ -25,6 +25,7 @@ from citywatch.model import record_from_dict
 from snapshots.event_writer import EventChange, Group, Source, Writer
 from snapshots.linking import Facts, cluster, compatible, facts_of
 from snapshots.schema import (
+    pages,
     real_event_links,
     real_event_sources,
     versions,
@@ -63,15 +64,21 @@ _SOURCE_COLUMNS: tuple[sa.Column[Any], ...] = (
     S.c.facts,
     S.c.first_seen_at,
     S.c.last_seen_at,
+    pages.c.url,
+    pages.c.watch_id,
 )
+_FROM = S.join(pages, pages.c.id == S.c.page_id)
 
 
 # The statements are built once: building and keying one costs more than SQLite running it.
-_ON_PAGE = sa.select(*_SOURCE_COLUMNS).where(
-    S.c.page_id == sa.bindparam("page"), S.c.left_check.is_(None)
+_ON_PAGE = (
+    sa.select(*_SOURCE_COLUMNS)
+    .select_from(_FROM)
+    .where(S.c.page_id == sa.bindparam("page"), S.c.left_check.is_(None))
 )
 _NEIGHBOURS = (
     sa.select(*_SOURCE_COLUMNS)
+    .select_from(_FROM)
     .join(L, L.c.source_id == S.c.id)
     .where(
         L.c.block == sa.bindparam("block"),
@@ -82,8 +89,10 @@ _NEIGHBOURS = (
         ),
     )
 )
-_EXPAND = sa.select(*_SOURCE_COLUMNS).where(
-    S.c.event_id.in_(sa.bindparam("events", expanding=True)), S.c.left_check.is_(None)
+_EXPAND = (
+    sa.select(*_SOURCE_COLUMNS)
+    .select_from(_FROM)
+    .where(S.c.event_id.in_(sa.bindparam("events", expanding=True)), S.c.left_check.is_(None))
 )
 _OPENED = sa.select(versions.c.key, versions.c.data).where(
     versions.c.page_id == sa.bindparam("page"), versions.c.valid_to_check.is_(None)
@@ -215,4 +224,5 @@ def link_page(
         if source.dirty:
             probes.append(source.facts)
     _gather(connection, group, probes)
-    return Writer(connection, check_id, at, page_id, group).apply()
+    # the page is the check's (stored under its watch and URL): its sources are named so
+    return Writer(connection, check_id, at, (page_id, check.url, check.watch_id), group).apply()
