@@ -113,6 +113,7 @@ class Group:
     gone: set[str] = field(default_factory=set)
     expanded: set[int] = field(default_factory=set)
     asked: dict[tuple[Any, ...], list[Any]] = field(default_factory=dict)
+    read: dict[int, list[Any]] = field(default_factory=dict)  # open rows of events, as read
 
 
 class Writer:

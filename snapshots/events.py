@@ -76,16 +76,25 @@ _ON_PAGE = (
     .select_from(_FROM)
     .where(S.c.page_id == sa.bindparam("page"), S.c.left_check.is_(None))
 )
+_NEAR = S.alias("near")
+# Every open source of the events that have a source in the probe's range: the candidates and,
+# in the same round trip, the rest of their events (taken in whole when one of them links).
 _NEIGHBOURS = (
     sa.select(*_SOURCE_COLUMNS)
     .select_from(_FROM)
-    .join(L, L.c.source_id == S.c.id)
     .where(
-        L.c.block == sa.bindparam("block"),
-        L.c.country.in_(sa.bindparam("countries", expanding=True)),
-        sa.or_(
-            L.c.lo.between(sa.bindparam("dated_lo"), sa.bindparam("dated_hi")),
-            L.c.published.between(sa.bindparam("undated_lo"), sa.bindparam("undated_hi")),
+        S.c.left_check.is_(None),
+        S.c.event_id.in_(
+            sa.select(_NEAR.c.event_id)
+            .join(L, L.c.source_id == _NEAR.c.id)
+            .where(
+                L.c.block == sa.bindparam("block"),
+                L.c.country.in_(sa.bindparam("countries", expanding=True)),
+                sa.or_(
+                    L.c.lo.between(sa.bindparam("dated_lo"), sa.bindparam("dated_hi")),
+                    L.c.published.between(sa.bindparam("undated_lo"), sa.bindparam("undated_hi")),
+                ),
+            )
         ),
     )
 )
@@ -110,7 +119,9 @@ def _open_on_page(connection: sa.Connection, page_id: int) -> dict[str, Any]:
 
 def _neighbours(connection: sa.Connection, probe: Facts, group: Group) -> list[Any]:
     """Open sources that may be compatible with `probe`: one indexed query on its block, its
-    countries and a day range (dated rows by `lo`, undated rows by `published`)."""
+    countries and a day range (dated rows by `lo`, undated rows by `published`), which reads
+    the whole events those sources are in (the index is a superset of `compatible`, so judging
+    the others too finds the same ones)."""
     if not probe.countries:
         return []
     if probe.lo is not None:
@@ -127,8 +138,13 @@ def _neighbours(connection: sa.Connection, probe: Facts, group: Group) -> list[A
     params: dict[str, Any] = {"block": probe.block, "countries": sorted(probe.countries)}
     params.update(dated_lo=dated[0], dated_hi=dated[1], undated_lo=undated[0])
     params["undated_hi"] = undated[1]
-    rows = list({row.id: row for row in connection.execute(_NEIGHBOURS, params)}.values())
+    rows = list(connection.execute(_NEIGHBOURS, params))
     group.asked[asked] = rows
+    read: dict[int, list[Any]] = {}
+    for row in rows:
+        read.setdefault(row.event_id, []).append(row)
+    for event_id, sources in read.items():
+        group.read.setdefault(event_id, sources)
     return rows
 
 
@@ -148,8 +164,12 @@ def _expand(connection: sa.Connection, group: Group, event_ids: Iterable[int]) -
     if not wanted:
         return []
     group.expanded.update(wanted)
+    rows = [row for e in wanted for row in group.read.get(e, ())]
+    unread = [e for e in wanted if e not in group.read]
+    if unread:
+        rows += connection.execute(_EXPAND, {"events": unread}).all()
     found = []
-    for row in connection.execute(_EXPAND, {"events": wanted}):
+    for row in rows:
         group.rows.setdefault(row.key, row)
         facts = _take(group, row)
         if facts is not None:
