@@ -114,6 +114,7 @@ class Group:
     expanded: set[int] = field(default_factory=set)
     asked: dict[tuple[Any, ...], list[Any]] = field(default_factory=dict)
     read: dict[int, list[Any]] = field(default_factory=dict)  # open rows of events, as read
+    current: dict[int, tuple[int, Any]] = field(default_factory=dict)  # (version, data)
 
 
 class Writer:
@@ -205,10 +206,12 @@ class Writer:
             )
 
     def _current_data(self, old: Mapping[int, set[str]]) -> dict[int, tuple[int, dict[str, Any]]]:
-        if not old:
-            return {}
-        rows = self.c.execute(_CURRENT, {"events": sorted(old)})
-        return {row.event_id: (row.version, row.data) for row in rows}
+        known = {e: self.group.current[e] for e in old if e in self.group.current}
+        unread = sorted(e for e in old if e not in known)
+        if unread:  # read with the event's sources as a rule; here for any that were not
+            rows = self.c.execute(_CURRENT, {"events": unread})
+            known.update((row.event_id, (row.version, row.data)) for row in rows)
+        return known
 
     def _new_event(self, type_: str) -> int:
         values = {"type": type_, "created_check": self.check_id, "created_at": self.at}

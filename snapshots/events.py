@@ -28,6 +28,7 @@ from snapshots.schema import (
     pages,
     real_event_links,
     real_event_sources,
+    real_event_versions,
     versions,
 )
 from snapshots.types import CheckInput
@@ -36,7 +37,7 @@ __all__ = ["EventChange", "link_page", "lookup"]
 
 _WINDOW = defaults.EVENT_PUBLISHED_WITHIN_DAYS
 _MAX_SPAN = defaults.EVENT_MAX_SPAN_DAYS
-S, L = real_event_sources, real_event_links
+S, L, V = real_event_sources, real_event_links, real_event_versions
 
 
 def _lock_key(block: str) -> int:
@@ -68,6 +69,11 @@ _SOURCE_COLUMNS: tuple[sa.Column[Any], ...] = (
     pages.c.watch_id,
 )
 _FROM = S.join(pages, pages.c.id == S.c.page_id)
+# Reads of whole events bring each event's current version along (the writer needs it).
+_WITH_VERSION = _FROM.outerjoin(
+    V, sa.and_(V.c.event_id == S.c.event_id, V.c.valid_to_check.is_(None))
+)
+_VERSION_COLUMNS = (V.c.version.label("event_version"), V.c.data.label("event_data"))
 
 
 # The statements are built once: building and keying one costs more than SQLite running it.
@@ -80,8 +86,8 @@ _NEAR = S.alias("near")
 # Every open source of the events that have a source in the probe's range: the candidates and,
 # in the same round trip, the rest of their events (taken in whole when one of them links).
 _NEIGHBOURS = (
-    sa.select(*_SOURCE_COLUMNS)
-    .select_from(_FROM)
+    sa.select(*_SOURCE_COLUMNS, *_VERSION_COLUMNS)
+    .select_from(_WITH_VERSION)
     .where(
         S.c.left_check.is_(None),
         S.c.event_id.in_(
@@ -99,8 +105,8 @@ _NEIGHBOURS = (
     )
 )
 _EXPAND = (
-    sa.select(*_SOURCE_COLUMNS)
-    .select_from(_FROM)
+    sa.select(*_SOURCE_COLUMNS, *_VERSION_COLUMNS)
+    .select_from(_WITH_VERSION)
     .where(S.c.event_id.in_(sa.bindparam("events", expanding=True)), S.c.left_check.is_(None))
 )
 _OPENED = sa.select(versions.c.key, versions.c.data).where(
@@ -143,9 +149,15 @@ def _neighbours(connection: sa.Connection, probe: Facts, group: Group) -> list[A
     read: dict[int, list[Any]] = {}
     for row in rows:
         read.setdefault(row.event_id, []).append(row)
+        _note_version(group, row)
     for event_id, sources in read.items():
         group.read.setdefault(event_id, sources)
     return rows
+
+
+def _note_version(group: Group, row: Any) -> None:
+    if row.event_version is not None:
+        group.current.setdefault(row.event_id, (row.event_version, row.event_data))
 
 
 def _take(group: Group, row: Any) -> Facts | None:
@@ -170,6 +182,7 @@ def _expand(connection: sa.Connection, group: Group, event_ids: Iterable[int]) -
         rows += connection.execute(_EXPAND, {"events": unread}).all()
     found = []
     for row in rows:
+        _note_version(group, row)
         group.rows.setdefault(row.key, row)
         facts = _take(group, row)
         if facts is not None:
