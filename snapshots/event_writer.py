@@ -40,6 +40,28 @@ _CLOSE_VERSION = (
     .values(valid_to_check=sa.bindparam("check"), valid_to_at=sa.bindparam("at"))
 )
 _NEW_VERSION = sa.insert(V)
+# PostgreSQL adds an event and its first version in one round trip.
+_MADE = (
+    sa.insert(real_events)
+    .values(type=sa.bindparam("p_type"), created_check=sa.bindparam("check"))
+    .values(created_at=sa.bindparam("at"))
+    .returning(real_events.c.id)
+    .cte("made")
+)
+_NEW_EVENT_AND_VERSION = (
+    sa.insert(V)
+    .from_select(
+        ["event_id", "version", "data", "valid_from_check", "valid_from_at"],
+        sa.select(
+            _MADE.c.id,
+            sa.literal(1, sa.Integer),
+            sa.bindparam("p_data", type_=V.c.data.type),
+            sa.bindparam("p_check", type_=V.c.valid_from_check.type),
+            sa.bindparam("p_at", type_=V.c.valid_from_at.type),
+        ),
+    )
+    .returning(V.c.event_id)
+)
 # PostgreSQL closes the open version and adds the next in one round trip (a data-modifying
 # WITH runs once, to completion, whether or not the INSERT reads it).
 _NEXT_VERSION = (
@@ -170,9 +192,13 @@ class Writer:
                 city=members[0].facts.block.split("|", 2)[2] or None,
             )
             if event_id is None:
-                event_id = self._new_event(data["type"])
-                self._rows(event_id, members, moved=closing)
-                self._version(event_id, data, None)
+                if self.c.dialect.name == "postgresql":
+                    event_id = self._new_event_and_version(data)
+                    self._rows(event_id, members, moved=closing)
+                else:
+                    event_id = self._new_event(data["type"])
+                    self._rows(event_id, members, moved=closing)
+                    self._version(event_id, data, None)
                 written[event_id] = data
                 changes.append(EventChange("event_added", event_id, data))
                 continue
@@ -216,6 +242,11 @@ class Writer:
     def _new_event(self, type_: str) -> int:
         values = {"type": type_, "created_check": self.check_id, "created_at": self.at}
         return int(self.c.execute(_NEW_EVENT, values).scalar_one())
+
+    def _new_event_and_version(self, data: dict[str, Any]) -> int:
+        values = {"p_type": data["type"], "check": self.check_id, "at": self.at, "p_data": data}
+        values.update(p_check=self.check_id, p_at=self.at)
+        return int(self.c.execute(_NEW_EVENT_AND_VERSION, values).scalar_one())
 
     def _version(self, event_id: int, data: dict[str, Any], prior: tuple[int, Any] | None) -> None:
         version = (prior[0] if prior else 0) + 1
