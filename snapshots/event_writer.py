@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from snapshots.linking import Facts, Member, cluster, consolidate
 from snapshots.schema import (
@@ -22,6 +23,17 @@ from snapshots.types import EventKind
 __all__ = ["EventChange", "Group", "Source", "Writer"]
 
 S, L, V = real_event_sources, real_event_links, real_event_versions
+_SOURCE_KEYS = (
+    "event_id",
+    "key",
+    "page_id",
+    "record",
+    "facts",
+    "first_seen_at",
+    "last_seen_at",
+    "joined_check",
+    "joined_at",
+)
 
 # The statements are built once: building and keying one costs more than SQLite running it.
 _CLOSE_LINKS = sa.delete(L).where(L.c.source_id.in_(sa.bindparam("ids", expanding=True)))
@@ -93,6 +105,31 @@ _REFRESH_SOURCE = (
 _DROP_LINKS = sa.delete(L).where(L.c.source_id == sa.bindparam("source"))
 _NEW_SOURCES = sa.insert(S).returning(S.c.id, sort_by_parameter_order=True)
 _NEW_LINKS = sa.insert(L)
+# PostgreSQL opens one source and adds its lookup rows (one a country) in one round trip.
+_OPENED = (
+    sa.insert(S)
+    .values({c: sa.bindparam(f"p_{c}") for c in _SOURCE_KEYS})
+    .returning(S.c.id)
+    .cte("opened")
+)
+_COUNTRY = sa.func.unnest(sa.bindparam("p_countries", type_=postgresql.ARRAY(sa.String))).alias(
+    "country"
+)
+_NEW_SOURCE_AND_LINKS = sa.select(_OPENED.c.id).add_cte(
+    sa.insert(L)
+    .from_select(
+        ["source_id", "country", "block", "lo", "hi", "published"],
+        sa.select(
+            _OPENED.c.id,
+            sa.column("country", sa.String),
+            sa.bindparam("p_block", type_=sa.String),
+            sa.bindparam("p_lo", type_=sa.Integer),
+            sa.bindparam("p_hi", type_=sa.Integer),
+            sa.bindparam("p_published", type_=sa.Integer),
+        ).select_from(_OPENED.join(_COUNTRY, sa.true())),
+    )
+    .cte("linked")
+)
 _REMOVE_EVENT = (
     sa.update(real_events)
     .where(real_events.c.id == sa.bindparam("event"))
@@ -292,6 +329,15 @@ class Writer:
             refresh = {"source": m.row.id, "p_record": m.record, "p_facts": m.facts.to_dict()}
             self.c.execute(_REFRESH_SOURCE, refresh | {"at": self.at})
             self.c.execute(_DROP_LINKS, {"source": m.row.id})
+        if len(fresh) == 1 and not stay and self.c.dialect.name == "postgresql":
+            [(m, row)] = fresh
+            f = m.facts
+            values = {f"p_{c}": row[c] for c in _SOURCE_KEYS} | {"p_block": f.block}
+            values.update(p_lo=f.lo, p_hi=f.hi, p_published=f.published)
+            values["p_countries"] = sorted(f.countries)
+            i = int(self.c.execute(_NEW_SOURCE_AND_LINKS, values).scalar_one())
+            named.append((i, *self._named(m)))
+            return
         linked = [(m.row.id, m.facts) for m in stay]
         if fresh:
             ids = list(self.c.execute(_NEW_SOURCES, [row for _, row in fresh]).scalars())
