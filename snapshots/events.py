@@ -2,9 +2,13 @@
 
 When a check changes a page's records, the records whose facts changed, and those that left,
 are relinked: the group of records connected to them by `linking.compatible` is found through
-the lookup index (`real_event_links`, one indexed range query per distinct record), clustered
-again with `linking.cluster`, and the stored events are moved to the answer: sources join or
-leave, events are added, changed or removed, each move a change event.
+the lookup index (`real_event_links`, one indexed range query per distinct record, which reads
+the whole events of its candidates and their current versions in the same round trip),
+clustered again with `linking.cluster`, and the stored events are moved to the answer: sources
+join or leave, events are added, changed or removed, each move a change event.
+
+Linking runs on every stored check, so its statements are built once and take bound values,
+and it costs few round trips: a record that joins a known event is about seven statements.
 
 Two writers must not link one group at once (two workers storing two pages of one trip would
 both start an event): on PostgreSQL each block (type, direction, city) is taken with a
