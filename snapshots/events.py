@@ -2,9 +2,13 @@
 
 When a check changes a page's records, the records whose facts changed, and those that left,
 are relinked: the group of records connected to them by `linking.compatible` is found through
-the lookup index (`real_event_links`, one indexed range query per distinct record), clustered
-again with `linking.cluster`, and the stored events are moved to the answer: sources join or
-leave, events are added, changed or removed, each move a change event.
+the lookup index (`real_event_links`, one indexed range query per distinct record, which reads
+the whole events of its candidates and their current versions in the same round trip),
+clustered again with `linking.cluster`, and the stored events are moved to the answer: sources
+join or leave, events are added, changed or removed, each move a change event.
+
+Linking runs on every stored check, so its statements are built once and take bound values,
+and it costs few round trips: a record that joins a known event is about seven statements.
 
 Two writers must not link one group at once (two workers storing two pages of one trip would
 both start an event): on PostgreSQL each block (type, direction, city) is taken with a
@@ -25,8 +29,10 @@ from citywatch.model import record_from_dict
 from snapshots.event_writer import EventChange, Group, Source, Writer
 from snapshots.linking import Facts, cluster, compatible, facts_of
 from snapshots.schema import (
+    pages,
     real_event_links,
     real_event_sources,
+    real_event_versions,
     versions,
 )
 from snapshots.types import CheckInput
@@ -35,7 +41,7 @@ __all__ = ["EventChange", "link_page", "lookup"]
 
 _WINDOW = defaults.EVENT_PUBLISHED_WITHIN_DAYS
 _MAX_SPAN = defaults.EVENT_MAX_SPAN_DAYS
-S, L = real_event_sources, real_event_links
+S, L, V = real_event_sources, real_event_links, real_event_versions
 
 
 def _lock_key(block: str) -> int:
@@ -44,11 +50,14 @@ def _lock_key(block: str) -> int:
     )
 
 
+_LOCK = sa.select(sa.func.pg_advisory_xact_lock(sa.bindparam("lock_key", type_=sa.BigInteger)))
+
+
 def _lock_blocks(connection: sa.Connection, blocks: Iterable[str]) -> None:
     if connection.dialect.name != "postgresql":
         return  # SQLite: BEGIN IMMEDIATE already made this the only writer
     for block in sorted(set(blocks)):
-        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(block))))
+        connection.execute(_LOCK, {"lock_key": _lock_key(block)})
 
 
 _SOURCE_COLUMNS: tuple[sa.Column[Any], ...] = (
@@ -60,17 +69,69 @@ _SOURCE_COLUMNS: tuple[sa.Column[Any], ...] = (
     S.c.facts,
     S.c.first_seen_at,
     S.c.last_seen_at,
+    pages.c.url,
+    pages.c.watch_id,
+)
+_FROM = S.join(pages, pages.c.id == S.c.page_id)
+# Reads of whole events bring each event's current version along (the writer needs it).
+_WITH_VERSION = _FROM.outerjoin(
+    V, sa.and_(V.c.event_id == S.c.event_id, V.c.valid_to_check.is_(None))
+)
+_VERSION_COLUMNS = (V.c.version.label("event_version"), V.c.data.label("event_data"))
+
+
+# The statements are built once: building and keying one costs more than SQLite running it.
+_ON_PAGE = (
+    sa.select(*_SOURCE_COLUMNS)
+    .select_from(_FROM)
+    .where(S.c.page_id == sa.bindparam("page"), S.c.left_check.is_(None))
+)
+_NEAR = S.alias("near")
+# Every open source of the events that have a source in the probe's range: the candidates and,
+# in the same round trip, the rest of their events (taken in whole when one of them links).
+_NEIGHBOURS = (
+    sa.select(*_SOURCE_COLUMNS, *_VERSION_COLUMNS)
+    .select_from(_WITH_VERSION)
+    .where(
+        S.c.left_check.is_(None),
+        S.c.event_id.in_(
+            sa.select(_NEAR.c.event_id)
+            .join(L, L.c.source_id == _NEAR.c.id)
+            .where(
+                L.c.block == sa.bindparam("block"),
+                L.c.country.in_(sa.bindparam("countries", expanding=True)),
+                sa.or_(
+                    L.c.lo.between(sa.bindparam("dated_lo"), sa.bindparam("dated_hi")),
+                    L.c.published.between(sa.bindparam("undated_lo"), sa.bindparam("undated_hi")),
+                ),
+            )
+        ),
+    )
+)
+_EXPAND = (
+    sa.select(*_SOURCE_COLUMNS, *_VERSION_COLUMNS)
+    .select_from(_WITH_VERSION)
+    .where(S.c.event_id.in_(sa.bindparam("events", expanding=True)), S.c.left_check.is_(None))
+)
+_OPENED = sa.select(versions.c.key, versions.c.data).where(
+    versions.c.page_id == sa.bindparam("page"), versions.c.valid_to_check.is_(None)
+)
+_SEEN = (
+    sa.update(S)
+    .where(S.c.page_id == sa.bindparam("page"), S.c.left_check.is_(None))
+    .values(last_seen_at=sa.bindparam("at"))
 )
 
 
 def _open_on_page(connection: sa.Connection, page_id: int) -> dict[str, Any]:
-    query = sa.select(*_SOURCE_COLUMNS).where(S.c.page_id == page_id, S.c.left_check.is_(None))
-    return {row.key: row for row in connection.execute(query)}
+    return {row.key: row for row in connection.execute(_ON_PAGE, {"page": page_id})}
 
 
 def _neighbours(connection: sa.Connection, probe: Facts, group: Group) -> list[Any]:
     """Open sources that may be compatible with `probe`: one indexed query on its block, its
-    countries and a day range (dated rows by `lo`, undated rows by `published`)."""
+    countries and a day range (dated rows by `lo`, undated rows by `published`), which reads
+    the whole events those sources are in (the index is a superset of `compatible`, so judging
+    the others too finds the same ones)."""
     if not probe.countries:
         return []
     if probe.lo is not None:
@@ -84,18 +145,23 @@ def _neighbours(connection: sa.Connection, probe: Facts, group: Group) -> list[A
     asked = (probe.block, probe.countries, dated, undated)
     if asked in group.asked:  # the same question: the same rows, judged against this probe
         return group.asked[asked]
-    query = (
-        sa.select(*_SOURCE_COLUMNS)
-        .join(L, L.c.source_id == S.c.id)
-        .where(
-            L.c.block == probe.block,
-            L.c.country.in_(sorted(probe.countries)),
-            sa.or_(L.c.lo.between(*dated), L.c.published.between(*undated)),
-        )
-    )
-    rows = list({row.id: row for row in connection.execute(query)}.values())
+    params: dict[str, Any] = {"block": probe.block, "countries": sorted(probe.countries)}
+    params.update(dated_lo=dated[0], dated_hi=dated[1], undated_lo=undated[0])
+    params["undated_hi"] = undated[1]
+    rows = list(connection.execute(_NEIGHBOURS, params))
     group.asked[asked] = rows
+    read: dict[int, list[Any]] = {}
+    for row in rows:
+        read.setdefault(row.event_id, []).append(row)
+        _note_version(group, row)
+    for event_id, sources in read.items():
+        group.read.setdefault(event_id, sources)
     return rows
+
+
+def _note_version(group: Group, row: Any) -> None:
+    if row.event_version is not None:
+        group.current.setdefault(row.event_id, (row.event_version, row.event_data))
 
 
 def _take(group: Group, row: Any) -> Facts | None:
@@ -114,9 +180,13 @@ def _expand(connection: sa.Connection, group: Group, event_ids: Iterable[int]) -
     if not wanted:
         return []
     group.expanded.update(wanted)
-    query = sa.select(*_SOURCE_COLUMNS).where(S.c.event_id.in_(wanted), S.c.left_check.is_(None))
+    rows = [row for e in wanted for row in group.read.get(e, ())]
+    unread = [e for e in wanted if e not in group.read]
+    if unread:
+        rows += connection.execute(_EXPAND, {"events": unread}).all()
     found = []
-    for row in connection.execute(query):
+    for row in rows:
+        _note_version(group, row)
         group.rows.setdefault(row.key, row)
         facts = _take(group, row)
         if facts is not None:
@@ -158,10 +228,7 @@ def link_page(
     at = check.finished_at
     published = check.result.info.published
     now: dict[str, Source] = {}
-    opened = sa.select(versions.c.key, versions.c.data).where(
-        versions.c.page_id == page_id, versions.c.valid_to_check.is_(None)
-    )
-    for key, data in connection.execute(opened).all():
+    for key, data in connection.execute(_OPENED, {"page": page_id}).all():
         facts = facts_of(record_from_dict(data), city=check.city, published=published)
         now[key] = Source(facts, data, page_id)
     linked = _open_on_page(connection, page_id)
@@ -178,11 +245,7 @@ def link_page(
             _lock_blocks(connection, blocks)
             linked = _open_on_page(connection, page_id)  # as it stands under the lock
     if not stale(linked):
-        connection.execute(
-            sa.update(S)
-            .where(S.c.page_id == page_id, S.c.left_check.is_(None))
-            .values(last_seen_at=at)
-        )
+        connection.execute(_SEEN, {"page": page_id, "at": at})
         return []
     group = Group(gone={k for k in linked if k not in now})
     probes: list[Facts] = []
@@ -198,4 +261,5 @@ def link_page(
         if source.dirty:
             probes.append(source.facts)
     _gather(connection, group, probes)
-    return Writer(connection, check_id, at, page_id, group).apply()
+    # the page is the check's (stored under its watch and URL): its sources are named so
+    return Writer(connection, check_id, at, (page_id, check.url, check.watch_id), group).apply()
