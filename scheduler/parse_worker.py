@@ -50,7 +50,7 @@ def parse_bytes(
 #: The sites `parsers` has a parser for, named here so that reading a watch list does not import
 #: the parsers (a third of a second, 34 MiB) in a process that may never parse; a test checks
 #: it against the parsers' own registry.
-SITES = ("citynet", "generic", "prtimes", "saitama", "yokohama", "yokohama-pdf")
+SITES = ("citynet", "clair", "generic", "prtimes", "saitama", "yokohama", "yokohama-pdf")
 
 
 def known_sites() -> tuple[str, ...]:
