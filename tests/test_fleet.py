@@ -323,6 +323,46 @@ def test_two_schedulers_enqueue_a_slot_once_even_after_it_ran(fleet_db: str) -> 
 
 
 @pytest.mark.postgres
+def test_the_scheduler_enqueues_a_failing_watchs_check_on_the_retry_backoff(
+    fleet_db: str, tmp_path: Path
+) -> None:
+    from citywatch.sources import sources_from_dict
+    from scheduler.fleet.scheduler import FleetScheduler
+    from snapshots.types import CheckInput
+
+    prepare_database(fleet_db)
+    page = {"url": "http://127.0.0.1:9/", "site": "generic", "interval": "1d"}
+    sources = sources_from_dict(
+        {"watch": [{**page, "id": "failing"}, {**page, "id": "fine", "url": page["url"] + "x"}]}
+    )
+    failed_at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=6)
+    settings = Settings(db_url=fleet_db, sources_path=str(tmp_path / "sources.toml"))
+
+    async def scenario(store: Store) -> tuple[int, int]:
+        app = build_app(fleet_db)
+        async with app.open_async():
+            fleet_scheduler = FleetScheduler(
+                settings, SchedulerOptions(alerts=False), sources, store, app, lambda: sources
+            )
+            fleet_scheduler.watches = {w.id: w for w in sources.watches}
+            await fleet_scheduler._retry_failed()
+            await fleet_scheduler._retry_failed()  # polled again before the retry ran
+        return fleet_scheduler.enqueued, fleet_scheduler.duplicates
+
+    with Store(fleet_db) as store:
+        for wid, url, outcome in (
+            ("failing", page["url"], "failed"),
+            ("fine", page["url"] + "x", "unchanged"),
+        ):
+            check = CheckInput(wid, url, "generic", failed_at, failed_at, outcome, error="down")
+            store.record_check(check)
+        assert asyncio.run(scenario(store)) == (1, 1)
+    rows = query(fleet_db, "SELECT args->>'watch_id', args->>'timestamp' FROM procrastinate_jobs")
+    # Five minutes after the failure, not a day: the daemon's first retry step.
+    assert rows == [("failing", str(int(failed_at.timestamp()) + 300))]
+
+
+@pytest.mark.postgres
 def test_the_checks_of_a_silent_worker_go_back_to_the_queue(fleet_db: str) -> None:
     prepare_database(fleet_db)
     dead = query(
