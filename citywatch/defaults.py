@@ -34,6 +34,7 @@ __all__ = [
     "FLEET_GRACEFUL",
     "FLEET_HEARTBEAT",
     "FLEET_KEEP_FINISHED_HOURS",
+    "FLEET_RETRY_POLL",
     "FLEET_SCHEDULER_POOL",
     "FLEET_STALLED_AFTER",
     "FLEET_STORAGE_RETRY_WAIT",
@@ -129,6 +130,7 @@ EVENT_MAX_SPAN_DAYS = 366  # a longer stated visit is taken as this long (bounds
 FLEET_STALLED_AFTER = 30.0  # a worker silent this long is dead: its checks are run again
 FLEET_FORGET_AFTER = 300.0  # silent workers are forgotten after max(this, 10 x stalled-after)
 FLEET_SWEEP = 5.0  # seconds between the scheduler's looks for checks of dead workers
+FLEET_RETRY_POLL = 30.0  # seconds between the scheduler's looks for failed checks to retry
 FLEET_CLEANUP_EVERY = 3600.0  # seconds between deletions of old finished jobs
 FLEET_KEEP_FINISHED_HOURS = 24 * 7  # failed and aborted jobs stay this long for a look
 FLEET_TIMER_SLACK = 0.25  # a timer firing this early still names the slot it was set for

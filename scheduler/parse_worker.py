@@ -24,7 +24,15 @@ from citywatch import defaults
 if TYPE_CHECKING:
     from citywatch.model import ParseResult
 
-__all__ = ["SITES", "ParsePool", "crawl_pool", "home_names", "known_sites", "parse_bytes"]
+__all__ = [
+    "SITES",
+    "ParsePool",
+    "crawl_pool",
+    "home_names",
+    "known_sites",
+    "parse_bytes",
+    "spawn_pool",
+]
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +112,17 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(0)  # the parent is gone: nobody waits for this process's answers
 
 
+def spawn_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of spawned processes that leave signals to this process and end when it dies:
+    every pool a long-running command starts is made here, so none outlives a SIGKILL."""
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_ignore_interrupts,
+        initargs=(os.getpid(),),
+    )
+
+
 class ParsePool(Executor):
     """A process pool that replaces itself when a worker dies (killed for memory, a crash in a
     native library): the parses in flight fail and are recorded as failed checks, the next
@@ -119,12 +138,7 @@ class ParsePool(Executor):
         self._closed = False
 
     def _new(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self._workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_ignore_interrupts,
-            initargs=(os.getpid(),),
-        )
+        return spawn_pool(self._workers)
 
     def _current(self, broken: ProcessPoolExecutor | None = None) -> ProcessPoolExecutor:
         """The pool to submit to: made now if there is none, replaced if it is `broken`."""

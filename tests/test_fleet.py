@@ -323,6 +323,46 @@ def test_two_schedulers_enqueue_a_slot_once_even_after_it_ran(fleet_db: str) -> 
 
 
 @pytest.mark.postgres
+def test_the_scheduler_enqueues_a_failing_watchs_check_on_the_retry_backoff(
+    fleet_db: str, tmp_path: Path
+) -> None:
+    from citywatch.sources import sources_from_dict
+    from scheduler.fleet.scheduler import FleetScheduler
+    from snapshots.types import CheckInput
+
+    prepare_database(fleet_db)
+    page = {"url": "http://127.0.0.1:9/", "site": "generic", "interval": "1d"}
+    sources = sources_from_dict(
+        {"watch": [{**page, "id": "failing"}, {**page, "id": "fine", "url": page["url"] + "x"}]}
+    )
+    failed_at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=6)
+    settings = Settings(db_url=fleet_db, sources_path=str(tmp_path / "sources.toml"))
+
+    async def scenario(store: Store) -> tuple[int, int]:
+        app = build_app(fleet_db)
+        async with app.open_async():
+            fleet_scheduler = FleetScheduler(
+                settings, SchedulerOptions(alerts=False), sources, store, app, lambda: sources
+            )
+            fleet_scheduler.watches = {w.id: w for w in sources.watches}
+            await fleet_scheduler._retry_failed()
+            await fleet_scheduler._retry_failed()  # polled again before the retry ran
+        return fleet_scheduler.enqueued, fleet_scheduler.duplicates
+
+    with Store(fleet_db) as store:
+        for wid, url, outcome in (
+            ("failing", page["url"], "failed"),
+            ("fine", page["url"] + "x", "unchanged"),
+        ):
+            check = CheckInput(wid, url, "generic", failed_at, failed_at, outcome, error="down")
+            store.record_check(check)
+        assert asyncio.run(scenario(store)) == (1, 1)
+    rows = query(fleet_db, "SELECT args->>'watch_id', args->>'timestamp' FROM procrastinate_jobs")
+    # Five minutes after the failure, not a day: the daemon's first retry step.
+    assert rows == [("failing", str(int(failed_at.timestamp()) + 300))]
+
+
+@pytest.mark.postgres
 def test_the_checks_of_a_silent_worker_go_back_to_the_queue(fleet_db: str) -> None:
     prepare_database(fleet_db)
     dead = query(
@@ -596,6 +636,27 @@ def _count(db_url: str, text: str) -> int:
     return int(query(db_url, text)[0][0])
 
 
+def _requeued(scheduler: Proc) -> set[tuple[int, int]]:
+    """The (worker, job) pairs this scheduler put back in the queue, as its log says."""
+    found = re.findall(r"requeued \S+ \(job (\d+)\): its worker (\d+) stopped", scheduler.log())
+    return {(int(worker), int(job)) for job, worker in found}
+
+
+def _enqueued_past(db_url: str, ended: float) -> bool:
+    """Whether every watch's check for the slot after `ended` is enqueued: then every slot
+    up to `ended` was, even if the scheduler's timer fired late."""
+    rows = query(
+        db_url,
+        "SELECT args->>'watch_id', max((args->>'timestamp')::bigint) FROM procrastinate_jobs "
+        "GROUP BY 1",
+    )
+    newest = {wid: int(ts) for wid, ts in rows}
+    return all(
+        newest.get(watch_id(i), 0) >= slot_start(watch_id(i), INTERVAL, ended)
+        for i in range(N_WATCHES)
+    )
+
+
 def _run_fleet(rig: Fleet, site: Site, hook: Webhook) -> None:
     db = rig.db_url
     workers = [rig.worker(f"w{n}") for n in (1, 2, 3)]
@@ -621,14 +682,13 @@ def _run_fleet(rig: Fleet, site: Site, hook: Webhook) -> None:
 
     # SIGKILL one worker while every worker has checks in flight.
     at(20)
-    rig.wait_until("checks in flight on every worker", lambda: len(_doing_by_worker(db)) == 3, 10)
+    rig.wait_until("checks in flight on every worker", lambda: len(_doing_by_worker(db)) == 3, 60)
     rig.kill(workers[1])
-    workers[1].popen.wait(10)
+    workers[1].popen.wait(30)
     killed_at = time.time()
-    # Read what is in flight only once the worker is gone (and a commit it had already sent
-    # has landed): a check it finished just before the kill was not cut short.
-    time.sleep(0.5)
-    in_flight = _doing_by_worker(db)
+    # What the kill cut short is what a scheduler put back: the sweep decides it once the
+    # worker has been silent for --stalled-after, when any commit it had sent has landed.
+    rig.wait_until("the killed worker's checks put back", lambda: _requeued(first), 60)
 
     at(30)
     second = rig.scheduler("s2")  # started by mistake
@@ -638,13 +698,15 @@ def _run_fleet(rig: Fleet, site: Site, hook: Webhook) -> None:
     ended = time.time()
 
     # Let the last slots finish and the alerts go out, then stop everything.
-    hook.wait_for(40, timeout=30)
-    time.sleep(INTERVAL / 2)
+    hook.wait_for(40, timeout=60)
+    rig.wait_until(
+        "every watch's slot after the end enqueued", lambda: _enqueued_past(db, ended), 60
+    )
     assert rig.stop(first) == 0 and rig.stop(second) == 0
     rig.wait_until(
         "an empty queue",
         lambda: _count(db, UNFINISHED) == 0,
-        30,
+        60,
     )
     for proc in (workers[0], workers[2]):
         assert rig.stop(proc) == 0
@@ -656,7 +718,9 @@ def _run_fleet(rig: Fleet, site: Site, hook: Webhook) -> None:
         datetime.fromtimestamp(killed_at + 2, UTC),
     )
     assert len(silent) == 1, silent
-    cut_short = in_flight[silent[0][0]]
+    put_back = _requeued(first) | _requeued(second)
+    assert {worker for worker, _ in put_back} == {silent[0][0]}, put_back
+    cut_short = [job for _, job in put_back]
     assert cut_short, "the kill should hit checks in flight"
     redone = query(
         db,

@@ -11,6 +11,8 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from tests.support.reaper import living_children
 
 PARENT = textwrap.dedent(
@@ -25,11 +27,30 @@ PARENT = textwrap.dedent(
     """
 )
 
+#: The fleet scheduler's home-name lookup, made slow: its process must end with the scheduler.
+FLEET_HOMES = textwrap.dedent(
+    """
+    import multiprocessing, time
+    import scheduler.alerts
 
-def test_a_parse_worker_ends_when_its_parent_is_killed() -> None:
+    scheduler.alerts.home_names = time.sleep  # runs in the lookup process for 600 s
+    from scheduler.fleet.scheduler import _look_up_homes
+
+    future = _look_up_homes(600)
+    deadline = time.monotonic() + 120
+    while not multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    print("ready", flush=True)
+    time.sleep(600)
+    """
+)
+
+
+@pytest.mark.parametrize("script", [PARENT, FLEET_HOMES], ids=["parse-pool", "fleet-homes"])
+def test_a_parse_worker_ends_when_its_parent_is_killed(script: str) -> None:
     before = set(living_children())
     parent = subprocess.Popen(
-        [sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True, cwd=os.getcwd()
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=os.getcwd()
     )
     try:
         assert parent.stdout is not None

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from citywatch.sources import sources_from_dict
 from scheduler.retry import Retries, retry_delay
+from snapshots.types import WatchStatus
 
 
 @dataclass
@@ -81,3 +82,49 @@ def test_piped_progress_is_a_line_every_ten_seconds() -> None:
         "citywatch: checked 2 of 3 pages (1 failed)",
         "citywatch: checked 4 of 4 pages (1 failed)",
     ]
+
+
+def _status(watch: str, at: datetime | None, failures: int) -> WatchStatus:
+    outcome = "failed" if failures else "unchanged"
+    return WatchStatus(watch, 1, 3, at, outcome, failures, None, None)
+
+
+def test_the_fleet_retries_a_failing_watch_on_the_same_backoff() -> None:
+    from scheduler.fleet.slots import retries_due
+
+    page = {"url": "https://example.org/", "site": "generic"}
+    watches = {
+        w.id: w
+        for w in sources_from_dict(
+            {
+                "watch": [
+                    {**page, "id": "daily", "interval": "1d"},
+                    {**page, "id": "short", "interval": "10m"},
+                    {**page, "id": "gone", "interval": "1d"},
+                ]
+            }
+        ).watches
+        if w.id != "gone"
+    }
+    now = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    ago = lambda minutes: now - timedelta(minutes=minutes)  # noqa: E731
+    statuses = [
+        _status("daily", ago(6), 1),  # 5 min after one failure: due
+        _status("short", ago(6), 1),  # 5 min is within its 10 min interval: due
+        _status("gone", ago(60), 1),  # not in the watch list any more
+    ]
+    due = retries_due(statuses, watches, now)
+    assert due == [
+        ("daily", int(ago(1).timestamp())),
+        ("short", int(ago(1).timestamp())),
+    ]
+    # Not yet, capped by the interval, healthy, never checked: nothing to enqueue.
+    assert retries_due([_status("daily", ago(4), 1)], watches, now) == []
+    assert retries_due([_status("daily", ago(14), 2)], watches, now) == []
+    assert retries_due([_status("daily", ago(16), 2)], watches, now) == [
+        ("daily", int(ago(1).timestamp()))
+    ]
+    assert retries_due([_status("daily", ago(59), 5)], watches, now) == []
+    assert retries_due([_status("short", ago(9), 2)], watches, now) == []  # 15 min > 10 min
+    assert retries_due([_status("daily", ago(600), 0)], watches, now) == []
+    assert retries_due([_status("daily", None, 1)], watches, now) == []

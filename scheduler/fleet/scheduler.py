@@ -7,19 +7,20 @@ any other is enqueued at once, so a restart neither re-enqueues everything nor l
 Enqueueing is safe to repeat (see `scheduler.fleet.queue`), which is what makes a second
 scheduler started by mistake harmless.
 
-Besides enqueueing, the scheduler puts back the checks of workers that stopped sending
-heartbeats, forgets old finished jobs, and delivers alerts from the outbox (the daemon's
-deliverer; the outbox lease keeps each alert to one delivery even with two schedulers).
+Besides enqueueing, the scheduler enqueues the checks of failing watches sooner, on the daemon's
+backoff (`scheduler.retry`, counted from the store's last check), puts back the checks of
+workers that stopped sending heartbeats, forgets old finished jobs, and delivers alerts from
+the outbox (the daemon's deliverer; the outbox lease keeps each alert to one delivery even
+with two schedulers).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -45,6 +46,7 @@ class SchedulerOptions:
 
     stalled_after: float = defaults.FLEET_STALLED_AFTER
     sweep_every: float = defaults.FLEET_SWEEP
+    retry_poll: float = defaults.FLEET_RETRY_POLL
     alert_poll: float = defaults.ALERT_POLL
     retry_base: float = defaults.ALERT_RETRY_BASE
     alerts: bool = True
@@ -58,10 +60,12 @@ class SchedulerOptions:
 
 def _look_up_homes(cities: list[tuple[str, str | None]]) -> Future[Mapping[str, str | None]]:
     """Home city names for alert messages, looked up in a process of their own that ends when
-    done: loading the gazetteer in this process would hold up the loop that keeps time."""
+    done: loading the gazetteer in this process would hold up the loop that keeps time. Like a
+    parse process, it ends when this process dies (`parse_worker.spawn_pool`)."""
     from scheduler.alerts import home_names
+    from scheduler.parse_worker import spawn_pool
 
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    pool = spawn_pool(1)
     try:
         return pool.submit(home_names, cities)
     finally:
@@ -112,6 +116,11 @@ class FleetScheduler:
             self._sweep,
             IntervalTrigger(seconds=self.options.sweep_every, timezone=UTC),
             id="citywatch:retry-stalled",
+        )
+        self.scheduler.add_job(
+            self._retry_failed,
+            IntervalTrigger(seconds=self.options.retry_poll, timezone=UTC),
+            id="citywatch:retry-failed",
         )
         self.scheduler.add_job(
             self._cleanup,
@@ -193,19 +202,21 @@ class FleetScheduler:
         now = time.time() + defaults.FLEET_TIMER_SLACK
         await self._enqueue(watch_id, slot_start(watch_id, watch.interval, now))
 
-    async def _enqueue(self, watch_id: str, slot: int) -> None:
+    async def _enqueue(self, watch_id: str, slot: int) -> bool:
+        """Whether the check was enqueued now (not before, by this or another scheduler)."""
         from scheduler.fleet.queue import enqueue_check
 
         try:
             job_id = await enqueue_check(self.app, watch_id, slot)
         except Exception as exc:  # the database is away: the next slot tries again
             log.error("could not enqueue the check of %s: %s", watch_id, exc)
-            return
+            return False
         if job_id is None:
             self.duplicates += 1
             log.debug("%s: slot %s was enqueued already", watch_id, slot)
-        else:
-            self.enqueued += 1
+            return False
+        self.enqueued += 1
+        return True
 
     async def _sweep(self) -> None:
         from scheduler.fleet.queue import retry_stalled
@@ -218,6 +229,20 @@ class FleetScheduler:
             )
         except Exception as exc:
             log.error("could not look for stalled checks: %s", exc)
+
+    async def _retry_failed(self) -> None:
+        """Enqueue the checks of failing watches whose backoff has run out (as the daemon's
+        `scheduler.retry` does), instead of leaving them to their next slot."""
+        from scheduler.fleet.slots import retries_due
+
+        try:
+            statuses = await asyncio.to_thread(self.store.status)
+        except Exception as exc:
+            log.error("could not look for failed checks: %s", exc)
+            return
+        for watch_id, at in retries_due(statuses, self.watches, datetime.now(UTC)):
+            if await self._enqueue(watch_id, at):
+                log.info("%s is failing: enqueued a retry of its check", watch_id)
 
     async def _cleanup(self) -> None:
         from scheduler.fleet.queue import QUEUE

@@ -13,12 +13,27 @@ carries and the key the queue deduplicates on.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
+from scheduler.retry import retry_delay
 from scraper import stable_offset
 
-__all__ = ["SlotPlan", "phase", "plan_watch", "slot_length", "slot_start", "slot_time"]
+if TYPE_CHECKING:
+    from citywatch.sources import Watch
+    from snapshots.types import WatchStatus
+
+__all__ = [
+    "SlotPlan",
+    "phase",
+    "plan_watch",
+    "retries_due",
+    "slot_length",
+    "slot_start",
+    "slot_time",
+]
 
 
 def slot_length(interval: float) -> int:
@@ -71,3 +86,24 @@ def plan_watch(
     length = slot_length(interval)
     done = last_check is not None and last_check.timestamp() >= current
     return SlotPlan(watch_id, None if done else current, current + length, length)
+
+
+def retries_due(
+    statuses: Iterable[WatchStatus], watches: Mapping[str, Watch], now: datetime
+) -> list[tuple[str, int]]:
+    """The (watch, retry time) pairs of failing watches whose retry has come: the daemon's
+    backoff (`scheduler.retry`) counted from the last check. The retry time (epoch seconds)
+    names the check in the queue like a slot start, so enqueueing it again is refused; a
+    success, or a regular check in between, moves the last check and so the retry."""
+    due: list[tuple[str, int]] = []
+    for status in statuses:
+        watch = watches.get(status.watch)
+        if watch is None or status.last_check_at is None or status.consecutive_failures < 1:
+            continue
+        delay = retry_delay(status.consecutive_failures, watch.interval)
+        if delay is None:
+            continue
+        at = status.last_check_at + timedelta(seconds=delay)
+        if at <= now:
+            due.append((watch.id, math.ceil(at.timestamp())))
+    return due
