@@ -391,3 +391,18 @@ def test_a_record_page_shows_the_pages_words_beside_each_field(client: TestClien
     assert "The page&#39;s words" in page or "The page's words" in page
     assert str(escape(WORDS)) in page and "<b onmouseover" not in page
     assert "市長がクアラルンプール市を訪問" in page
+
+
+def test_an_event_page_shows_its_versions_and_sources(client: TestClient) -> None:
+    listed = client.get("/api/events").json()
+    assert listed, "the seeded records made no event"
+    first = listed[0]
+    detail = client.get(f"/api/events/{first['id']}").json()
+    assert detail["versions"] and detail["sources"]
+    page = client.get(f"/events/{first['id']}")
+    assert page.status_code == 200
+    for source in detail["sources"]:
+        assert f"/records/{source['key']}" in page.text
+    assert f'href="/events/{first["id"]}"' in client.get("/events").text
+    for missing in ("/events/999999", "/events/abc", "/api/events/999999"):
+        assert client.get(missing).status_code == 404

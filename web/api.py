@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 from citywatch import __version__
 from snapshots.browse import ChangeFilter, changes_page, records_page
 from web.context import dashboard, json_response
-from web.events import read_events
+from web.events import read_event, read_events
 from web.params import (
     CHANGE_PARAMS,
     PAGING_PARAMS,
@@ -43,7 +43,8 @@ API_ROUTES: tuple[tuple[str, str], ...] = (
     ("/api/changes", "change events, oldest first (order=desc: newest); `changes --format json`"),
     ("/api/history/{key}", "every version of one record; `history KEY --format json`"),
     ("/api/status", "each watch's last check and the fleet; `status --format json`"),
-    ("/api/events", "consolidated events, when the store keeps them (else 404)"),
+    ("/api/events", "consolidated events (`events --format json`)"),
+    ("/api/events/{id}", "one event: every version and every source (`event ID --format json`)"),
     ("/feed.atom", "the newest alerting changes as an Atom feed"),
 )
 
@@ -129,6 +130,15 @@ def events(request: Request) -> Response:
     return json_response(found)
 
 
+def event(request: Request) -> Response:
+    _query(request, frozenset())
+    key = request.path_params["id"]
+    found = read_event(dashboard(request).store, key)
+    if found is None:
+        raise HTTPException(404, f"no event with id {key!r}")
+    return json_response(found)
+
+
 def feed(request: Request) -> Response:
     """The newest alerting changes (baselines left out), one entry per check."""
     board = dashboard(request)
@@ -185,6 +195,7 @@ def routes() -> list[BaseRoute]:
         Route("/api/history/{key}", history),
         Route("/api/status", status),
         Route("/api/events", events),
+        Route("/api/events/{id}", event),
         Route("/feed.atom", feed),
         Route("/healthz", healthz),
     ]

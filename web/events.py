@@ -12,7 +12,7 @@ from typing import Any
 
 from snapshots import Store
 
-__all__ = ["read_events"]
+__all__ = ["read_event", "read_events"]
 
 
 def read_events(store: Store) -> list[dict[str, Any]] | None:
@@ -21,3 +21,13 @@ def read_events(store: Store) -> list[dict[str, Any]] | None:
     if reader is None or not callable(reader):
         return None
     return [event.to_dict() for event in reader()]
+
+
+def read_event(store: Store, key: str) -> dict[str, Any] | None:
+    """One event with every version and every source stay, as `event ID --format json`
+    prints it; None for an unknown or malformed id."""
+    reader = getattr(store, "event", None)
+    if reader is None or not (key.isascii() and key.isdigit() and len(key) < 12):
+        return None
+    detail = reader(int(key))
+    return None if detail is None else detail.to_dict()

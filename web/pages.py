@@ -16,7 +16,7 @@ from snapshots import EVENT_KINDS
 from snapshots.browse import RecordFilter, changes_page, record_months, records_all, records_page
 from snapshots.export import RECORD_COLUMNS, csv_text
 from web.context import dashboard, json_response, templates
-from web.events import read_events
+from web.events import read_event, read_events
 from web.params import (
     CHANGE_PARAMS,
     PAGING_PARAMS,
@@ -194,6 +194,26 @@ def events(request: Request) -> Response:
     return _render(request, "events.html", events=found)
 
 
+def event(request: Request) -> Response:
+    board = dashboard(request)
+    _query(request, frozenset())
+    key = request.path_params["id"]
+    found = read_event(board.store, key)
+    if found is None:
+        raise HTTPException(404, f"no event with id {key!r}")
+    versions = list(reversed(found["versions"]))
+    changes = []
+    for i, version in enumerate(versions):
+        older = versions[i + 1]["data"] if i + 1 < len(versions) else None
+        data = version["data"]
+        names = [n for n in data if n not in ("sources",)]
+        changed = {n for n in names if older is not None and older.get(n) != data.get(n)}
+        changes.append((version, [(n, data.get(n), (older or {}).get(n)) for n in names], changed))
+    return _render(
+        request, "event.html", event=found["event"], versions=changes, sources=found["sources"]
+    )
+
+
 def _with(where: RecordFilter, type: str) -> RecordFilter:
     return replace(where, type=type)
 
@@ -215,6 +235,7 @@ def routes() -> list[BaseRoute]:
         Route("/records.json", records_json),
         Route("/records/{key}", record),
         Route("/events", events),
+        Route("/events/{id}", event),
         Route("/timeline", timeline_page),
         Route("/map", map_page),
         Route("/watches", watches),
