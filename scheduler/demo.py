@@ -21,7 +21,6 @@ from typing import Any
 from citywatch.errors import ConfigError
 from citywatch.settings import Settings
 from citywatch.sources import load_sources
-from scheduler.messages import plural
 
 __all__ = ["add_subcommand", "cmd_demo"]
 
@@ -54,7 +53,7 @@ def _sitecopy() -> ModuleType:
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     import parsers
     from scheduler.crawl import Crawler
-    from scheduler.messages import describe_event, message_for
+    from scheduler.messages import describe_event, message_for, plural
     from snapshots import Store
 
     sitecopy = _sitecopy()

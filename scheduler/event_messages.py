@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from snapshots import ChangeEvent, Store
+if TYPE_CHECKING:  # types only: composing words needs no database
+    from snapshots import ChangeEvent, Store
+
 
 __all__ = ["current", "describe_event_change", "event_urls", "is_event_kind"]
 

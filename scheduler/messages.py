@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scheduler.event_messages import describe_event_change, event_urls, is_event_kind
-from snapshots import ChangeEvent
+
+if TYPE_CHECKING:  # types only: composing words needs no database
+    from snapshots import ChangeEvent
 
 __all__ = [
     "EVIDENCE_MAX",

@@ -234,6 +234,19 @@ def test_a_started_daemon_has_loaded_nothing_its_watches_do_not_need(tmp_path: P
     assert _run_python(code).splitlines() == ["[]", "0"]
 
 
+def test_reading_the_command_line_loads_no_database_nor_editor_nor_web() -> None:
+    # `citywatch parse` needs no database: building the parser of every command must not load
+    # the store, SQLAlchemy, the TOML editor or the dashboard (each loads when its command runs).
+    code = (
+        "import sys\n"
+        "from scheduler.cli import build_parser\n"
+        "build_parser()\n"
+        "print(sorted(m for m in ('snapshots', 'sqlalchemy', 'tomlkit', 'web', 'starlette',"
+        " 'apprise', 'parsers') if m in sys.modules))"
+    )
+    assert _run_python(code) == "[]"
+
+
 def test_the_parse_process_module_imports_no_crawl_stack() -> None:
     code = (
         "import sys, scheduler.parse_worker\n"

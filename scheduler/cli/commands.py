@@ -17,7 +17,6 @@ from citywatch.settings import Settings
 from citywatch.sources import no_such_watch
 from scheduler.cli.output import dump_json, print_csv, print_table
 from scheduler.service import load_watch_list, open_store
-from snapshots.export import RECORD_COLUMNS
 
 __all__ = ["HANDLERS", "add_subcommands", "known_watch", "load_watch_list", "open_store"]
 
@@ -107,6 +106,8 @@ def _shut_down_after(pool: Executor | None) -> Iterator[Executor | None]:
 
 @handler("records")
 def cmd_records(args: argparse.Namespace, settings: Settings) -> int:
+    from snapshots.export import RECORD_COLUMNS  # the store only for commands that read it
+
     with open_store(settings, existing=True) as store:
         known_watch(store, args.watch)
         if args.as_of:
@@ -200,6 +201,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             data = [v.to_dict() | v.record.to_dict() for r in rows for v in store.history(r.key)]
         else:
             data = [r.to_dict() for r in rows]
+    from snapshots.export import RECORD_COLUMNS
+
     if args.format == "jsonl":
         for row in data:
             sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")

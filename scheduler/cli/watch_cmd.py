@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from citywatch.settings import Settings
-from citywatch.sources_edit import add_watch, remove_watch
 from scheduler.cli.commands import load_watch_list
 from scheduler.cli.output import dump_json, print_table
 
@@ -16,6 +15,7 @@ __all__ = ["HANDLERS", "add_subcommands", "cmd_watch"]
 
 
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
+    from citywatch.sources_edit import add_watch, remove_watch  # tomlkit only when editing
     from scheduler.parse_worker import known_sites
 
     path = Path(settings.sources_path)
