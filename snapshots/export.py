@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+from citywatch.cells import cell
 
 __all__ = ["RECORD_COLUMNS", "cell", "csv_text"]
 
@@ -32,22 +33,6 @@ RECORD_COLUMNS = [
     "valid_to",
     "version",
 ]
-
-
-def cell(value: Any) -> str:
-    """One value of a `to_dict()` as the text of one cell."""
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return ", ".join(cell(v) for v in value)
-    if isinstance(value, dict):
-        if "name" in value:
-            country = value.get("country")
-            return f"{value['name']} ({country})" if country else str(value["name"])
-        if "date" in value:
-            return f"{value.get('date') or '?'} {value.get('text', '')}".strip()
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
 
 
 def csv_text(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from citywatch.cells import cell
 from citywatch.sources import Sources
 from snapshots import Store
 from web.views import describe, http_url
@@ -91,15 +92,7 @@ def _places(places: Any) -> str:
 
 
 def _value(value: Any) -> str:
-    if value is None or value == [] or value == "":
-        return "—"
-    if isinstance(value, list):
-        if value and isinstance(value[0], Mapping) and "name" in value[0]:
-            return _places(value)
-        if value and isinstance(value[0], Mapping) and "text" in value[0]:
-            return "; ".join(f"{m.get('date') or '?'} {m.get('text', '')}" for m in value)
-        return ", ".join(str(v) for v in value)
-    return str(value)
+    return cell(value) or "—"
 
 
 def templates() -> Jinja2Templates:

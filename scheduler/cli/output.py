@@ -5,18 +5,18 @@ Only this module and app.py turn values into text; everything else hands typed v
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
+
+from citywatch.cells import cell
 
 if TYPE_CHECKING:  # rich is imported for tables only: JSON output starts faster without it
     from rich.console import Console
 
 __all__ = ["dump_json", "print_csv", "print_table", "stdout_console", "when"]
 
-_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
 #: A width no table reaches: piped output is never folded.
 _UNLIMITED = 1_000_000
 
@@ -53,22 +53,7 @@ def when(value: datetime) -> str:
 
 
 def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return when(value)
-    if isinstance(value, str) and _TIMESTAMP.match(value):
-        return when(datetime.fromisoformat(value.replace("Z", "+00:00")))
-    if isinstance(value, list | tuple):
-        return ", ".join(_cell(v) for v in value)
-    if isinstance(value, dict):
-        if "name" in value:
-            country = value.get("country")
-            return f"{value['name']} ({country})" if country else str(value["name"])
-        if "date" in value:
-            return f"{value.get('date') or '?'} {value.get('text', '')}".strip()
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+    return cell(value, when=when)
 
 
 def print_table(
