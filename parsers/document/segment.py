@@ -1,8 +1,8 @@
 """Cutting a document into sections, each a candidate for one event.
 
 Pages list their events under headings that carry a date (`令和2年2月`, `2012/4/25(水曜日)`, `7月:
-神戸代表団のシアトル訪問`), under titled items followed by numbered fields (`1 日 時 …`), or under
-headings that name a visit (`大邱広域市訪問団の来神`). Those headings open sections; the other
+松本代表団のリヨン訪問`), under titled items followed by numbered fields (`1 日 時 …`), or under
+headings that name a visit (`リヨン市訪問団の来訪`). Those headings open sections; the other
 headings inside a section (`1 本市の取組の発信`, photo captions) stay in it as lines. A
 heading followed at once by a section heading introduces a group (`これまでの主な取組`, a month
 heading above titled items) and is kept as context. Pages with none of these are cut at their
@@ -124,7 +124,7 @@ class _Marks:
         )
 
 
-# A label standing alone on its line (`2 現地活動期間`, `(1) 開催場所`, `日程:`): its value is
+# A label standing alone on its line (`2 滞在期間`, `(1) 会場`, `日程:`): its value is
 # the next line. The label is read by the field word it ends with.
 _LABEL_ONLY = re.compile(
     rf"^(?P<number>\d{{1,2}}[.)、]?\s*|[(]\d{{1,2}}[)]\s*|[・○◯●■◆]\s*)?"
@@ -134,7 +134,7 @@ _LABEL_ONLY = re.compile(
 
 def join_labels(blocks: list[Block]) -> list[Block]:
     """A field whose label and value sit on two lines becomes one field line
-    (`2 現地活動期間` / `令和6年…から…まで` -> `2 期間: 令和6年…から…まで`), so a labelled block
+    (`2 滞在期間` / `令和7年…から…まで` -> `2 期間: 令和7年…から…まで`), so a labelled block
     reads like the one-line fields templates print."""
     out: list[Block] = []
     i = 0

@@ -49,7 +49,7 @@ _DATE_LINE = re.compile(
     rf"^(?:{_JDATE}|{_SDATE}|{_ERA}(?:\d{{1,2}}|元)年(?:度)?|\d{{4}}年(?:度)?)"
     rf"(?:\s*[~から]+\s*(?:{_JDATE}|{_SDATE}|\d{{1,2}}日{_WEEKDAY}))?(?:まで)?$"
 )
-# `令和5年8月 清水市長がクアラルンプール市を訪問`: a date, then the title of what happened.
+# `令和5年8月 市長がリヨン市を訪問`: a date, then the title of what happened.
 _DATED_TITLE = re.compile(rf"^(?:{_JDATE}|{_SDATE})\s+\S")
 _CAPTION = re.compile(r"[)）]$|様子|写真|^↑")
 _FURNITURE = re.compile(

@@ -236,7 +236,7 @@ def _date_main(
     field_spans = dates_in(date_value, ctx) if date_value else []
     heading_span = _best(dates_in(section.heading, ctx)) if section.heading else None
     if section.date_only and any(_PUBLICATION.search(c) for c in (*section.context, ctx.title)):
-        # `記者発表資料` over `平成27年2月26日`: the release's own date, not the event's.
+        # `記者発表資料` over a date line: the release's own date, not the event's.
         heading_span = None
     chosen = None
     labelled = _best(field_spans)
@@ -372,7 +372,7 @@ _AGREEMENT_DATE = re.compile(
 
 def _trip_dates(mention: Mention) -> list[DateSpan]:
     """A mention's dates that can date a trip: not fiscal years, not an agreement's own date
-    (`平成9年8月29日の国際友好都市提携から25周年…訪問団`)."""
+    (`平成5年4月1日の友好都市提携から30周年…訪問団`)."""
     spans = [s for s in mention.dates if not s.fiscal]
     if AGREEMENT.search(mention.text):
         spans = [s for s in spans if not _AGREEMENT_DATE.match(mention.text[s.stop :])]

@@ -48,7 +48,7 @@ _DEST_JA = re.compile(
     r"訪問(?<=[市都国州県区]訪問)(?!団|者|先|後|前|時|の際)|"
     r"出張(?<=[市都国州県区]出張)(?![者先])|着(?<=[市都国州県区]着)(?![者先])"
 )
-# `海外出張(オーストラリア連邦・ブリスベン市)`: the destination follows in brackets.
+# `海外出張(カナダ・トロント市)`: the destination follows in brackets.
 _DEST_INSIDE = re.compile(r"(?:出張|訪問|視察)\((?P<inner>[^)]{2,40})\)")
 # The place an event happened at: `…で開催`, `…において`, `(大阪市)`.
 _VENUE_JA = re.compile(r"(?:で|において|にて)(?:開催|開かれ|行われ|実施|行い|催され)")
@@ -197,7 +197,7 @@ def _clause_before(sentence: str, stop: int, *, lists: bool = False) -> str:
 
 
 def _ends_with_place(text: str) -> bool:
-    """Whether a list item is a place (`エジプト・アラブ共和国カイロ県`), not a clause."""
+    """Whether a list item is a place (`フランス共和国リヨン市`), not a clause."""
     ends = [m.stop for m in find_places(text)] + [c.stop for c in find_countries(text)]
     return bool(text) and max(ends, default=-1) >= len(text.rstrip()) - 0
 
@@ -253,7 +253,7 @@ _AT_JA = re.compile(r"\)?(?:\([^()]{1,24}\))?(?:にて|において|で(?![は�
 
 
 def _located(sentence: str, home: Home) -> list[Place]:
-    """Places abroad a sentence says something happened at (`Xにて開幕したCOP29に参加`)."""
+    """Places abroad a sentence says something happened at (`Xにて開幕した国際会議に参加`)."""
     cities = [m.place for m in find_places(sentence) if _AT_JA.match(sentence, m.stop)]
     cities = [p for p in cities if p.country not in (None, "JP") and not home.is_home(p)]
     countries = [

@@ -1,8 +1,8 @@
 """Joining neighbouring sections that describe one trip.
 
-Diaries give each day of a trip its own entry (`世界銀行訪問 2012/04/14`, `パゴダ訪問 2012/04/15` in
+Diaries give each day of a trip its own entry (`銀行訪問 2020/05/11`, `寺院訪問 2020/05/12` in
 Washington), often naming the city only once, and entries without a date of their own
-(`キャンベル国務次官補との面会`) continue the entry before them. Two neighbouring outbound entries
+(`大使との面会`) continue the entry before them. Two neighbouring outbound entries
 join when their days touch and at most one of them says where it was; entries that both name
 their place and date are separate visits even when their days overlap.
 """

@@ -172,7 +172,7 @@ def _japanese_people(ctx: _Context, vocab: _Vocab) -> list[_Span]:
         if opening and opening.end() > te:
             continue  # 大使館, 代表団: the role word opens an organisation's name
         if vocab.org_long_re.match(text, te):
-            continue  # 市会議員連盟
+            continue  # `…議員連盟`: the role word opens a body
         start = _extend_over_places(ctx, _scan_left(text, tb))
         start = _extend_over_no(ctx, start, vocab)
         start = _name_tokens_left(text, start, vocab)
@@ -184,13 +184,13 @@ def _japanese_people(ctx: _Context, vocab: _Vocab) -> list[_Span]:
                 if text.startswith(word, start) and start + len(word) <= tb:
                     start += len(word)
         if _RE_KATA_START.match(text, te) and _name_right(text, te) == te:
-            continue  # 首長フォーラム: the role word opens a katakana compound
+            continue  # `首長会議`-like compounds: the role word opens a katakana compound
         if text.startswith(vocab.title_breakers, te):
-            continue  # 議長都市, 市長選: a compound about the role, not its holder
+            continue  # `議長国`, `市長選`: a compound about the role, not its holder
         stop = _name_right(text, te)
         role = vocab.title_class[title]
         if _RE_KATA_NAME.fullmatch(text[start:tb]) and not _starts_with_home(text[start:tb], ctx):
-            role = "other"  # カマルザマン市長: a foreign name before a city role
+            role = "other"  # `カタカナ市長`: a foreign name before a city role
         qualified = start < tb or stop > te
         if not qualified and role == "other":
             continue  # a bare 団長 or 代表 says nothing about who
@@ -286,7 +286,7 @@ def _japanese_orgs(ctx: _Context, vocab: _Vocab) -> list[_Span]:
     for m in _known_in(text, vocab):
         if m.group() not in vocab.not_orgs:
             out.append(_Span(m.start(), m.end(), "organisation", "other"))
-    # A quoted name with an organisation's ending: 「アフリカのきれいな街プラットフォーム」.
+    # A quoted name with an organisation's ending: 「アジア環境都市プラットフォーム」.
     for m in _RE_QUOTED.finditer(text):
         tail = vocab.org_re.search(m.group(1)[-8:])
         if tail and m.group(1).endswith(tail.group()):
@@ -443,7 +443,7 @@ def _apart(folded: str, parts: list[tuple[int, str]]) -> bool:
 
 
 def _side_of_earlier(name: str, earlier: list[Actor]) -> Side | None:
-    """A bare name (`Mr. Shiro`, `片岡氏`) is on the side of an earlier titled mention of it."""
+    """A bare name (`Mr. Shiro`, `山田氏`) is on the side of an earlier titled mention of it."""
     core = _RE_BARE_NAME.sub("", name).strip()
     key = core.split()[-1] if core.isascii() and core.split() else core
     if len(key) < 2:

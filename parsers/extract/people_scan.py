@@ -11,6 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from parsers.extract.gazetteer import KANJI, KATA
 from parsers.extract.people_vocab import Vocab
 from parsers.extract.places import HomeCity, find_countries, find_places, home
 
@@ -29,8 +30,6 @@ __all__ = [
     "scan_left",
 ]
 
-KATA = "ァ-ヺーヽヾ"
-KANJI = "\u3400-\u4dbf\u4e00-\u9fff々〆ヶ"
 RE_QCHAR = re.compile(f"[{KANJI}{KATA}A-Za-z0-9・&\\-]")
 RE_QRUN_END = re.compile(f"[{KANJI}{KATA}A-Za-z0-9・&\\-]+\\Z")
 RE_KANJI_NAME = re.compile(f"[{KANJI}]{{1,5}}")
@@ -104,7 +103,7 @@ def extend_over_places(ctx: Context, start: int) -> int:
 
 
 def extend_over_no(ctx: Context, start: int, vocab: Vocab) -> int:
-    """`クアラルンプール市のカマルザマン市長`: take in a place or body joined by の."""
+    """`リヨン市のマルタン市長`: take in a place or body joined by の."""
     if start < 2 or ctx.text[start - 1] != "の":
         return start
     before = extend_over_places(ctx, scan_left(ctx.text, start - 1))
@@ -154,7 +153,7 @@ def past_mark(text: str, i: int) -> int:
 
 
 def name_right(text: str, stop: int) -> int:
-    """A name written after a title: `環境大臣 原田義昭 氏`, `市長のカマルザマン氏`."""
+    """A name written after a title: `外務大臣 山田一郎 氏`, `市長のマルタン氏`."""
     i = stop
     if i < len(text) and text[i] in "(（":
         close = text.find(")" if text[i] == "(" else "）", i, i + 24)
@@ -165,7 +164,7 @@ def name_right(text: str, stop: int) -> int:
         if m and text.startswith(PERSON_MARKS, m.end()):
             return past_mark(text, m.end())
         if m and text.startswith("です", m.end()):
-            return m.end()  # 北九州市長の北橋です: a self-introduction
+            return m.end()  # `松本市長の山田です`: a self-introduction
         return stop
     m = RE_KATA_NAME.match(text, i)
     if m and text.startswith(PERSON_MARKS, m.end()):

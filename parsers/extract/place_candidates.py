@@ -142,7 +142,7 @@ def cjk_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
             if given and _strip_ja_suffix(given.group()[1:])[0] not in gaz.every:
                 continue  # 千葉 愁子: a surname before a given name
             if e - b == 1 and b == 0 and base and _RE_CJK_OR_KANA.match(text, base - 1):
-                continue  # クチン北市: 北 is no place of its own here
+                continue  # `X北市`: 北 inside a longer name is no place of its own
             surface = m.group()[b:e]
             entries = gaz.bare_places(surface) if bare else gaz.places(surface)
             stop = base + e + len(suffix)

@@ -55,7 +55,7 @@ _PLANNED = re.compile(r"予定|計画して|目指|見込")
 def fiscal_programmes(
     sections: list[Section], home: Home, ctx: DateContext
 ) -> list[ProgrammeDraft]:
-    """Cooperation that runs from a fiscal year (`平成24年度からX市への協力を行っています`,
+    """Cooperation that runs from a fiscal year (`平成30年度からX市への技術協力を続けています`,
     `令和4年度から令和6年度にかけて…X市における…事業`): a programme starting that April."""
     found: list[ProgrammeDraft] = []
     for section in sections:
@@ -84,7 +84,7 @@ _RENEWAL = re.compile(r"更新|改定|再締結|延長|継続|\b(?:renew|extend|
 
 
 def consolidate(drafts: list[ProgrammeDraft]) -> list[ProgrammeDraft]:
-    """One programme per partner: a later renewal (`協定を更新`, `新たな文書を締結`) of a link
+    """One programme per partner: a later renewal (`協定を更新`, `覚書を再締結`) of a link
     the page dates earlier becomes a milestone of it, and a page's programme takes the earliest
     start the page gives for the same partner (a fiscal year it began in)."""
     out: list[ProgrammeDraft] = []

@@ -7,7 +7,7 @@ is that programme, starting at its first date, with its dated history as milesto
 
 An agreement needs a partner place other than the page city, and a date or a verb of signing;
 an anniversary (`姉妹都市提携40周年`) is not an agreement unless the date of the link is written
-beside it; an agreement between two other parties (`マプト市は…と協力覚書を締結しており`) is not
+beside it; an agreement between two other parties (`アルファ市は…と協力覚書を締結しており`) is not
 the page city's.
 """
 
@@ -86,7 +86,7 @@ def partner_places(clause: str, home: Home) -> list[Place]:
 
 
 def _name_end(clause: str, stop: int) -> int:
-    """Skip what follows a place inside a partner's name (`バンコク都知事と`, `水道公社と`)."""
+    """Skip what follows a place inside a partner's name (`バンコク都知事と`, `下水道公社と`)."""
     match = re.match(r"[\u4e00-\u9fff\u30a0-\u30ff・]{0,8}", clause[stop:])
     return stop + (match.end() if match else 0)
 
@@ -100,7 +100,7 @@ def _unique(places: list[Place]) -> list[Place]:
 
 
 def _others_agreement(sentence: str, home: Home) -> bool:
-    """`マプト市は…と協力覚書を締結しており`: another party's agreement, not the page city's."""
+    """`アルファ市は…と協力覚書を締結しており`: another party's agreement, not the page city's."""
     match = _TOPIC.match(sentence)
     if match is None:
         return False
@@ -159,7 +159,7 @@ def _recent_places(texts: list[str], i: int, home: Home) -> list[Place]:
 
 
 def agreement_title(title: str, home: Home, ctx: DateContext) -> list[ProgrammeDraft]:
-    """Agreements a page's title announces (`…ベネチア市との友好協力に関する合意書調印式…`)."""
+    """Agreements a page's title announces (`…リヨン市との交流に関する合意書調印式…`)."""
     if not AGREEMENT.search(title) or _others_agreement(title, home):
         return []
     return [d for c in _agreement_clauses(title) for d in _from_sentence(c, home, ctx)]

@@ -185,7 +185,7 @@ _NOT_NAME = re.compile(r"部屋|室|動き|日誌|挨拶|あいさつ|日程|会
 
 
 def _owner(text: str) -> tuple[str, ...]:
-    """The official a page belongs to (`横浜市長林 文子`, `北九州市長の北橋です`): the implicit
+    """The official a page belongs to (`松本市長 山田 一郎`, `松本市長の山田です`): the implicit
     actor of its diary entries and messages."""
     for match in _OWNER.finditer(text):
         if not _NOT_NAME.search(match.group("name")):
@@ -317,7 +317,7 @@ def _summary(text: str) -> str:
 
 def _page_countries(records: list[Record], text: str) -> list[Record]:
     """A place name that several countries share takes the one the page itself names
-    (`ハノーバー` on a page about Germany is Hannover, not Hanover in the US)."""
+    (a name two countries share takes the country the page names beside it)."""
     named = {c.code for c in find_countries(text)}
     if not named:
         return records

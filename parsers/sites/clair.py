@@ -141,7 +141,7 @@ def read_fields(doc: Document) -> Fields:
 
 
 def _split_name(value: str) -> tuple[str, str]:
-    """`備前市 (Bizen-shi)` -> ('備前市', 'Bizen-shi'); a name without brackets has no other."""
+    """`松本市 (Matsumoto-shi)` -> ('松本市', 'Matsumoto-shi'); no brackets, no other name."""
     value = " ".join(value.split())
     if m := _NAMED.match(value):
         return m["main"].strip(), m["alt"].strip()
@@ -215,9 +215,10 @@ def _story_visits(
 ) -> list[Record]:
     """The dated trips the narrative tells, read by the shared extraction.
 
-    The narrative may name the partner another way than its field (クレア… and クレアー), a
-    town the gazetteer does not know: where such a word is a destination (`…に派遣`) it is
-    marked with the partner's country for the reading, and the trip goes to that word."""
+    The narrative may name the partner another way than its field (a long vowel more or
+    less, `…ド` and `…ドー`), a town the gazetteer does not know: where such a word is a
+    destination (`…に派遣`) it is marked with the partner's country for the reading, and
+    the trip goes to that word."""
     story = fields.get("story")
     if not story:
         return []
@@ -315,7 +316,7 @@ def _to_partner(visit: Visit, partner: Place, words: list[str]) -> Visit:
     said = " ".join((visit.evidence.direction, visit.evidence.when)).strip() or visit.summary
     word = next((w for w in words if w in said), None)
     if word is None and visit.places:
-        return visit  # 南オーストラリアを訪問: the sentence's own place stands
+        return visit  # `南部地方を訪問`: the sentence's own place stands
     place = Place(word or partner.name, partner.country)
     counterparts = tuple(dict.fromkeys((*visit.counterparts, place.name)))
     return dataclasses.replace(visit, places=(place,), counterparts=counterparts)
