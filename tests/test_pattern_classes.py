@@ -242,3 +242,72 @@ def test_each_dated_row_of_a_destinations_table_is_a_trip() -> None:
     [visit] = _visits(_records(text, "kitakyushu"))
     assert (visit.direction, visit.start, visit.end) == ("outbound", "2024-08-05", "2024-08-09")
     assert [p.country for p in visit.places] == ["TH"]
+
+
+def test_a_date_followed_by_a_publication_word_only_dates_the_page() -> None:
+    text = (
+        "友好都市の市長が来訪\n"
+        "2021年3月9日登録\n"
+        "米国オレゴン州ポートランド市のグリーン市長らが2月22日~25日の期間に来日し、"
+        "市役所を訪問しました。"
+    )
+    [visit] = _visits(_records(text, "zama"))
+    assert (visit.direction, visit.start, visit.end) == ("inbound", "2021-02-22", "2021-02-25")
+
+
+def test_another_anniversary_in_a_signing_sentence_does_not_hide_the_signing() -> None:
+    text = (
+        "姉妹都市との交流\n"
+        "本市とフランス・リヨン市は、昭和40年に交流が始まり、"
+        "昭和45年6月2日に市制80周年を機に姉妹都市提携をしました。"
+    )
+    [programme] = _programmes(_records(text, "matsuyama"))
+    assert (programme.start, programme.places[0].country) == ("1970-06-02", "FR")
+
+
+def test_one_link_signed_in_both_cities_starts_at_the_first_signing() -> None:
+    text = (
+        "姉妹都市との交流\n"
+        "本市とドイツ・ボン市は、平成2年5月10日にボン市で、翌 平成3年4月1日に本市で"
+        "姉妹都市提携をしました。"
+    )
+    [programme] = _programmes(_records(text, "matsuyama"))
+    assert programme.start == "1990-05-10"
+
+
+def test_a_document_signed_during_a_visit_starts_on_the_visits_day() -> None:
+    text = (
+        "友好都市の訪問団が来訪\n"
+        "2019年(令和元年)10月3日、友好都市である中国・大連市の李副市長と訪問団が本市を訪問されました。\n"
+        "歓迎のあいさつの後、友好都市提携20周年に係る共同宣言書への署名が行われました。"
+    )
+    [programme] = _programmes(_records(text, "chiba"))
+    assert (programme.start, programme.places[0].name) == ("2019-10-03", "大連市")
+
+
+def test_a_head_named_by_surname_and_title_is_on_the_side_the_page_gives_them() -> None:
+    from parsers.extract.people import split_actors
+
+    text = (
+        "アルファ市の李大成副市長が来訪しました。歓迎式では、熊谷市長、李副市長があいさつしました。"
+    )
+    own, other = split_actors(text, city="chiba")
+    assert "熊谷市長" in own  # no 熊谷市 is named: 熊谷 is the page city's mayor's surname
+    assert "李副市長" in other  # the visiting vice mayor named in full before
+    _, other = split_actors("熊谷市を訪れ、熊谷市長と会談しました。", city="chiba")
+    assert "熊谷市長" in other  # the head of the town just named
+
+
+def test_a_name_spelled_another_way_takes_the_country_the_page_names_for_it() -> None:
+    text = (
+        "姉妹都市訪問のお知らせ\n"
+        "本市訪問団がドイツ・ハノーバー市を訪問します。\n"
+        "本市とハノーバー市は昭和58年(1983年)に姉妹都市提携を結びました。"
+    )
+    [programme] = _programmes(_records(text, "hiroshima"))
+    assert (programme.start, programme.places[0].country) == ("1983", "DE")
+
+
+def test_a_katakana_word_made_a_modifier_is_no_place() -> None:
+    assert find_places("コロナ禍の中で交流を続けました") == []
+    assert [m.place.country for m in find_places("米国コロナ市を訪問")] == ["US"]

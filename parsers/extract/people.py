@@ -43,7 +43,7 @@ from parsers.extract.people_vocab import honored_in as _honored_in
 from parsers.extract.people_vocab import known_in as _known_in
 from parsers.extract.people_vocab import titles_en_in as _titles_en_in
 from parsers.extract.people_vocab import vocab as _vocab
-from parsers.extract.places import HomeCity
+from parsers.extract.places import HomeCity, home
 from parsers.text.memo import text_memo
 
 __all__ = ["Actor", "Kind", "Side", "find_actors", "find_organisations", "split_actors"]
@@ -365,10 +365,49 @@ def _actors(text: str, city: str | None) -> tuple[Actor, ...]:
         found = list(_sided(text, city))
     out: list[Actor] = []
     for b, e, kind, side, named in found:
+        words = text[b:e].strip()
         if named:
-            side = _side_of_earlier(text[b:e].strip(), out) or side
+            side = _side_of_earlier(words, out) or side
+        elif kind == "person":
+            side = _side_of_short_form(words, out) or _surname_of_head(words, text, city) or side
         out.append(Actor(text[b:e], kind, side, b, e))
     return tuple(out)
+
+
+_RE_SHORT_FORM = re.compile(
+    r"^(?P<surname>[\u4e00-\u9fff]{1,3}?)(?P<title>(?:副)?(?:市長|知事|町長|村長|区長))$"
+)
+
+
+def _side_of_short_form(words: str, earlier: list[Actor]) -> Side | None:
+    """`山田副市長` after `アルファ市の山田太郎副市長`: a surname and title stand for the
+    person named in full before, on that person's side."""
+    match = _RE_SHORT_FORM.match(words)
+    if match is None:
+        return None
+    full = re.compile(
+        re.escape(match.group("surname"))
+        + r"[\u4e00-\u9fff]{1,3}"
+        + re.escape(match.group("title"))
+    )
+    for actor in reversed(earlier):
+        if actor.kind == "person" and full.search(actor.text):
+            return actor.side
+    return None
+
+
+def _surname_of_head(words: str, text: str, city: str | None) -> Side | None:
+    """`山田市長` where the text never names a 山田市: the page city's own head by surname,
+    not the head of a town that shares the name."""
+    match = _RE_SHORT_FORM.match(words)
+    if match is None or city is None:
+        return None
+    surname, title = match.group("surname"), match.group("title")
+    office = title.removeprefix("副")[0]
+    if office != home(city).office:
+        return None
+    place = surname + office
+    return "own" if text.count(place) == text.count(place + "長") else None
 
 
 _Sided = tuple[tuple[int, int, Kind, Side, bool], ...]

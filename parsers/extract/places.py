@@ -317,6 +317,10 @@ def resolve_place(name: str, *, country: str | None = None) -> Place | None:
             suffix = en
             break
     entries = gaz.places(_key(core)) or gaz.places(_key(text))
+    if hints and all(e.country != hints[0] for e in entries):
+        # ハノーバー for Hannover: a v or f written another way, in the country named
+        loose = gaz.loose_places(_key(core))
+        entries = tuple(e for e in loose if e.country == hints[0]) or entries
     if entries and reading:
         read = {e.country for e in gaz.places(_key(reading))}
         entries = tuple(e for e in entries if e.country in read) or entries

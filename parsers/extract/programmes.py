@@ -22,7 +22,7 @@ from parsers.extract.mentions import Home, foreign_places, sentence_texts
 from parsers.extract.people import find_actors
 from parsers.extract.places import country_code, find_places
 from parsers.extract.when import DateContext, dates_in
-from parsers.text.cues import AGREEMENT, ANNIVERSARY, RELATIVE_NOW, SIGNING
+from parsers.text.cues import AGREEMENT, ANNIVERSARY, RELATIVE_NOW, SIGNED_NOW, SIGNING
 from parsers.text.dates import DateSpan, PartialDate
 
 __all__ = [
@@ -143,9 +143,27 @@ def agreement_programmes(
             if AGREEMENT.search(sentence) and not _others_agreement(sentence, home):
                 sctx = ctx.with_headings(section.heading, *section.context)
                 recent = _recent_places(texts, i, home) or title_places
+                when = _last_day(texts, i, sctx) if SIGNED_NOW.search(sentence) else None
                 for clause in _agreement_clauses(sentence):
-                    found += _from_sentence(clause, home, sctx, recent)
+                    signed = when if SIGNED_NOW.search(clause) else None
+                    found += _from_sentence(clause, home, sctx, recent, signed)
     return dedupe_programmes(found)
+
+
+# A party named beside the document (`アルファ機構と…協定`): the document is with it.
+_NAMED_PARTY = re.compile(
+    r"[^\s、。]{2,}(?:と|との間で|との)[^、。]{0,30}?(?:覚書|協定|合意書|宣言書|共同声明|共同宣言|議定書)"
+)
+
+
+def _last_day(texts: list[str], i: int, ctx: DateContext) -> PartialDate | None:
+    """The last full date written before `texts[i]` in its section: the day of the event a
+    document signed there belongs to (`6月1日、…が来訪。…その後、宣言書への署名が行われ`)."""
+    for sentence in reversed(texts[: i + 1]):
+        days = [s.start for s in dates_in(sentence, ctx) if s.start.day and s.start.year]
+        if days:
+            return days[-1]
+    return None
 
 
 def _recent_places(texts: list[str], i: int, home: Home) -> list[Place]:
@@ -196,12 +214,18 @@ _BACK_REFERENCE = re.compile(
 
 
 def _from_sentence(
-    sentence: str, home: Home, ctx: DateContext, recent: list[Place] | None = None
+    sentence: str,
+    home: Home,
+    ctx: DateContext,
+    recent: list[Place] | None = None,
+    when: PartialDate | None = None,
 ) -> list[ProgrammeDraft]:
+    """The programmes one agreement clause records; `when` dates a document it says was
+    signed when no date is written in it."""
     spans = [s for s in dates_in(sentence, ctx) if s.start.year is not None]
     keyword = AGREEMENT.search(sentence)
     assert keyword is not None
-    anniversary = ANNIVERSARY.search(sentence)
+    anniversary = _anniversary_of_link(sentence)
     last_keyword = max(m.start() for m in AGREEMENT.finditer(sentence))
     dated = [s for s in spans if s.begin < keyword.start() or english_text(sentence)]
     paired = [s for s in spans if s.begin < last_keyword]
@@ -211,13 +235,17 @@ def _from_sentence(
     drafts: list[ProgrammeDraft] = []
     if len(paired) > 1 and not english_text(sentence):
         previous: list[Place] = []
+        acted = False  # whether an earlier dated part made an agreement of its own
         for span, words in _dated_pairs(sentence, paired, home):
             places = partner_places(words, home)
-            if not places and previous and AGREEMENT.search(words) and SIGNING.search(words):
+            again = acted and AGREEMENT.search(words) and SIGNING.search(words)
+            if not places and previous and again:
                 places = previous  # `…と締結した覚書が…、…に新たに覚書を締結`: the same partner
+            # (one act written with two dates, `X年にA市で、翌Y年に本市で提携`, starts at the first)
             if places:
                 drafts.append(new_draft(span.start, places, words, sentence, home))
                 previous = places
+            acted = acted or bool(AGREEMENT.search(words))
         if drafts:
             return drafts
     relative = RELATIVE_NOW.search(sentence[: keyword.start() + 1])
@@ -230,18 +258,37 @@ def _from_sentence(
         start, clause = PartialDate(int(year.group("year"))), sentence
     elif relative and SIGNING.search(sentence) and not anniversary:
         start, clause = _page_date(ctx), sentence[relative.start() :]
+    elif when is not None:
+        start, clause = when, sentence
     elif SIGNING.search(sentence) and not anniversary:
         start, clause = None, sentence
     else:
         return []
     places = partner_places(clause, home) or partner_places(sentence, home)
-    if not places and recent and _BACK_REFERENCE.search(sentence):
+    abroad = any(p.country != "JP" for p in places)
+    if when is not None and recent and not abroad and not _NAMED_PARTY.search(sentence):
+        places = list(recent)  # signed with the visitors the section is about
+    elif not places and recent and _BACK_REFERENCE.search(sentence):
         places = list(recent)
     elif start is None:
         places = [p for p in places if _marked(sentence, p)]
     if not places:
         return []
     return [new_draft(start, places, clause, sentence, home)]
+
+
+def _anniversary_of_link(sentence: str) -> bool:
+    """Whether the sentence speaks of the link's anniversary (`提携30周年を記念し`,
+    `締結10周年`), not of some other one (`市制100周年を契機に…提携`)."""
+    for match in AGREEMENT.finditer(sentence):
+        following = sentence[match.end() : match.end() + _ANNIVERSARY_REACH]
+        if ANNIVERSARY.search(following):
+            return True
+    return bool(ANNIVERSARY.search(sentence)) and not AGREEMENT.search(sentence)
+
+
+# How far after the agreement word its anniversary is written (`提携から30周年`, `締結10周年`).
+_ANNIVERSARY_REACH = 8
 
 
 def _marked(clause: str, place: Place) -> bool:

@@ -21,6 +21,7 @@ __all__ = [
     "MEETING",
     "PROGRAMME_TITLE",
     "RELATIVE_NOW",
+    "SIGNED_NOW",
     "SIGNING",
     "Cue",
     "Sentence",
@@ -160,14 +161,14 @@ def inbound_words(short: str | None) -> Cue:
 
 # The documents and links that found a programme (each branch opens with a literal: see Cue).
 AGREEMENT = re.compile(
-    r"覚書|協定(?:書)?|合意書|共同声明|"
+    r"覚書|協定(?:書)?|合意書|共同声明|共同宣言|宣言書|"
     r"姉妹(?:都市|港)?提携|友好(?:都市|港)?提携|パートナー(?:都市|港)?提携|"
     r"友好交流(?:都市|港)?提携|親善(?:都市|港)?提携|"
     r"姉妹都市(?:となり|となった|関係を結|の関係を)|友好都市(?:となり|となった|関係を結|の関係を)|"
     r"パートナー都市(?:となり|となった|関係を結|の関係を)|"
     r"友好交流都市(?:となり|となった|関係を結|の関係を)|"
     r"m(?<!\wm)emorand(?:um|a)(?: of understanding)?\b|M(?<!\wM)OUs?\b|M(?<!\wM)oUs?\b|"
-    r"a(?<!\wa)greements?\b|j(?<!\wj)oint statement\b|"
+    r"a(?<!\wa)greements?\b|j(?<!\wj)oint (?:statement|declaration)\b|"
     r"s(?<!\ws)ister[- ]city (?:agreement|affiliation|relationship)\b|"
     r"f(?<!\wf)riendship cit(?:y|ies) (?:agreement|affiliation)\b|"
     r"p(?<!\wp)artnership cit(?:y|ies) (?:agreement|affiliation)\b|"
@@ -177,6 +178,13 @@ AGREEMENT = re.compile(
 SIGNING = re.compile(
     r"締結|調印|署名|結ん|交わ|取り交わ|提携し|更新|"
     r"\b(?:sign(?:ed|ing)?|conclud(?:ed|ing)|renew(?:ed|al)?|exchanged|new)\b",
+    re.I,
+)
+# A document said to be signed, in the sentence that tells of it (`宣言書への署名が行われ`).
+SIGNED_NOW = re.compile(
+    r"(?:覚書|協定書?|合意書|宣言書|共同宣言|共同声明|議定書)(?:へ|に|を|の)?の?"
+    r"(?:署名|調印|締結|取り交わ|交わ)|"
+    r"\bsign(?:ed|ing)? (?:a|an|the) (?:memorandum|agreement|declaration|joint statement)\b",
     re.I,
 )
 ANNIVERSARY = re.compile(r"周年|記念|\banniversary\b", re.I)
