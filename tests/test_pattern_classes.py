@@ -311,3 +311,86 @@ def test_a_name_spelled_another_way_takes_the_country_the_page_names_for_it() ->
 def test_a_katakana_word_made_a_modifier_is_no_place() -> None:
     assert find_places("コロナ禍の中で交流を続けました") == []
     assert [m.place.country for m in find_places("米国コロナ市を訪問")] == ["US"]
+
+
+def _one_visit(text: str, city: str = "kobe") -> Visit:
+    [visit] = _visits(_records(text, city))
+    return visit
+
+
+def test_entries_of_linked_cities_each_dated_by_a_line_under_them() -> None:
+    labelled = (
+        "姉妹都市・友好都市\n本市は次の都市と提携しています。\n"
+        "ダラス市(アメリカ合衆国テキサス州)\n提携日:1961年3月2日\n人口:約130万人\n"
+        "リヨン市(フランス共和国)\n提携日:1970年5月20日\n"
+    )
+    headed = (
+        "国際交流\n姉妹都市\nアメリカ合衆国 ダラス市\n1961年(昭和36年)3月2日 姉妹都市提携\n"
+        "フランス リヨン市\n1970年(昭和45年)5月20日 姉妹都市提携\n"
+    )
+    told = (
+        "姉妹都市\nダラス市(アメリカ)\n昭和36年3月2日に姉妹都市提携を結びました。テキサス州の都市です。\n"
+        "リヨン市(フランス)\n昭和45年5月20日に姉妹都市となりました。\n"
+    )
+    for text in (labelled, headed, told):
+        found = {(p.places[0].country, p.start) for p in _programmes(_records(text, "kobe"))}
+        assert found == {("US", "1961-03-02"), ("FR", "1970-05-20")}, text
+
+
+def test_a_trip_abroad_told_in_labelled_fields_is_outbound() -> None:
+    numbered = (
+        "市長の海外出張について\n1 目的\n友好都市提携記念式典への出席\n2 期間\n"
+        "令和6年9月8日(日曜日)から9月12日(木曜日)まで\n3 訪問先\n"
+        "アメリカ合衆国 テキサス州 ダラス市\n"
+    )
+    colons = (
+        "市長の海外出張について\n目的:友好都市提携記念式典への出席\n"
+        "期間:令和6年9月8日(日曜日)~9月12日(木曜日)\n訪問先:アメリカ合衆国 テキサス州 ダラス市\n"
+    )
+    for text in (numbered, colons):
+        visit = _one_visit(text)
+        assert (visit.direction, visit.start, visit.end) == ("outbound", "2024-09-08", "2024-09-12")
+        assert ("ダラス市", "US") in [(p.name, p.country) for p in visit.places]
+        assert {p.country for p in visit.places} == {"US"}
+
+
+def test_a_publication_line_is_no_heading_over_the_story() -> None:
+    text = (
+        "市長が南米を訪問しました\n掲載日:2014年6月3日\n"
+        "市長は、5月12日から20日まで、チリ・サンティアゴ市及びペルー・リマ市を訪問しました。\n"
+    )
+    visit = _one_visit(text)
+    assert (visit.start, visit.end) == ("2014-05-12", "2014-05-20")
+    assert {p.country for p in visit.places} == {"CL", "PE"}
+
+
+def test_an_anniversary_written_before_the_link_in_english_is_no_new_link() -> None:
+    text = (
+        "Mayor visits sister city Dallas\nThe mayor visited Dallas, Texas, from September 8 to 12,"
+        " 2024, for the 60th anniversary ceremony of the sister city affiliation.\n"
+    )
+    records = _records(text, "kobe")
+    assert _programmes(records) == []
+    assert (_one_visit(text).start, _one_visit(text).end) == ("2024-09-08", "2024-09-12")
+
+
+def test_people_named_in_a_visitors_field_are_guests() -> None:
+    text = (
+        "リヨン市代表団の来訪について\n日時:令和6年2月5日(月曜日)午前10時から\n"
+        "場所:市役所本庁舎\n来訪者:フランス・リヨン市 デュボワ副市長ほか4名\n内容:市長表敬\n"
+    )
+    visit = _one_visit(text)
+    assert visit.direction == "inbound"
+    assert "デュボワ副市長" in " ".join(visit.counterparts)
+    assert "デュボワ副市長" not in " ".join(visit.participants)
+
+
+def test_a_group_sent_to_a_city_abroad_is_an_outbound_trip() -> None:
+    text = (
+        "リヨン市への青少年使節団の派遣について\n令和6年6月1日\n"
+        "本市は、姉妹都市であるフランス・リヨン市へ青少年使節団を派遣します。\n"
+        "派遣期間 令和6年7月20日から7月27日まで(8日間)\n"
+    )
+    visit = _one_visit(text)
+    assert (visit.direction, visit.start, visit.end) == ("outbound", "2024-07-20", "2024-07-27")
+    assert [p.country for p in visit.places] == ["FR"]

@@ -120,6 +120,7 @@ def is_meta_line(line: str) -> bool:
         or _UPDATED.search(line)
         or _UPDATED_EN.search(line)
         or _UPDATED_AFTER.search(line)
+        or _PUBLISHED.search(line)
         or _PUBLISHED_AFTER.search(line)
     )
 

@@ -16,6 +16,7 @@ from parsers.text.normalize import normalize, squeeze_spaced
 
 __all__ = [
     "FIELD_LABEL",
+    "FIELD_PREFIX",
     "blocks_from_lines",
     "clean_line",
     "drop_furniture",
@@ -31,11 +32,13 @@ __all__ = [
 # Labels of the numbered or colon fields municipal templates use for an event's facts.
 FIELD_LABEL = (
     r"(?:日時|日程|期間|主な日程|期日|開催日|出席者|訪問者|参加者|来訪者|来庁者|出張者|場所|会場|"
-    r"訪問先|出張先|開催地|会議|内容|目的|概要|主催|共催|協力|後援|形式|授与式|調印式|行程|"
+    r"訪問先|出張先|派遣先|渡航先|視察先|開催地|会議|内容|目的|概要|主催|共催|協力|後援|形式|授与式|調印式|行程|"
     r"Date|Dates|Period|Venue|Place|Participants?)"
 )
+# What a date label may open with (`派遣期間`, `訪問日程`, `滞在期間`): the label is still its date.
+FIELD_PREFIX = r"(?:派遣|訪問|滞在|出張|渡航|開催|視察|来日|来訪|活動|実施)"
 _FIELD = re.compile(
-    rf"^(?:\d{{1,2}}[.)、]?\s*|[(]\d{{1,2}}[)]\s*|[・○◯●]\s*)?{FIELD_LABEL}"
+    rf"^(?:\d{{1,2}}[.)、]?\s*|[(]\d{{1,2}}[)]\s*|[・○◯●]\s*)?{FIELD_PREFIX}?{FIELD_LABEL}"
     r"(?:(?:および|及び|・)\S{1,6}?)?\s*(?:[:]\s*|\s+)\S"
 )
 _NUMBERED = re.compile(r"^(?:\d{1,2}(?:[.)、]\s*|\s+)|[(]\d{1,2}[)]\s*|第\d{1,2}[章節部]\s*)\S")

@@ -39,7 +39,9 @@ _DATE_FIELDS = (
     "期間", "日時", "期日", "開催日", "日程", "主な日程", "授与式", "調印式", "Period", "Dates",
     "Date",
 )  # fmt: skip
-_PLACE_FIELDS = ("場所", "会場", "訪問先", "出張先", "開催地", "Venue", "Place")
+_PLACE_FIELDS = (
+    "場所", "会場", "訪問先", "出張先", "派遣先", "渡航先", "視察先", "開催地", "Venue", "Place",
+)  # fmt: skip
 _VISITOR_FIELDS = ("訪問者", "来訪者", "来庁者")
 _ATTENDEE_FIELDS = ("出席者", "参加者", "出張者", "Participants", "Participant")
 
@@ -57,6 +59,7 @@ class Draft:
     title: str = ""
     international: bool = False
     own: str = ""
+    guests: str = ""  # a visitors field (`来訪者: …`): whoever it names came from elsewhere
     order: int = 0
     guessed: bool = False  # places inferred from the section, not written as a destination
     listed: bool = False  # a row of a table of visits: one visit per row, never one trip
@@ -160,6 +163,7 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
     main = _pick_main(mentions)
     draft = Draft(direction=None, title=section.heading or (main.text if main else ""))
     draft.own = attendees
+    draft.guests = visitors or ""
     draft.texts.append(section.full_text)
     draft.international = international(section.full_text, home)
     _direction_from_fields(draft, home, visitors, place_value)
@@ -317,6 +321,7 @@ def trip_draft(
     date_values: list[str] = []
     place_values: list[str] = []
     visitors = False
+    guest_values: list[str] = []
     for section in sections:
         sctx = ctx.with_headings(section.heading, *section.context)
         fields = section.fields()
@@ -324,17 +329,22 @@ def trip_draft(
             date_values.append(value)
         if value := _field(fields, _PLACE_FIELDS):
             place_values.append(value)
-        visitors = visitors or bool(_field(fields, _VISITOR_FIELDS))
+        if guests := _field(fields, _VISITOR_FIELDS):
+            visitors = True
+            guest_values.append(guests)
         for text in (section.heading, *sentence_texts(section.text)):
             if text and (m := read_mention(text, home, sctx)):
                 mentions.append(m)
     draft = Draft(direction=None, title=headline)
+    draft.guests = "\n".join(guest_values)
     draft.texts = [headline, *texts]
     draft.international = international("\n".join(draft.texts), home)
     if head.kind in ("in", "out"):
         draft.direction = head.kind
     elif visitors:
         draft.direction = "in"
+    elif _ABROAD.search(headline) or any(foreign_places(v, home) for v in place_values):
+        draft.direction = "out"  # `海外出張`, or a destination field naming a place abroad
     else:
         kinds = [m.kind for m in mentions if m.kind in ("in", "out")]
         draft.direction = "out" if kinds.count("out") > kinds.count("in") or head.dests else "in"
@@ -364,6 +374,9 @@ def trip_draft(
         draft.take_date(chosen)
     return draft
 
+
+# A headline's word for going abroad (`市長の海外出張`, `海外視察団の派遣`).
+_ABROAD = re.compile(r"海外|外国|訪欧|訪米|訪中|訪韓|訪豪|訪台|渡航|\boverseas\b|\babroad\b", re.I)
 
 _AGREEMENT_DATE = re.compile(
     r"^[\s、]*(?:の|に|には)?\s*[^\sがは、。]{0,8}?(?:覚書|協定|合意書|共同声明|提携)"

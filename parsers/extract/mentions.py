@@ -44,6 +44,7 @@ Kind = Literal["in", "out", "move", "meet", "host"]
 # `訪問(?<=[市…]訪問)`: a branch opening with a lookbehind would stop re skipping ahead.)
 _DEST_JA = re.compile(
     r"(?:を|への?)(?:表敬)?訪問(?!団|者|先)|を訪れ|を歴訪|を視察|へ(?:の)?(?:出張|派遣|渡航)|"
+    r"[をの]派遣(?!先|期間|者)|"
     r"へ(?:行|赴|向か|出向)|に(?:出張|派遣|到着|赴|出向|渡航)|"
     r"訪問(?<=[市都国州県区]訪問)(?!団|者|先|後|前|時|の際)|"
     r"出張(?<=[市都国州県区]出張)(?![者先])|着(?<=[市都国州県区]着)(?![者先])"
@@ -216,6 +217,10 @@ def _english_dests(sentence: str, home: Home) -> tuple[list[Place], bool]:
     return dests, to_home
 
 
+# The particle marking where a group was sent (`X市へ訪問団を派遣`, `X市への代表団の派遣`).
+_SENT_TO = re.compile(r"(?:への|へ|に)(?=[^へに]*$)")
+
+
 def _japanese_dests(sentence: str, home: Home) -> tuple[list[Place], bool, bool]:
     """Places before `を訪問` and friends; whether one is the page city or its own office;
     whether an object was written at all."""
@@ -229,6 +234,10 @@ def _japanese_dests(sentence: str, home: Home) -> tuple[list[Place], bool, bool]
         if match.group().startswith(("に", "へ")) and "を" in phrase:
             # 代表団をXに派遣: who was sent comes before を, where to after it.
             phrase = phrase.rsplit("を", 1)[1]
+        elif match.group().endswith("派遣") and match.group()[0] in "をの":
+            # Xへ訪問団を派遣, Xへの訪問団の派遣: where to is what へ marks, if anything.
+            to = _SENT_TO.search(phrase)
+            phrase = phrase[: to.start()] if to else ""
         if not phrase.strip():
             continue
         seen_object = True
@@ -363,6 +372,8 @@ def _guests(sentence: str, home: Home) -> bool:
     代表団`): the group came from there, so it visited the page's city."""
     for match in _GROUP.finditer(sentence):
         phrase = _clause_before(sentence, match.start())
+        if _SENT_TO.search(phrase):
+            continue  # `X市へ訪問団を派遣`: a group sent there, not one from there
         if phrase and not home.own_phrase(phrase) and foreign_places(phrase, home):
             return True
     return False

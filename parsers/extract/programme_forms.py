@@ -15,7 +15,13 @@ from parsers.extract.programmes import ProgrammeDraft, english_text, new_draft, 
 from parsers.extract.when import DateContext, dates_in
 from parsers.text.cues import AGREEMENT, SIGNING
 
-__all__ = ["consolidate", "fiscal_programmes", "linked_city_programmes", "table_programmes"]
+__all__ = [
+    "consolidate",
+    "entry_programmes",
+    "fiscal_programmes",
+    "linked_city_programmes",
+    "table_programmes",
+]
 
 _LINKED = re.compile(r"姉妹|友好|パートナー|提携|協定|覚書|sister|friendship|partner", re.I)
 # A line that says a link was made (`-1961年9月締結`, `1990年調印`) is one whatever heads it.
@@ -44,6 +50,65 @@ def table_programmes(
             if spans and places:
                 found.append(new_draft(spans[0].start, places[:1], line, line, home))
     return found
+
+
+# What may stand beside a place on a line that only names it (`ボン市(ドイツ連邦共和国)`,
+# `アメリカ合衆国 オレゴン州 ポートランド市`, `■ 大連市`).
+_PLACE_LINE_REST = re.compile(r"^[\s・･、,()（）【】\[\]■□●○◆◇▼▽\-–—:：州省県道市区]*$")
+_PLACE_LINE_MAX = 40
+_SUBDIVISION = re.compile(r"[\u30a0-\u30ff\u4e00-\u9fff]{1,8}?(?:州|省|自治区|県)")
+
+
+def entry_programmes(
+    sections: list[Section], home: Home, ctx: DateContext, title: str
+) -> list[ProgrammeDraft]:
+    """Entries of linked cities, each a line or heading naming only the city, then lines about
+    it, one of which dates the link (`提携日:1959年10月16日`, `1965年4月1日 姉妹都市提携`,
+    `昭和40年4月1日に姉妹都市となりました。`): one programme per entry, from that date."""
+    found: list[ProgrammeDraft] = []
+    for section in sections:
+        sctx = ctx.with_headings(section.heading, *section.context)
+        about = " ".join((title, section.heading, *section.context))
+        place = _place_line(section.heading, home) if section.heading else None
+        dated = False
+        for line in section.lines:
+            named = _place_line(line, home)
+            if named is not None:
+                place, dated = named, False
+                continue
+            if place is None or dated or (not _SIGNED.search(line) and not _LINKED.search(about)):
+                continue
+            if not (_SIGNED.search(line) or AGREEMENT.search(line)):
+                continue
+            spans = [s for s in dates_in(line, sctx) if s.start.year is not None]
+            others = [m.place for m in find_places(line) if not home.is_home(m.place)]
+            if spans and not any(p.country not in ("JP", place.country) for p in others):
+                found.append(new_draft(spans[0].start, [place], line, line, home))
+                dated = True
+    return found
+
+
+def _place_line(line: str, home: Home) -> Place | None:
+    """The foreign city a short line names and nothing else (its country and state aside)."""
+    if len(line) > _PLACE_LINE_MAX or "。" in line:
+        return None
+    places = [m for m in find_places(line) if not home.is_home(m.place)]
+    cities = [m for m in places if m.place.country != "JP" and country_code(m.place.name) is None]
+    if not cities:
+        return None
+    rest = line
+    for m in sorted(places, key=lambda m: -m.begin):
+        rest = rest[: m.begin] + rest[m.stop :]
+    for name in _country_names(rest):
+        rest = rest.replace(name, "")
+    rest = _SUBDIVISION.sub("", rest)
+    return cities[-1].place if _PLACE_LINE_REST.match(rest) else None
+
+
+def _country_names(text: str) -> list[str]:
+    from parsers.extract.places import find_countries
+
+    return sorted((text[c.begin : c.stop] for c in find_countries(text)), key=len, reverse=True)
 
 
 # Work done with a partner over years: cooperation, support, a joint project.

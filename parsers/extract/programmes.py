@@ -284,9 +284,17 @@ def _anniversary_of_link(sentence: str) -> bool:
         following = sentence[match.end() : match.end() + _ANNIVERSARY_REACH]
         if ANNIVERSARY.search(following):
             return True
+        # `the 60th anniversary of the sister city affiliation`, `40周年を迎える姉妹都市提携`
+        if english_text(sentence):
+            before = re.split(r"[.,;]", sentence[max(0, match.start() - 40) : match.start()])[-1]
+            if ANNIVERSARY.search(before):
+                return True
+        elif _ANNIVERSARY_BEFORE.search(sentence, 0, match.start()):
+            return True
     return bool(ANNIVERSARY.search(sentence)) and not AGREEMENT.search(sentence)
 
 
+_ANNIVERSARY_BEFORE = re.compile(r"(?:周年|記念)(?:の|を迎える|を迎えた|目の|記念の?)?\s*$")
 # How far after the agreement word its anniversary is written (`提携から30周年`, `締結10周年`).
 _ANNIVERSARY_REACH = 8
 

@@ -27,6 +27,7 @@ from parsers.extract.places import find_countries, resolve_place
 from parsers.extract.places import home as home_city
 from parsers.extract.programme_forms import (
     consolidate,
+    entry_programmes,
     fiscal_programmes,
     linked_city_programmes,
     table_programmes,
@@ -114,6 +115,7 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
     visits = [explain_visit(_visit(d, home, english, page_people), d, home) for d in drafts]
     programmes = agreement_programmes(sections, home, ctx, doc.title)
     listed = table_programmes(sections, home, ctx, doc.title)
+    listed += entry_programmes(sections, home, ctx, doc.title)
     fiscal = fiscal_programmes(sections, home, ctx)
     linked = linked_city_programmes(sections, home, doc.title, _headlines(doc, sections))
     programmes = _dedupe_programmes([*programmes, *listed, *fiscal, *linked])
@@ -226,7 +228,8 @@ def _before(a: ProgrammeDraft, b: ProgrammeDraft) -> bool:
 
 
 def _tidy_places(places: list[Place]) -> tuple[Place, ...]:
-    """Foreign places without Japanese ones beside them; cities without their bare country."""
+    """Foreign places without Japanese ones beside them; cities without their bare country.
+    A state stays beside its city: keys hash the places, and a state may be the partner."""
     out = [p for p in places if p.country]
     if any(p.country != "JP" for p in out):
         out = [p for p in out if p.country != "JP"]
@@ -256,6 +259,10 @@ def _is_country(place: Place) -> bool:
 def _visit(draft: Draft, home: Home, english: bool, page_people: tuple[str, ...]) -> Visit:
     text = "\n".join(draft.texts)
     own, other = split_actors(text, city=home.slug)
+    if draft.guests:  # named in a visitors field: a guest, whatever the title says
+        guests = set(sum(split_actors(draft.guests, city=home.slug), ()))
+        other = (*other, *(a for a in own if a in guests))
+        own = tuple(a for a in own if a not in guests)
     if draft.own:
         own = tuple(dict.fromkeys((*split_actors(draft.own, city=home.slug)[0], draft.own, *own)))
     own = tuple(dict.fromkeys((*own, *page_people)))
