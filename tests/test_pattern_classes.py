@@ -332,7 +332,19 @@ def test_entries_of_linked_cities_each_dated_by_a_line_under_them() -> None:
         "姉妹都市\nダラス市(アメリカ)\n昭和36年3月2日に姉妹都市提携を結びました。テキサス州の都市です。\n"
         "リヨン市(フランス)\n昭和45年5月20日に姉妹都市となりました。\n"
     )
-    for text in (labelled, headed, told):
+    cells = (
+        "姉妹都市\n都市名\n国名\n提携日\n"
+        "ダラス市\nアメリカ合衆国\n1961年3月2日\nリヨン市\nフランス\n1970年5月20日\n"
+    )
+    named = (
+        "姉妹都市の紹介\n提携都市名:ダラス市(アメリカ合衆国)\n提携年月日:昭和36年3月2日\n"
+        "提携都市名:リヨン市(フランス)\n提携年月日:昭和45年5月20日\n"
+    )
+    english = (
+        "Sister Cities\nDallas, Texas, U.S.A.\nDate of affiliation: March 2, 1961\n"
+        "Lyon, France\nDate of affiliation: May 20, 1970\n"
+    )
+    for text in (labelled, headed, told, cells, named, english):
         found = {(p.places[0].country, p.start) for p in _programmes(_records(text, "kobe"))}
         assert found == {("US", "1961-03-02"), ("FR", "1970-05-20")}, text
 
@@ -394,3 +406,29 @@ def test_a_group_sent_to_a_city_abroad_is_an_outbound_trip() -> None:
     visit = _one_visit(text)
     assert (visit.direction, visit.start, visit.end) == ("outbound", "2024-07-20", "2024-07-27")
     assert [p.country for p in visit.places] == ["FR"]
+
+
+def test_a_dateline_under_the_title_does_not_date_the_trip_the_story_dates() -> None:
+    text = (
+        "市長がタイを訪問しました\n令和6年3月25日\n"
+        "市長は、3月11日から14日まで、タイ王国を訪問し、チェンマイ県知事と会談しました。\n"
+    )
+    visit = _one_visit(text)
+    assert (visit.direction, visit.start, visit.end) == ("outbound", "2024-03-11", "2024-03-14")
+
+
+def test_the_one_leading_a_group_from_abroad_is_a_guest() -> None:
+    from parsers.extract.people import split_actors
+
+    own, other = split_actors(
+        "A delegation from Lyon, France, led by Deputy Mayor Claire Martin visited the City"
+        " and met Mayor Tanaka.",
+        city="kobe",
+    )
+    assert "Deputy Mayor Claire Martin" in other and "Mayor Tanaka" in own
+    own, other = split_actors(
+        "Mayor Martin and her delegation from Lyon met Mayor Tanaka.", city="kobe"
+    )
+    assert "Mayor Martin" in other and "Mayor Tanaka" in own
+    own, _ = split_actors("A delegation from Kobe, led by Mayor Tanaka, visited Lyon.", city="kobe")
+    assert "Mayor Tanaka" in own

@@ -242,6 +242,14 @@ def _date_main(
     if section.date_only and any(_PUBLICATION.search(c) for c in (*section.context, ctx.title)):
         # `記者発表資料` over a date line: the release's own date, not the event's.
         heading_span = None
+    if (
+        heading_span is not None
+        and section.date_only
+        and ctx.published
+        and heading_span.start.iso() == ctx.published
+        and any(s.start.month is not None for s in in_text)
+    ):
+        heading_span = None  # the page's own dateline over a story that dates its event
     chosen = None
     labelled = _best(field_spans)
     if labelled is not None and labelled.start.day is not None:

@@ -143,11 +143,37 @@ def _side(b: int, e: int, role: str, ctx: _Context, vocab: _Vocab) -> Side:
         return "own"
     if _RE_MUNICIPALITY.match(text):
         return "other"  # a municipality the gazetteer lacks, not the home city, leads it
+    if text.isascii() and _leads_guests(ctx, b, e):
+        return "other"
     if role in ("staff", "own"):
         return "own"
     if role in ROLE_OFFICES:  # 市長, 知事, 町長: own where the home is of that kind
         return "own" if ctx.home.office in ROLE_OFFICES[role] else "other"
     return "other"
+
+
+_EN_LED = re.compile(
+    r"\b(?:delegation|group|mission|party|team|visitors)\s+(?:from|of)\s+(?P<where>[^;.]{2,60}?)"
+    r",?\s+(?:led|headed)\s+by\s*$"
+)
+_EN_LEADS = re.compile(
+    r"^\s*(?:and|with|,)\s+(?:his|her|their|a|the)\s+(?:delegation|group|mission|party|team)"
+    r"\s+(?:from|of)\s+(?P<where>[^,;.]{2,60})"
+)
+
+
+def _leads_guests(ctx: _Context, b: int, e: int) -> bool:
+    """`a delegation from X, led by Mayor A`, `Mayor A and her delegation from X`: the one
+    leading a group from elsewhere is a guest."""
+    from parsers.extract.places import find_countries, find_places
+
+    match = _EN_LED.search(ctx.text[max(0, b - 100) : b]) or _EN_LEADS.match(ctx.text[e : e + 80])
+    if match is None:
+        return False
+    where = match.group("where")
+    home_names = ctx.home.names if ctx.home else ()
+    places = [m for m in find_places(where) if m.text not in home_names]
+    return bool(places or [c for c in find_countries(where) if c.code != "JP"])
 
 
 # --------------------------------------------------------------------------- finders

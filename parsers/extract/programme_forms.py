@@ -56,6 +56,8 @@ def table_programmes(
 # `アメリカ合衆国 オレゴン州 ポートランド市`, `■ 大連市`).
 _PLACE_LINE_REST = re.compile(r"^[\s・･、,()（）【】\[\]■□●○◆◇▼▽\-–—:：州省県道市区]*$")
 _PLACE_LINE_MAX = 40
+_NAME_LABEL = re.compile(r"^[^:：\s]{0,6}(?:都市名?|相手先|提携先|名称|City)\s*[:：]\s*")
+_EN_QUALIFIER = re.compile(r",\s*[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?")
 _SUBDIVISION = re.compile(r"[\u30a0-\u30ff\u4e00-\u9fff]{1,8}?(?:州|省|自治区|県)")
 
 
@@ -64,22 +66,35 @@ def entry_programmes(
 ) -> list[ProgrammeDraft]:
     """Entries of linked cities, each a line or heading naming only the city, then lines about
     it, one of which dates the link (`提携日:1959年10月16日`, `1965年4月1日 姉妹都市提携`,
-    `昭和40年4月1日に姉妹都市となりました。`): one programme per entry, from that date."""
+    `昭和40年4月1日に姉妹都市となりました。`): one programme per entry, from that date. A
+    date standing alone under an entry may have opened a section of its own."""
     found: list[ProgrammeDraft] = []
+    place: Place | None = None
+    dated = False
+    about_before = ""
     for section in sections:
         sctx = ctx.with_headings(section.heading, *section.context)
         about = " ".join((title, section.heading, *section.context))
-        place = _place_line(section.heading, home) if section.heading else None
-        dated = False
-        for line in section.lines:
+        lines = list(section.lines)
+        if section.heading and section.date_only and place is not None and not dated:
+            lines.insert(0, section.heading)  # the entry's date, cut off as a heading
+            about = f"{about} {about_before}"
+        else:
+            place, dated = None, False
+            if section.heading:
+                lines.insert(0, section.heading)
+        about_before = about
+        for line in lines:
             named = _place_line(line, home)
             if named is not None:
                 place, dated = named, False
                 continue
-            if place is None or dated or (not _SIGNED.search(line) and not _LINKED.search(about)):
+            if place is None or dated:
                 continue
-            if not (_SIGNED.search(line) or AGREEMENT.search(line)):
-                continue
+            says_link = _SIGNED.search(line) or AGREEMENT.search(line)
+            bare_date = len(line) <= _PLACE_LINE_MAX and _LINKED.search(about)
+            if not (says_link or bare_date):
+                continue  # under a heading about links, a line that is just a date will do
             spans = [s for s in dates_in(line, sctx) if s.start.year is not None]
             others = [m.place for m in find_places(line) if not home.is_home(m.place)]
             if spans and not any(p.country not in ("JP", place.country) for p in others):
@@ -92,6 +107,7 @@ def _place_line(line: str, home: Home) -> Place | None:
     """The foreign city a short line names and nothing else (its country and state aside)."""
     if len(line) > _PLACE_LINE_MAX or "。" in line:
         return None
+    line = _NAME_LABEL.sub(lambda m: " " * len(m.group()), line)  # `提携都市名:X市(国)`
     places = [m for m in find_places(line) if not home.is_home(m.place)]
     cities = [m for m in places if m.place.country != "JP" and country_code(m.place.name) is None]
     if not cities:
@@ -102,6 +118,7 @@ def _place_line(line: str, home: Home) -> Place | None:
     for name in _country_names(rest):
         rest = rest.replace(name, "")
     rest = _SUBDIVISION.sub("", rest)
+    rest = _EN_QUALIFIER.sub("", rest)  # `Portland, Oregon, U.S.A.`
     return cities[-1].place if _PLACE_LINE_REST.match(rest) else None
 
 
