@@ -432,3 +432,53 @@ def test_the_one_leading_a_group_from_abroad_is_a_guest() -> None:
     assert "Mayor Martin" in other and "Mayor Tanaka" in own
     own, _ = split_actors("A delegation from Kobe, led by Mayor Tanaka, visited Lyon.", city="kobe")
     assert "Mayor Tanaka" in own
+
+
+def test_an_english_entry_of_a_town_no_gazetteer_lists_is_placed_by_its_state() -> None:
+    text = (
+        "International Sister Cities\nSmallbrook\nSister City\n"
+        "Smallbrook, Vermont(United States of America)\n"
+        "Partnership Established:June 2nd, 1977(old Minato Town)\nPopulation:approx. 8,000\n"
+    )
+    [programme] = _programmes(_records(text, "shizuoka"))
+    assert (programme.start, programme.places[0].name, programme.places[0].country) == (
+        "1977-06-02",
+        "Smallbrook",
+        "US",
+    )
+
+
+def test_a_diary_day_written_with_a_bare_weekday_dates_the_entry_under_it() -> None:
+    text = (
+        "市長の動静\n更新日:2019年10月9日\n10月5日土曜日\n姉妹都市フランス・リヨン市訪問3日目\n"
+        "市内の美術館を視察しました。\n"
+    )
+    visit = _one_visit(text, "sakai")
+    assert (visit.direction, visit.start) == ("outbound", "2019-10-05")
+
+
+def test_a_trip_to_a_part_of_the_world_is_outbound_without_a_country() -> None:
+    text = (
+        "市長記者会見\n更新日:2016年6月2日\n市長発表\n"
+        "市長は、5月9日から20日まで国際会議への参加などを目的として南米に出張しました。\n"
+    )
+    visit = _one_visit(text, "nagasaki")
+    assert (visit.direction, visit.start, visit.end) == ("outbound", "2016-05-09", "2016-05-20")
+
+
+def test_a_link_signed_during_a_trip_of_several_days_is_dated_by_their_month() -> None:
+    text = (
+        "市長の海外出張報告\n更新日:2016年6月2日\n"
+        "6月8日から9日にかけて友好都市提携の調印のためにイタリアのシエナ市を訪問しました。\n"
+    )
+    [programme] = _programmes(_records(text, "nagasaki"))
+    assert (programme.start, programme.places[0].country) == ("2016-06", "IT")
+
+
+def test_an_agreement_a_clause_gives_to_a_body_is_not_the_citys() -> None:
+    text = (
+        "市長の海外出張報告\n更新日:2016年6月2日\n"
+        "6月8日にシエナ大学を訪問し、2001年に学術交流協定を締結している市内の大学との交流について"
+        "意見交換しました。\n"
+    )
+    assert _programmes(_records(text, "nagasaki")) == []

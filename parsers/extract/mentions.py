@@ -173,11 +173,21 @@ def _foreign_places(text: str, home: Home) -> tuple[Place, ...]:
     return tuple(found)
 
 
+# Parts of the world a trip may be told by (`ヨーロッパに出張`): abroad, in no one country.
+REGION = re.compile(
+    r"ヨーロッパ|欧州|北米|南米|中南米|中東|アフリカ|東南アジア|南アジア|中央アジア|オセアニア|"
+    r"北欧|東欧|西欧|南欧|\b(?:Europe|North America|South America|Latin America|Middle East|"
+    r"Africa|Southeast Asia|Oceania)\b"
+)
+
+
 @text_memo(512)
 def international(text: str, home: Home) -> bool:
     """Whether a passage concerns another country, an international body or the state."""
     if INTERNATIONAL.search(text) or GOVERNMENT.search(text):
         return True
+    if REGION.search(text) and movement(text):
+        return True  # a trip to a part of the world
     return bool(foreign_places(text, home))
 
 
@@ -249,6 +259,8 @@ def _japanese_dests(sentence: str, home: Home) -> tuple[list[Place], bool, bool]
         found = _places(phrase, home)
         if not found:
             found = [c for c in _countries(phrase) if c.country != "JP"]
+        if not found and (region := REGION.search(phrase)):
+            found = [Place(region.group(), None)]  # abroad, country unknown
         if home.own_phrase(phrase) or (not found and _mentions_home(phrase, home)):
             to_home = True
             continue

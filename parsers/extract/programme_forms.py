@@ -25,7 +25,11 @@ __all__ = [
 
 _LINKED = re.compile(r"姉妹|友好|パートナー|提携|協定|覚書|sister|friendship|partner", re.I)
 # A line that says a link was made (`-1961年9月締結`, `1990年調印`) is one whatever heads it.
-_SIGNED = re.compile(r"提携|協定|覚書|締結|調印|\b(?:signed|agreement|affiliation)\b", re.I)
+_SIGNED = re.compile(
+    r"提携|協定|覚書|締結|調印|"
+    r"\b(?:signed|agreement|affiliation|affiliated|established|partnership|twinned)\b",
+    re.I,
+)
 
 
 def table_programmes(
@@ -75,14 +79,11 @@ def entry_programmes(
     for section in sections:
         sctx = ctx.with_headings(section.heading, *section.context)
         about = " ".join((title, section.heading, *section.context))
-        lines = list(section.lines)
-        if section.heading and section.date_only and place is not None and not dated:
-            lines.insert(0, section.heading)  # the entry's date, cut off as a heading
-            about = f"{about} {about_before}"
+        lines = [section.heading, *section.lines] if section.heading else list(section.lines)
+        if place is not None and not dated:
+            about = f"{about} {about_before}"  # an entry whose date a heading cut off
         else:
             place, dated = None, False
-            if section.heading:
-                lines.insert(0, section.heading)
         about_before = about
         for line in lines:
             named = _place_line(line, home)
@@ -105,11 +106,17 @@ def entry_programmes(
 
 def _place_line(line: str, home: Home) -> Place | None:
     """The foreign city a short line names and nothing else (its country and state aside)."""
-    if len(line) > _PLACE_LINE_MAX or "。" in line:
+    if (
+        len(line) > (_PLACE_LINE_MAX * 3 // 2 if line.isascii() else _PLACE_LINE_MAX)
+        or "。" in line
+    ):
         return None
     line = _NAME_LABEL.sub(lambda m: " " * len(m.group()), line)  # `提携都市名:X市(国)`
     places = [m for m in find_places(line) if not home.is_home(m.place)]
     cities = [m for m in places if m.place.country != "JP" and country_code(m.place.name) is None]
+    town = _town_in_state(line)
+    if town is not None and not any(m.begin == 0 for m in cities):
+        return town  # `Smallville, Kansas`, whatever else the state's name is
     if not cities:
         return None
     rest = line
@@ -120,6 +127,23 @@ def _place_line(line: str, home: Home) -> Place | None:
     rest = _SUBDIVISION.sub("", rest)
     rest = _EN_QUALIFIER.sub("", rest)  # `Portland, Oregon, U.S.A.`
     return cities[-1].place if _PLACE_LINE_REST.match(rest) else None
+
+
+_EN_TOWN = re.compile(
+    r"^\s*(?P<town>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?),\s*(?P<state>[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
+    r"\s*(?:[(,].{0,30})?$"
+)
+
+
+def _town_in_state(line: str) -> Place | None:
+    """`Smallville, Kansas`: a town no gazetteer lists, placed by the state written after it."""
+    from parsers.extract.gazetteer import gazetteer
+
+    match = _EN_TOWN.match(line)
+    if match is None:
+        return None
+    countries = gazetteer().admin_en.get(match.group("state"), ())
+    return Place(match.group("town"), countries[0]) if len(countries) == 1 else None
 
 
 def _country_names(text: str) -> list[str]:

@@ -99,8 +99,17 @@ def _unique(places: list[Place]) -> list[Place]:
     return out
 
 
+# `…と協定を締結している大学`: the agreement belongs to the body the clause describes.
+_BODYS_AGREEMENT = re.compile(
+    r"(?:締結|結ん|調印|交わ)(?:している|していた|した|しており|で(?:いる|いた))"
+    r"[^、。]{0,12}?(?:大学|学校|高校|協会|法人|会社|団体|病院|機構|財団|センター)"
+)
+
+
 def _others_agreement(sentence: str, home: Home) -> bool:
     """`アルファ市は…と協力覚書を締結しており`: another party's agreement, not the page city's."""
+    if _BODYS_AGREEMENT.search(sentence) and not home.own_phrase(sentence):
+        return True
     match = _TOPIC.match(sentence)
     if match is None:
         return False
@@ -243,15 +252,15 @@ def _from_sentence(
                 places = previous  # `…と締結した覚書が…、…に新たに覚書を締結`: the same partner
             # (one act written with two dates, `X年にA市で、翌Y年に本市で提携`, starts at the first)
             if places:
-                drafts.append(new_draft(span.start, places, words, sentence, home))
+                drafts.append(new_draft(_when_signed(span), places, words, sentence, home))
                 previous = places
             acted = acted or bool(AGREEMENT.search(words))
         if drafts:
             return drafts
     relative = RELATIVE_NOW.search(sentence[: keyword.start() + 1])
     if dated:
-        start: PartialDate | None = (
-            dated[-1].start if not english_text(sentence) else dated[0].start
+        start: PartialDate | None = _when_signed(
+            dated[-1] if not english_text(sentence) else dated[0]
         )
         clause = sentence[dated[-1].begin :] if not english_text(sentence) else sentence
     elif (year := _EN_YEAR.search(sentence)) and english_text(sentence):
@@ -275,6 +284,17 @@ def _from_sentence(
     if not places:
         return []
     return [new_draft(start, places, clause, sentence, home)]
+
+
+def _when_signed(span: DateSpan) -> PartialDate:
+    """A document signed during days given as a range (`16日から17日にかけて…調印のため訪問`)
+    was signed on one of them: only what the days share (their month) is known."""
+    first, last = span.start, span.end
+    if not span.is_range or first == last or first.year is None:
+        return first
+    if (first.year, first.month) == (last.year, last.month):
+        return PartialDate(first.year, first.month)
+    return PartialDate(first.year) if first.year == last.year else first
 
 
 def _anniversary_of_link(sentence: str) -> bool:
