@@ -5,6 +5,8 @@ The records are composed for the tests."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from citywatch.model import Place, Programme, Visit
@@ -16,7 +18,8 @@ BANGKOK = (Place("バンコク都", "TH"),)
 
 
 def prog(key: str, start: str | None, **kw) -> Programme:
-    values = {"places": BANGKOK, "partners": ("バンコク都",), "title": f"programme {key}"}
+    values: dict[str, Any] = {"places": BANGKOK, "partners": ("バンコク都",)}
+    values["title"] = f"programme {key}"
     values.update(kw)
     return Programme(key=key, start=start, **values)
 
@@ -25,7 +28,7 @@ def register(
     key: str, start: str | None, partner: str = "バンコク都", romaji: str = "Bangkok", **kw
 ) -> Programme:
     """A register programme: both sides among its partners, its own government named."""
-    values = {
+    values: dict[str, Any] = {
         "places": (Place(partner, "TH"),),
         "partners": ("横浜市", partner, romaji),
         "city": "yokohama",
