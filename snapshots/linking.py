@@ -35,6 +35,7 @@ __all__ = [
     "consolidate",
     "day_number",
     "facts_of",
+    "partner_name",
     "span_of",
 ]
 
@@ -73,6 +74,18 @@ def day_number(value: str | None) -> int | None:
 
 def _name(value: str) -> str:
     return "".join(unicodedata.normalize("NFKC", value).split()).casefold()
+
+
+# A partner's kind, which one source writes and another leaves out (クアラルンプール市 in a
+# city's page, クアラルンプール in the register): compared without it.
+_KINDS = frozenset("市都州省県府町村区郡")
+
+
+def partner_name(value: str) -> str:
+    """A programme partner as linking compares it: spacing, width and a trailing kind (市, 州,
+    都, ...) left out, but never down to one character (京都 stays)."""
+    name = _name(value)
+    return name[:-1] if len(name) > 2 and name[-1] in _KINDS else name
 
 
 def block_of(type_: str, direction: str, city: str) -> str:
@@ -144,15 +157,15 @@ def facts_of(record: Record, *, city: str | None, published: str | None) -> Fact
         hi = min(hi, lo + _MAX_SPAN)
     own: set[str] = set()
     if isinstance(record, Programme):
-        names, direction = record.partners, ""
-        own = {_name(record.city_name)} if record.city_name else set()
+        names, direction, fold = record.partners, "", partner_name
+        own = {partner_name(record.city_name)} if record.city_name else set()
     else:
-        names, direction = record.counterparts, record.direction
+        names, direction, fold = record.counterparts, record.direction, _name
     return Facts(
         key=record.key,
         block=block_of(record.type, direction, record.city or city or ""),
         countries=frozenset(p.country for p in record.places if p.country),
-        names=frozenset(n for n in (_name(x) for x in names) if n and n not in own),
+        names=frozenset(n for n in (fold(x) for x in names) if n and n not in own),
         lo=lo,
         hi=hi,
         precision=precision,

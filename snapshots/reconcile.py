@@ -10,7 +10,6 @@ side. The CLI (`citywatch reconcile`) and the dashboard's event page both read t
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -18,7 +17,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 
 from citywatch import defaults
-from snapshots.linking import span_of
+from snapshots.linking import partner_name, span_of
 from snapshots.schema import pages, real_event_sources, real_event_versions, real_events
 
 __all__ = [
@@ -33,10 +32,6 @@ __all__ = [
 
 Status = Literal["agree", "disagree", "register-only", "city-only"]
 S, V, E = real_event_sources, real_event_versions, real_events
-
-
-def _name(value: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", value).split()).casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +116,7 @@ def consistent(a: str | None, b: str | None) -> bool:
 
 
 def _partners_agree(a: Statement, b: Statement) -> bool:
-    names_a, names_b = {_name(p) for p in a.partners}, {_name(p) for p in b.partners}
+    names_a, names_b = {partner_name(p) for p in a.partners}, {partner_name(p) for p in b.partners}
     return not names_a or not names_b or bool(names_a & names_b)
 
 
@@ -141,8 +136,10 @@ def _disagreements(register: Sequence[Statement], city: Sequence[Statement]) -> 
 
 
 def _statement(site: str, url: str, watch: str, record: Mapping[str, Any]) -> Statement:
-    own = _name(record.get("city_name") or "")
-    partners = tuple(p for p in record.get("partners") or () if _name(p) and _name(p) != own)
+    own = partner_name(record.get("city_name") or "")
+    partners = tuple(
+        p for p in record.get("partners") or () if partner_name(p) and partner_name(p) != own
+    )
     side: Literal["register", "city"] = "register" if site in defaults.REGISTER_SITES else "city"
     return Statement(side, record.get("key") or "", url, site, watch, record.get("start"), partners)
 

@@ -5,13 +5,14 @@ The records are composed for the tests."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from citywatch.model import Place, Programme, Visit
 from snapshots import Store
-from snapshots.linking import Member, cluster, compatible, consolidate, facts_of
+from snapshots.linking import Member, cluster, compatible, consolidate, facts_of, partner_name
 from tests.support.db import PageFeed, store_url  # noqa: F401 - fixture
 
 BANGKOK = (Place("バンコク都", "TH"),)
@@ -120,3 +121,13 @@ def test_the_store_links_a_register_page_with_the_citys_page(store: Store) -> No
     [again] = [e for e in store.events() if e.id == linked.id]
     assert sorted(s.key for s in again.sources) == ["p", "r"]
     assert again.data["disagreements"] == {"start": [{"key": "p", "value": "2014-10"}]}
+
+
+def test_a_partner_is_compared_without_its_kind() -> None:
+    assert partner_name("クアラルンプール市") == partner_name("クアラルンプール")
+    assert partner_name("バンコク 都") == "バンコク"
+    assert partner_name("京都") == "京都"  # never down to one character
+    city_page = prog("p", "2022-04", partners=("クアラルンプール市",), places=(Place("KL", "MY"),))
+    on_register = register("r", "2022-04-01", "クアラルンプール", "Kuala Lumpur")
+    on_register = replace(on_register, places=(Place("クアラルンプール", "MY"),))
+    assert compatible(f(city_page), f(on_register))
