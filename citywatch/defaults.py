@@ -53,6 +53,7 @@ __all__ = [
     "PER_HOST_CONCURRENCY",
     "PER_HOST_DELAY",
     "READ_TIMEOUT",
+    "REGISTER_SITES",
     "RETRIES",
     "RETRY_AFTER_CAP",
     "RETRY_BACKOFF",
@@ -62,6 +63,7 @@ __all__ = [
     "STARTUP_SPREAD",
     "STOP_DEADLINE",
     "STOP_GRACE",
+    "THIRD_PARTY_SITES",
     "TOTAL_TIMEOUT",
     "USER_AGENT",
     "WEB_HOST",
@@ -125,6 +127,11 @@ ALERT_ON = ("event_added", "event_changed", "event_removed")
 # Linking records into events (snapshots/linking.py)
 EVENT_PUBLISHED_WITHIN_DAYS = 28  # an undated record's page came out this soon after the event
 EVENT_MAX_SPAN_DAYS = 366  # a longer stated visit is taken as this long (bounds the lookup)
+
+# Reconciling programmes (snapshots/reconcile.py): the register's sites, and the sites whose
+# pages are neither the register nor a city's own (a press wire, a network of cities)
+REGISTER_SITES = frozenset({"clair"})
+THIRD_PARTY_SITES = frozenset({"prtimes", "citynet"})
 
 # The fleet (`citywatch scheduler` and `citywatch worker`)
 FLEET_STALLED_AFTER = 30.0  # a worker silent this long is dead: its checks are run again

@@ -10,6 +10,7 @@ import logging
 import re
 import tomllib
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
@@ -21,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 
@@ -32,6 +34,7 @@ __all__ = [
     "ROBOTS_SITEMAPS",
     "Alerts",
     "Defaults",
+    "FollowLevel",
     "Sources",
     "Watch",
     "alert_kinds",
@@ -105,6 +108,18 @@ def _positive(value: float) -> float:
 Positive = Annotated[float, BeforeValidator(parse_duration), AfterValidator(_positive)]
 
 
+def _as_levels(value: Any) -> Any:
+    """`follow` and `follow_pattern`: a string, or a list of strings (one per level)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ValueError("must be a string, or a list of strings (one per level)")
+
+
+Levels = Annotated[str | tuple[str, ...] | None, BeforeValidator(_as_levels)]
+
+
 def _check_http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https"):
@@ -148,9 +163,10 @@ class Watch(_Frozen):
     per_host_concurrency: int = Field(ge=1, le=64)
     allow_private: bool
     user_agent: str
-    follow: str | None = None
-    follow_pattern: str | None = None
+    follow: Levels = None  # a list: one selector per level
+    follow_pattern: Levels = None  # a list: one pattern per level
     follow_limit: int = Field(ge=0)
+    recheck: Duration | None = None  # followed pages checked more recently are not fetched
     feed: str | None = None
     sitemap: str | None = None
     max_bytes: int = Field(ge=1024)
@@ -193,25 +209,80 @@ class Watch(_Frozen):
 
     @field_validator("follow")
     @classmethod
-    def _selector(cls, value: str | None) -> str | None:
-        if value is not None:
+    def _selector(cls, value: str | tuple[str, ...] | None) -> str | tuple[str, ...] | None:
+        for n, selector in _levels(value):
             import soupsieve  # 60 ms to load: paid only by watch lists that follow links
 
             try:
-                soupsieve.compile(value)
+                soupsieve.compile(selector)
             except soupsieve.SelectorSyntaxError as exc:
-                raise ValueError(f"bad CSS selector: {exc.args[0]}") from None
+                raise ValueError(f"{n}bad CSS selector: {exc.args[0]}") from None
         return value
 
     @field_validator("follow_pattern")
     @classmethod
-    def _pattern(cls, value: str | None) -> str | None:
-        if value is not None:
+    def _pattern(cls, value: str | tuple[str, ...] | None) -> str | tuple[str, ...] | None:
+        for n, pattern in _levels(value):
             try:
-                re.compile(value)
+                re.compile(pattern)
             except re.error as exc:
-                raise ValueError(f"bad regular expression: {exc}") from None
+                raise ValueError(f"{n}bad regular expression: {exc}") from None
         return value
+
+    @field_validator("follow_pattern")
+    @classmethod
+    def _same_depth(
+        cls, value: str | tuple[str, ...] | None, info: ValidationInfo
+    ) -> str | tuple[str, ...] | None:
+        follow = info.data.get("follow")
+        if isinstance(follow, tuple) and isinstance(value, tuple) and len(follow) != len(value):
+            raise ValueError(
+                f"{len(value)} levels, but follow has {len(follow)}: give both one entry "
+                "per level, or one of them a single string (for the last level)"
+            )
+        return value
+
+    @property
+    def follows(self) -> bool:
+        """Whether the watch follows links from its page (follow or follow_pattern)."""
+        return bool(self.follow or self.follow_pattern)
+
+    def follow_levels(self) -> tuple[FollowLevel, ...]:
+        """One (selector, pattern) per level of listings, the pages watched last.
+
+        A list gives one per level; a single string belongs to the last level (the pages
+        watched), and a level given neither takes every link on its listing pages."""
+        depth = max(
+            len(v) if isinstance(v, tuple) else 1 for v in (self.follow, self.follow_pattern)
+        )
+
+        def at(value: str | tuple[str, ...] | None, level: int) -> str | None:
+            if isinstance(value, tuple):
+                return value[level]
+            return value if level == depth - 1 else None
+
+        return tuple(
+            FollowLevel(at(self.follow, n), at(self.follow_pattern, n)) for n in range(depth)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FollowLevel:
+    """Which links of one level's pages lead to the next: a CSS selector, a pattern, or both."""
+
+    selector: str | None
+    pattern: str | None
+
+
+def _levels(value: str | tuple[str, ...] | None) -> list[tuple[str, str]]:
+    """(prefix for a message, value) of each level of `follow` or `follow_pattern`."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [("", value)]
+    if not value:
+        raise ValueError("an empty list: give one entry per level, or leave the key out")
+    return [(f"level {n}: ", v) for n, v in enumerate(value, start=1)]
 
 
 class Alerts(_Frozen):

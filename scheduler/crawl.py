@@ -9,81 +9,37 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from citywatch import defaults
 from citywatch.errors import CitywatchError, FetchError
 from citywatch.model import ParseResult
-from citywatch.sources import ROBOTS_SITEMAPS, Sources, Watch, alert_kinds, merge_alert_urls
+from citywatch.sources import (
+    ROBOTS_SITEMAPS,
+    FollowLevel,
+    Sources,
+    Watch,
+    alert_kinds,
+    merge_alert_urls,
+)
 from scheduler.listings import FEED, SITEMAP, Listing, listing_result, newest_first, read_listing
+from scheduler.outcomes import CrawlReport, PageOutcome, Progress, fresh
 from scheduler.parse_worker import parse_bytes
 from scraper import Fetcher, FetchResult, Validators
 from scraper.discover import SitemapEntry
-from snapshots import ChangeEvent, CheckInput, CheckOutcome, PageIndex, PageState, Store
+from snapshots import CheckInput, CheckOutcome, PageIndex, PageState, Store
 
-__all__ = ["CrawlReport", "Crawler", "PageOutcome", "parse_bytes"]
+__all__ = ["CrawlReport", "Crawler", "PageOutcome", "Progress", "parse_bytes"]
 
 log = logging.getLogger(__name__)
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class PageOutcome:
-    """What one page check came to."""
-
-    watch: str
-    url: str
-    outcome: str  # changed | unchanged | failed
-    events: tuple[ChangeEvent, ...] = ()
-    error: str | None = None
-    records: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class CrawlReport:
-    outcomes: tuple[PageOutcome, ...] = ()
-    started_at: datetime = field(default_factory=_now)
-    finished_at: datetime = field(default_factory=_now)
-
-    def _count(self, outcome: str) -> int:
-        return sum(1 for o in self.outcomes if o.outcome == outcome)
-
-    @property
-    def checked(self) -> int:
-        return len(self.outcomes)
-
-    @property
-    def failed(self) -> int:
-        return self._count("failed")
-
-    @property
-    def changes(self) -> list[ChangeEvent]:
-        return [e for o in self.outcomes for e in o.events]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "checked": self.checked,
-            "unchanged": self._count("unchanged"),
-            "changed": self._count("changed"),
-            "failed": self.failed,
-            "changes": [e.to_dict() for e in self.changes],
-            "errors": [
-                {"watch": o.watch, "url": o.url, "error": o.error}
-                for o in self.outcomes
-                if o.outcome == "failed"
-            ],
-        }
-
-
-Progress = Callable[[PageOutcome], None]
 
 
 class Crawler:
@@ -137,28 +93,56 @@ class Crawler:
         return [o for group in results for o in group]
 
     async def check_watch(self, fetcher: Fetcher, watch: Watch) -> list[PageOutcome]:
-        """The watch's own page, then the pages it leads to (follow, feed)."""
+        """The watch's own page, then the pages it leads to (follow, feed, sitemap).
+
+        On a watch's first crawl its own page's check is stored last: until then the watch has
+        no baseline, so a first crawl cut short and run again is still the baseline (its pages
+        are not news), and the pages it stored meanwhile are skipped when `recheck` allows."""
         known = self._index
         has_baseline = known.has_baseline if known is not None else self.store.has_baseline
         baseline = not has_baseline(watch.id)
-        index, fetched = await self.check_page(fetcher, watch, watch.url, None, baseline)
-        outcomes = [index]
-        if not (watch.follow or watch.follow_pattern or watch.feed or watch.sitemap):
-            return outcomes
+        leads = bool(watch.follows or watch.feed or watch.sitemap)
+        if not (leads and baseline):
+            index, fetched = await self.check_page(fetcher, watch, watch.url, None, baseline)
+            if not leads:
+                return [index]
+            held = None
+        else:
+            self._checking += 1
+            try:
+                held, records, fetched = await self._check_page(
+                    fetcher, watch, watch.url, None, baseline
+                )
+            finally:
+                self._checking -= 1
         listings: list[PageOutcome] = []
         try:
             targets = await self._discover(fetcher, watch, fetched, listings, baseline)
         except CitywatchError as exc:  # a bad selector: say so, keep going
             log.warning("discovery for watch %s: %s", watch.id, exc.one_line())
-            targets = [p.url for p in self.store.pages(watch.id) if p.url != watch.url]
-            targets = [u for u in targets if u not in {o.url for o in listings}]
-        outcomes.extend(listings)
-        if targets:
-            found = await asyncio.gather(
-                *(self.check_page(fetcher, watch, url, watch.url, baseline) for url in targets)
-            )
-            outcomes.extend(o for o, _ in found)
-        return outcomes
+            read = {o.url for o in listings}
+            targets = {
+                p.url: p.found_on or watch.url
+                for p in self.store.pages(watch.id)
+                if p.url != watch.url and p.url not in read
+            }
+        found = await asyncio.gather(
+            *(self._check_followed(fetcher, watch, u, on, baseline) for u, on in targets.items())
+        )
+        if held is not None:
+            index = self._store(held, records=records)
+        return [index, *listings, *found]
+
+    async def _check_followed(
+        self, fetcher: Fetcher, watch: Watch, url: str, found_on: str, baseline: bool
+    ) -> PageOutcome:
+        """A followed page: skipped while `recheck` says its last good check is fresh."""
+        if fresh(self._page_state(watch.id, url), watch.recheck, _now()):
+            outcome = PageOutcome(watch.id, url, "skipped")
+            if self.progress is not None:
+                self.progress(outcome)
+            return outcome
+        return (await self.check_page(fetcher, watch, url, found_on, baseline))[0]
 
     async def _discover(
         self,
@@ -167,38 +151,90 @@ class Crawler:
         fetched: FetchResult | None,
         listings: list[PageOutcome],
         baseline: bool,
-    ) -> list[str]:
-        """The pages the watch's page, feed and sitemaps lead to now, up to follow_limit.
+    ) -> dict[str, str]:
+        """The pages the watch's page (through its levels of listings), feed and sitemaps lead
+        to now, up to follow_limit, each with the page it was found on.
 
-        When the index was unchanged its stored body is read again, so links are the same as
-        last time; when it cannot be read at all, the pages already known are checked. The
-        checks of the feed and sitemaps are appended to `listings`."""
+        When a page was unchanged its stored body is read again, so links are the same as
+        last time; when it cannot be read at all, the pages already known from it are checked.
+        The checks of listing pages, the feed and sitemaps are appended to `listings`."""
         body = fetched.body if fetched is not None else None
         base = fetched.url if fetched is not None else watch.url
         if body is None:
-            state = self.store.page_state(watch.id, watch.url)
-            if state is not None and state.sha256:
-                body = self.store.body(state.sha256)
-        links: list[str] = []
-        if body is not None and (watch.follow or watch.follow_pattern):
-            links += await _follow_links(
-                body,
-                base,
-                selector=watch.follow,
-                pattern=watch.follow_pattern,
-                limit=watch.follow_limit,
-            )
+            body = self._stored_body(watch.id, watch.url)
+        links: dict[str, str] = {}
+        if body is not None and watch.follows:
+            links |= await self._follow(fetcher, watch, base, body, listings, baseline)
         if watch.feed:
             feed = await self._check_listing(fetcher, watch, watch.feed, FEED, baseline, listings)
-            links += feed.urls
+            links |= {url: watch.url for url in feed.urls if url not in links}
         if watch.sitemap:
-            links += await self._sitemap_pages(fetcher, watch, baseline, listings)
-        listing_failed = any(o.outcome == "failed" for o in listings)
-        if (not links and body is None) or listing_failed:  # keep checking what is known
-            links += [p.url for p in self.store.pages(watch.id)]
+            pages = await self._sitemap_pages(fetcher, watch, baseline, listings)
+            links |= {url: watch.url for url in pages if url not in links}
+        failed = {o.url for o in listings if o.outcome == "failed"}
+        if (not links and body is None) or failed:  # keep checking what is known
+            for page in self.store.pages(watch.id):
+                if not failed or body is None or page.found_on in failed | {watch.url}:
+                    links.setdefault(page.url, page.found_on or watch.url)
         read = {o.url for o in listings}
-        ordered = list(dict.fromkeys(u for u in links if u != watch.url and u not in read))
-        return ordered[: watch.follow_limit]
+        ordered = [(u, on) for u, on in links.items() if u != watch.url and u not in read]
+        return dict(ordered[: watch.follow_limit])
+
+    async def _follow(
+        self,
+        fetcher: Fetcher,
+        watch: Watch,
+        url: str,
+        body: bytes,
+        listings: list[PageOutcome],
+        baseline: bool,
+    ) -> dict[str, str]:
+        """Walk the watch's follow levels from its own page: the links of every level but the
+        last are listing pages, checked and stored like the watch's page (and always fetched,
+        so that new pages are found); the last level's links are the pages watched."""
+        levels = watch.follow_levels()
+        pages: list[tuple[str, bytes]] = [(url, body)]
+        for depth, level in enumerate(levels):
+            found = await self._links(pages, level, watch, exclude={watch.url})
+            if depth == len(levels) - 1:
+                return found
+            pages = []
+            checks = await asyncio.gather(
+                *(self.check_page(fetcher, watch, u, on, baseline) for u, on in found.items())
+            )
+            for (listing_url, _), (outcome, got) in zip(found.items(), checks, strict=True):
+                listings.append(outcome)
+                page_body = got.body if got is not None else None
+                if page_body is None:
+                    page_body = self._stored_body(watch.id, listing_url)
+                if page_body is not None:
+                    pages.append((got.url if got is not None else listing_url, page_body))
+        return {}
+
+    async def _links(
+        self, pages: list[tuple[str, bytes]], level: FollowLevel, watch: Watch, exclude: set[str]
+    ) -> dict[str, str]:
+        """One level's links from its pages, each with the first page it was found on."""
+        found: dict[str, str] = {}
+        for page_url, page_body in pages:
+            for link in await _follow_links(
+                page_body,
+                page_url,
+                selector=level.selector,
+                pattern=level.pattern,
+                limit=watch.follow_limit,
+            ):
+                if link not in exclude:
+                    found.setdefault(link, page_url)
+                if len(found) >= watch.follow_limit:
+                    return found
+        return found
+
+    def _stored_body(self, watch_id: str, url: str) -> bytes | None:
+        state = self.store.page_state(watch_id, url)
+        if state is not None and state.sha256:
+            return self.store.body(state.sha256)
+        return None
 
     async def _sitemap_pages(
         self, fetcher: Fetcher, watch: Watch, baseline: bool, listings: list[PageOutcome]
@@ -213,7 +249,8 @@ class Crawler:
                 queue = []
         else:
             queue = [watch.sitemap] if watch.sitemap else []
-        wanted = re.compile(watch.follow_pattern) if watch.follow_pattern else None
+        pattern = watch.follow_levels()[-1].pattern
+        wanted = re.compile(pattern) if pattern else None
         entries: list[SitemapEntry] = []
         seen: set[str] = set()
         while queue and len(seen) < defaults.SITEMAPS_PER_WATCH:
@@ -309,13 +346,20 @@ class Crawler:
         a new body came (None when the page failed or was unchanged)."""
         self._checking += 1
         try:
-            return await self._check_page(fetcher, watch, url, found_on, baseline)
+            check, records, fetched = await self._check_page(
+                fetcher, watch, url, found_on, baseline
+            )
+            if check.outcome == "unchanged":
+                return await self._store_later(check), None
+            return self._store(check, records=records), fetched
         finally:
             self._checking -= 1
 
     async def _check_page(
         self, fetcher: Fetcher, watch: Watch, url: str, found_on: str | None, baseline: bool
-    ) -> tuple[PageOutcome, FetchResult | None]:
+    ) -> tuple[CheckInput, int, FetchResult | None]:
+        """Fetch and parse one page: the check to store, its record count, and what was
+        fetched when a new body came."""
         started = _now()
         state = self._page_state(watch.id, url)
         common: dict[str, Any] = {
@@ -343,7 +387,7 @@ class Crawler:
                 http_status=exc.context.get("status"),
                 attempts=exc.context.get("attempts", 1),
             )
-            return self._store(check), None
+            return check, 0, None
         if fetched.not_modified or (state is not None and fetched.sha256 == state.sha256):
             check = CheckInput(
                 **common,
@@ -355,7 +399,7 @@ class Crawler:
                 last_modified=fetched.last_modified or _keep(state, "last_modified"),
                 sha256=fetched.sha256 or _keep(state, "sha256"),
             )
-            return await self._store_later(check), None
+            return check, 0, None
         body = fetched.body
         fetch_facts: dict[str, Any] = {
             "http_status": fetched.status,
@@ -377,7 +421,7 @@ class Crawler:
                 outcome="failed",
                 error=exc.one_line(omit=("url",)),
             )
-            return self._store(check), fetched
+            return check, 0, fetched
         except BrokenProcessPool as exc:  # the pool replaces itself on the next parse
             log.warning("the parse process died parsing %s: %s", url, exc)
             check = CheckInput(
@@ -387,7 +431,7 @@ class Crawler:
                 outcome="failed",
                 error="parser error: the parse process died (crashed or killed)",
             )
-            return self._store(check), fetched
+            return check, 0, fetched
         except Exception as exc:  # a parser bug must not stop the crawl
             log.exception("parser %s crashed on %s", watch.site, url)
             check = CheckInput(
@@ -397,11 +441,11 @@ class Crawler:
                 outcome="failed",
                 error=f"parser error: {type(exc).__name__}: {exc}"[:300],
             )
-            return self._store(check), fetched
+            return check, 0, fetched
         check = CheckInput(
             **common, **fetch_facts, finished_at=_now(), outcome="changed", result=result
         )
-        return self._store(check, records=len(result.records)), fetched
+        return check, len(result.records), fetched
 
     async def _parse(self, fetched: FetchResult, watch: Watch) -> ParseResult:
         args = (

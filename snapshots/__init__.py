@@ -3,6 +3,7 @@ on SQLite or PostgreSQL through SQLAlchemy, migrated by Alembic. Imports only `c
 
 from snapshots.event_types import EventDetail, EventSource, EventVersion, StoredEvent
 from snapshots.probe import history_exists
+from snapshots.reconcile import Disagreement, Reconciliation, Statement
 from snapshots.store import Store
 from snapshots.types import (
     EVENT_KINDS,
@@ -28,6 +29,7 @@ __all__ = [
     "CheckOutcome",
     "CheckRow",
     "Delivery",
+    "Disagreement",
     "EventDetail",
     "EventKind",
     "EventSource",
@@ -36,7 +38,9 @@ __all__ = [
     "Outcome",
     "PageIndex",
     "PageState",
+    "Reconciliation",
     "RecordVersion",
+    "Statement",
     "Store",
     "StoredEvent",
     "StoredRecord",

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from citywatch.errors import StorageError
 from snapshots.event_types import EventDetail, EventSource, EventVersion, StoredEvent
+from snapshots.reconcile import reconcile
 from snapshots.schema import pages, real_event_sources, real_event_versions, real_events
 
 __all__ = ["event_detail", "events_as_of", "events_by_id"]
@@ -139,4 +140,5 @@ def event_detail(connection: sa.Connection, event_id: int) -> EventDetail | None
         for row in connection.execute(query)
     )
     stays = _sources(connection, [event_id], None, all_stays=True).get(event_id, [])
-    return EventDetail(event=found[0], versions=chain, sources=tuple(stays))
+    reconciled = reconcile(connection, event_id=event_id)
+    return EventDetail(found[0], chain, tuple(stays), reconciled[0] if reconciled else None)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from snapshots.reconcile import Reconciliation
+
 __all__ = ["EventDetail", "EventSource", "EventVersion", "StoredEvent"]
 
 
@@ -87,15 +89,19 @@ class EventVersion:
 
 @dataclass(frozen=True, slots=True)
 class EventDetail:
-    """Everything about one event: the current state, every version and every source stay."""
+    """Everything about one event: the current state, every version and every source stay,
+    and for a programme the register or a city's pages tell of, how the two compare."""
 
     event: StoredEvent
     versions: tuple[EventVersion, ...]
     sources: tuple[EventSource, ...]
+    reconciliation: Reconciliation | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        reconciled = self.reconciliation
         return {
             "event": self.event.to_dict(),
             "versions": [v.to_dict() for v in self.versions],
             "sources": [s.to_dict() for s in self.sources],
+            "reconciliation": None if reconciled is None else reconciled.to_dict(),
         }

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from citywatch import defaults
 from citywatch.model import record_from_dict
 from snapshots.event_writer import EventChange, Group, Source, Writer
-from snapshots.linking import Facts, cluster, compatible, facts_of
+from snapshots.linking import Facts, by_partner, cluster, compatible, facts_of
 from snapshots.schema import (
     pages,
     real_event_links,
@@ -87,27 +87,32 @@ _ON_PAGE = (
     .where(S.c.page_id == sa.bindparam("page"), S.c.left_check.is_(None))
 )
 _NEAR = S.alias("near")
-# Every open source of the events that have a source in the probe's range: the candidates and,
-# in the same round trip, the rest of their events (taken in whole when one of them links).
-_NEIGHBOURS = (
-    sa.select(*_SOURCE_COLUMNS, *_VERSION_COLUMNS)
-    .select_from(_WITH_VERSION)
-    .where(
-        S.c.left_check.is_(None),
-        S.c.event_id.in_(
-            sa.select(_NEAR.c.event_id)
-            .join(L, L.c.source_id == _NEAR.c.id)
-            .where(
-                L.c.block == sa.bindparam("block"),
-                L.c.country.in_(sa.bindparam("countries", expanding=True)),
-                sa.or_(
-                    L.c.lo.between(sa.bindparam("dated_lo"), sa.bindparam("dated_hi")),
-                    L.c.published.between(sa.bindparam("undated_lo"), sa.bindparam("undated_hi")),
-                ),
-            )
-        ),
+_IN_BLOCK = (
+    L.c.block == sa.bindparam("block"),
+    L.c.country.in_(sa.bindparam("countries", expanding=True)),
+)
+
+
+def _neighbours_where(*when: Any) -> sa.Select[Any]:
+    """Every open source of the events that have a source in the probe's block, countries and
+    `when`: the candidates and, in the same round trip, the rest of their events (taken in
+    whole when one of them links)."""
+    near = sa.select(_NEAR.c.event_id).join(L, L.c.source_id == _NEAR.c.id).where(*_IN_BLOCK, *when)
+    return (
+        sa.select(*_SOURCE_COLUMNS, *_VERSION_COLUMNS)
+        .select_from(_WITH_VERSION)
+        .where(S.c.left_check.is_(None), S.c.event_id.in_(near))
+    )
+
+
+_NEIGHBOURS = _neighbours_where(
+    sa.or_(
+        L.c.lo.between(sa.bindparam("dated_lo"), sa.bindparam("dated_hi")),
+        L.c.published.between(sa.bindparam("undated_lo"), sa.bindparam("undated_hi")),
     )
 )
+# A programme that names its partners links at any date: its block and countries are the range.
+_NEIGHBOURS_ANY_TIME = _neighbours_where()
 _EXPAND = (
     sa.select(*_SOURCE_COLUMNS, *_VERSION_COLUMNS)
     .select_from(_WITH_VERSION)
@@ -129,11 +134,14 @@ def _open_on_page(connection: sa.Connection, page_id: int) -> dict[str, Any]:
 
 def _neighbours(connection: sa.Connection, probe: Facts, group: Group) -> list[Any]:
     """Open sources that may be compatible with `probe`: one indexed query on its block, its
-    countries and a day range (dated rows by `lo`, undated rows by `published`), which reads
+    countries and a day range (dated rows by `lo`, undated rows by `published`; none for a
+    programme that names partners, which links at any date), which reads
     the whole events those sources are in (the index is a superset of `compatible`, so judging
     the others too finds the same ones)."""
     if not probe.countries:
         return []
+    if by_partner(probe):
+        return _ask(connection, group, _NEIGHBOURS_ANY_TIME, probe, None, None)
     if probe.lo is not None:
         assert probe.hi is not None
         dated, undated = (probe.lo - _MAX_SPAN, probe.hi), (probe.lo, probe.hi + _WINDOW)
@@ -142,13 +150,25 @@ def _neighbours(connection: sa.Connection, probe: Facts, group: Group) -> list[A
         dated, undated = (p - _WINDOW - _MAX_SPAN, p), (p - _WINDOW, p + _WINDOW)
     else:
         return []
+    return _ask(connection, group, _NEIGHBOURS, probe, dated, undated)
+
+
+def _ask(
+    connection: sa.Connection,
+    group: Group,
+    statement: sa.Select[Any],
+    probe: Facts,
+    dated: tuple[int, int] | None,
+    undated: tuple[int, int] | None,
+) -> list[Any]:
     asked = (probe.block, probe.countries, dated, undated)
     if asked in group.asked:  # the same question: the same rows, judged against this probe
         return group.asked[asked]
     params: dict[str, Any] = {"block": probe.block, "countries": sorted(probe.countries)}
-    params.update(dated_lo=dated[0], dated_hi=dated[1], undated_lo=undated[0])
-    params["undated_hi"] = undated[1]
-    rows = list(connection.execute(_NEIGHBOURS, params))
+    if dated is not None and undated is not None:
+        params.update(dated_lo=dated[0], dated_hi=dated[1], undated_lo=undated[0])
+        params["undated_hi"] = undated[1]
+    rows = list(connection.execute(statement, params))
     group.asked[asked] = rows
     read: dict[int, list[Any]] = {}
     for row in rows:

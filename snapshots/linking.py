@@ -29,11 +29,13 @@ __all__ = [
     "Facts",
     "Member",
     "block_of",
+    "by_partner",
     "cluster",
     "compatible",
     "consolidate",
     "day_number",
     "facts_of",
+    "partner_name",
     "span_of",
 ]
 
@@ -74,9 +76,28 @@ def _name(value: str) -> str:
     return "".join(unicodedata.normalize("NFKC", value).split()).casefold()
 
 
+# A partner's kind, which one source writes and another leaves out (クアラルンプール市 in a
+# city's page, クアラルンプール in the register): compared without it.
+_KINDS = frozenset("市都州省県府町村区郡")
+
+
+def partner_name(value: str) -> str:
+    """A programme partner as linking compares it: spacing, width and a trailing kind (市, 州,
+    都, ...) left out, but never down to one character (京都 stays)."""
+    name = _name(value)
+    return name[:-1] if len(name) > 2 and name[-1] in _KINDS else name
+
+
 def block_of(type_: str, direction: str, city: str) -> str:
     """Only records of one block can link: same type, direction and point-of-view city."""
     return f"{type_}|{direction}|{city}"
+
+
+def by_partner(facts: Facts) -> bool:
+    """Whether these facts link on partner and city alone, whatever their dates: a programme
+    that names its partners (sources often disagree on when a programme began, and that
+    disagreement is what reconciliation shows; a visit's dates stay strict)."""
+    return facts.block.startswith("programme|") and bool(facts.names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +141,11 @@ class Facts:
 
 def facts_of(record: Record, *, city: str | None, published: str | None) -> Facts:
     """A visit is placed in time by its start and end, a programme by its start (its end may be
-    years later and added afterwards)."""
+    years later and added afterwards).
+
+    The point of view is the record's own `city` when its page named one (a register page
+    names its local government), else the watch's `city`. A programme's own government is no
+    partner to link on: the register lists both sides, and every programme of 横浜市 names it."""
     start = span_of(record.start)
     end = span_of(record.end) if isinstance(record, Visit) else None
     lo = hi = None
@@ -130,15 +155,17 @@ def facts_of(record: Record, *, city: str | None, published: str | None) -> Fact
         if end is not None and end[1] >= lo:
             hi = end[1]
         hi = min(hi, lo + _MAX_SPAN)
+    own: set[str] = set()
     if isinstance(record, Programme):
-        names, direction = record.partners, ""
+        names, direction, fold = record.partners, "", partner_name
+        own = {partner_name(record.city_name)} if record.city_name else set()
     else:
-        names, direction = record.counterparts, record.direction
+        names, direction, fold = record.counterparts, record.direction, _name
     return Facts(
         key=record.key,
-        block=block_of(record.type, direction, city or ""),
+        block=block_of(record.type, direction, record.city or city or ""),
         countries=frozenset(p.country for p in record.places if p.country),
-        names=frozenset(n for n in (_name(x) for x in names) if n),
+        names=frozenset(n for n in (fold(x) for x in names) if n and n not in own),
         lo=lo,
         hi=hi,
         precision=precision,
@@ -149,8 +176,9 @@ def facts_of(record: Record, *, city: str | None, published: str | None) -> Fact
 def compatible(a: Facts, b: Facts) -> bool:
     """Whether two records may tell of one event (symmetric).
 
-    Same block, a shared country, and counterparts that agree where both name them. Dated
-    records must overlap in time (a month holds its days). A record without dates needs named
+    Same block, a shared country, and counterparts that agree where both name them. Programmes
+    that name partners in common are one programme whatever their dates (`by_partner`). Other
+    dated records must overlap in time (a month holds its days). A record without dates needs named
     counterparts in common and a publication date: it fits a dated record whose event its page
     came out during or within the window after, and another undated record whose page came out
     within the window of its own."""
@@ -158,6 +186,8 @@ def compatible(a: Facts, b: Facts) -> bool:
         return False
     if a.names and b.names and not (a.names & b.names):
         return False
+    if by_partner(a) and by_partner(b):
+        return True  # the same block, so both programmes; they share a partner
     if a.lo is not None and b.lo is not None:
         assert a.hi is not None and b.hi is not None
         return a.lo <= b.hi and b.lo <= a.hi

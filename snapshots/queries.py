@@ -76,10 +76,16 @@ def page_states(connection: sa.Connection, watch_id: str) -> list[PageState]:
 
 
 def has_baseline(connection: sa.Connection, watch_id: str) -> bool:
+    """Whether the watch's own page (found on no other) has a successful check. A first crawl
+    stores that check after the pages it leads to, so one cut short is still the baseline."""
     query = (
         sa.select(checks.c.id)
         .join(pages, checks.c.page_id == pages.c.id)
-        .where(pages.c.watch_id == watch_id, checks.c.outcome != "failed")
+        .where(
+            pages.c.watch_id == watch_id,
+            pages.c.found_on.is_(None),
+            checks.c.outcome != "failed",
+        )
         .limit(1)
     )
     return connection.execute(query).first() is not None
@@ -97,7 +103,7 @@ def watches_with_baseline(connection: sa.Connection) -> set[str]:
         .where(checks.c.page_id == pages.c.id, checks.c.outcome != "failed")
         .exists()
     )
-    query = sa.select(pages.c.watch_id).where(succeeded).distinct()
+    query = sa.select(pages.c.watch_id).where(pages.c.found_on.is_(None), succeeded).distinct()
     return set(connection.execute(query).scalars())
 
 

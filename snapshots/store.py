@@ -15,13 +15,14 @@ import sqlalchemy as sa
 from citywatch import defaults
 from citywatch.errors import NotFoundError, StorageError
 from citywatch.holders import this_process
-from snapshots import event_queries, outbox, queries
+from snapshots import event_queries, outbox, queries, reconcile
 from snapshots.blobs import get_blob
 from snapshots.diffing import text_diff
 from snapshots.engine import open_engine, safe_url, storage_errors, writing
 from snapshots.event_types import EventDetail, StoredEvent
 from snapshots.gc import collect_bodies
 from snapshots.migrate import current_revision, head_revision, upgrade
+from snapshots.reconcile import Reconciliation
 from snapshots.recording import validate_check, write_check
 from snapshots.schema import checks, pages
 from snapshots.types import (
@@ -229,6 +230,15 @@ class Store:
         """One event with its versions and every stay of every source; None if unknown."""
         return self._read(
             "cannot read event", lambda c: event_queries.event_detail(c, event_id), event=event_id
+        )
+
+    def reconcile(
+        self, *, city: str | None = None, event_id: int | None = None
+    ) -> list[Reconciliation]:
+        """Each programme event the register or a city's own pages tell of: whether the two
+        agree, disagree (both values kept) or only one knows it; `city` is a slug."""
+        return self._read(
+            "cannot reconcile", lambda c: reconcile.reconcile(c, city=city, event_id=event_id)
         )
 
     def history(self, key: str) -> list[RecordVersion]:

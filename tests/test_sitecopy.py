@@ -32,6 +32,7 @@ HTML_PAGES = [p for p in PAGES if p.content_type.startswith("text/html")]
 SEEDED_HTML = [p for p in HTML_PAGES if p.seed]
 PDF_PAGE = next(p for p in PAGES if p.site == "yokohama-pdf")
 HISTORY = sitecopy.find_page("saitama-history").path
+CLAIR_CITIES = {"saitama", "yokohama", "oiso", "hyogo-pref", "sayo"}
 SAITAMA_INDEX = sitecopy.find_page("saitama-international-index").path
 
 # Each site's main region (SITES.md): where a parser must find the seed's body.
@@ -118,7 +119,7 @@ def test_manifest_lists_exactly_the_pages_in_the_tree() -> None:
     on_disk = {
         f.relative_to(SITES_DIR).as_posix()
         for f in SITES_DIR.rglob("*")
-        if f.suffix in (".html", ".pdf")
+        if f.suffix in (".html", ".pdf") or (f.is_file() and "/data/detail/" in f.as_posix())
     }
     assert {p.path for p in PAGES} == on_disk
     assert len({p.path for p in PAGES}) == len(PAGES)
@@ -131,8 +132,11 @@ def test_manifest_entries_are_consistent() -> None:
     assert [s[:3] for s in seeds] == ["000", "001", "002", "003", "004"]
     for page in PAGES:
         assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", page.id), page.id
-        assert page.site in {"saitama", "yokohama", "yokohama-pdf", "prtimes", "citynet"}
-        assert page.city in {"saitama", "yokohama"}
+        assert page.site in {"saitama", "yokohama", "yokohama-pdf", "prtimes", "citynet", "clair"}
+        if page.site == "clair":  # each detail page names its own local government
+            assert page.city in ({None} if page.kind != "content" else CLAIR_CITIES)
+        else:
+            assert page.city in {"saitama", "yokohama"}
         assert page.content_type == (
             "application/pdf" if page.path.endswith(".pdf") else "text/html; charset=utf-8"
         )
@@ -147,9 +151,9 @@ def test_linked_from_page_links_to_it(page: SitePage) -> None:
     base = "http://copy/" + source.path
     targets = {urlsplit(urljoin(base, attr(a, "href"))).path for a in soup.select("a[href]")}
     assert "/" + page.path in targets
-    if source.kind == "index":
+    if source.kind != "content":
         followed = {
-            urlsplit(urljoin(base, attr(a, "href"))).path for a in soup.select(source.follow or "")
+            urlsplit(urljoin(base, attr(a, "href"))).path for a in soup.select(source.levels()[0])
         }
         assert "/" + page.path in followed, "the index's follow selector reaches it"
 
@@ -185,6 +189,7 @@ def test_page_is_utf8_html_with_its_title(page: SitePage) -> None:
         "yokohama": f"{page.title}　横浜市",
         "prtimes": f"{page.title} | 横浜市のプレスリリース",
         "citynet": f"{page.title} | シティネット横浜プロジェクトオフィス",
+        "clair": f"{page.title} | CLAIR(クレア)一般財団法人自治体国際化協会",
     }[page.site]
     assert title == expected
 
@@ -342,14 +347,27 @@ def test_sources_toml_with_follow_reaches_every_content_page() -> None:
     for watch in sources.watches:
         page = next(p for p in PAGES if p.url(base) == watch.url)
         if watch.follow:
-            assert page.kind == "index" and watch.follow == page.follow
-            links = soup_of(page).select(watch.follow)
-            reached |= {urljoin(watch.url, attr(a, "href")) for a in links}
+            follow = watch.follow if isinstance(watch.follow, str) else list(watch.follow)
+            assert page.kind == "index" and follow == page.follow
+            level = [page]
+            for selector in page.levels():  # through the listing pages, level by level
+                links = {
+                    urljoin(p.url(base), attr(a, "href"))
+                    for p in level
+                    for a in soup_of(p).select(selector)
+                }
+                level = [p for p in PAGES if p.url(base) in links]
+            reached |= {p.url(base) for p in level}
         else:
             assert page.kind == "content" and watch.url not in reached
             reached.add(watch.url)
     assert reached == {p.url(base) for p in PAGES if p.kind == "content"}
-    assert {w.site for w in sources.watches if w.follow} == {"saitama", "yokohama", "citynet"}
+    assert {w.site for w in sources.watches if w.follow} == {
+        "saitama",
+        "yokohama",
+        "citynet",
+        "clair",
+    }
 
 
 def test_sources_toml_loads_from_a_file_with_extra_defaults(tmp_path: Path) -> None:
@@ -479,15 +497,16 @@ def test_edit_text_changes_and_restores(tmp_path: Path) -> None:
         sitecopy.edit_text(root, HISTORY, "存在しない文字列", "x")
 
 
-@pytest.mark.parametrize("index", [p for p in PAGES if p.kind == "index"], ids=lambda p: p.id)
+@pytest.mark.parametrize("index", [p for p in PAGES if p.kind != "content"], ids=lambda p: p.id)
 def test_add_link_lists_a_new_page_first(tmp_path: Path, index: SitePage) -> None:
     root = sitecopy.copy_sites(tmp_path / "sites")
     new_page = str(Path(index.path).parent / "new-page.html")
     href = sitecopy.relative_href(index.path, new_page)
     assert href == "new-page.html"
-    before = [attr(a, "href") for a in soup_of(index).select(index.follow or "")]
+    selector = index.levels()[0]
+    before = [attr(a, "href") for a in soup_of(index).select(selector)]
     sitecopy.add_link(root, index.path, href, "新しい <ページ>")
-    links = BeautifulSoup((root / index.path).read_bytes(), "lxml").select(index.follow or "")
+    links = BeautifulSoup((root / index.path).read_bytes(), "lxml").select(selector)
     assert [attr(a, "href") for a in links] == [href, *before]
     assert links[0].get_text() == "新しい <ページ>"
     with pytest.raises(ValueError, match="not an index"):

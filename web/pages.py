@@ -210,7 +210,12 @@ def event(request: Request) -> Response:
         changed = {n for n in names if older is not None and older.get(n) != data.get(n)}
         changes.append((version, [(n, data.get(n), (older or {}).get(n)) for n in names], changed))
     return _render(
-        request, "event.html", event=found["event"], versions=changes, sources=found["sources"]
+        request,
+        "event.html",
+        event=found["event"],
+        versions=changes,
+        sources=found["sources"],
+        reconciliation=found.get("reconciliation"),
     )
 
 

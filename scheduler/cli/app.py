@@ -95,6 +95,7 @@ def _commands() -> dict[str, Handler]:
         commands,
         events_cmd,
         notify_cmd,
+        reconcile_cmd,
         watch_cmd,
     )
     from scheduler.fleet import commands as fleet
@@ -111,12 +112,21 @@ def _commands() -> dict[str, Handler]:
         **notify_cmd.HANDLERS,
         **fleet.HANDLERS,
         **events_cmd.HANDLERS,
+        **reconcile_cmd.HANDLERS,
     }
 
 
 def build_parser() -> argparse.ArgumentParser:
     from scheduler import daemon, demo, serve
-    from scheduler.cli import check_cmd, checks_cmd, commands, events_cmd, notify_cmd, watch_cmd
+    from scheduler.cli import (
+        check_cmd,
+        checks_cmd,
+        commands,
+        events_cmd,
+        notify_cmd,
+        reconcile_cmd,
+        watch_cmd,
+    )
     from scheduler.fleet import commands as fleet
 
     parser = argparse.ArgumentParser(
@@ -146,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     watch_cmd.add_subcommands(sub)
     notify_cmd.add_subcommands(sub)
     events_cmd.add_subcommands(sub)
+    reconcile_cmd.add_subcommands(sub)
     daemon.add_subcommand(sub)
     fleet.add_subcommands(sub)
     demo.add_subcommand(sub)

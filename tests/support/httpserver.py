@@ -502,6 +502,8 @@ class TestServer:
         if not target.is_file():
             return missing
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if not target.suffix:  # pages without an extension (the register's detail pages)
+            kind = "text/html; charset=utf-8"
         return Response(
             body=target.read_bytes(), content_type=kind, last_modified=target.stat().st_mtime
         )

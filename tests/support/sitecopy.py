@@ -53,7 +53,7 @@ MANIFEST = SITES_DIR / "manifest.toml"
 # The seeds are shared material beside the repository, never part of it.
 SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
 
-_KINDS = ("content", "index")
+_KINDS = ("content", "index", "listing")
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
     | {"source", "track", "wbr"}
@@ -70,12 +70,18 @@ class SitePage:
     id: str
     kind: str
     site: str
-    city: str
     content_type: str
     title: str
+    city: str | None = None
     seed: str | None = None
     linked_from: str | None = None
-    follow: str | None = None
+    follow: str | list[str] | None = None
+
+    def levels(self) -> list[str]:
+        """The follow selectors, one per level (an index may lead through listings)."""
+        if self.follow is None:
+            return []
+        return [self.follow] if isinstance(self.follow, str) else list(self.follow)
 
     @property
     def file(self) -> Path:
@@ -108,8 +114,10 @@ def load_manifest(path: Path = MANIFEST) -> list[SitePage]:
             raise ValueError(f"{path}: page #{i + 1}: {exc}") from None
         if page.kind not in _KINDS:
             raise ValueError(f"{path}: page {page.id!r}: kind must be one of {_KINDS}")
-        if (page.kind == "index") != (page.follow is not None):
-            raise ValueError(f"{path}: page {page.id!r}: index pages, and only they, have follow")
+        if (page.kind != "content") != (page.follow is not None):
+            raise ValueError(
+                f"{path}: page {page.id!r}: index and listing pages, and only they, have follow"
+            )
         pages.append(page)
     return pages
 
@@ -154,17 +162,23 @@ def _table(values: Mapping[str, Any]) -> list[str]:
 
 
 def _followed(index: SitePage, pages: Sequence[SitePage]) -> set[str]:
-    """Paths of the pages the index's follow selector reaches (in the pristine copy)."""
-    soup = BeautifulSoup(index.file.read_bytes(), "lxml")
-    base = "http://copy/" + index.path
+    """Paths of the pages the index's follow selectors reach, level by level, through its
+    listing pages (in the pristine copy); the listings reached are included."""
     known = {page.path for page in pages}
     reached: set[str] = set()
-    for a in soup.select(index.follow or ""):
-        href = a.get("href")
-        if isinstance(href, str):
-            path = unquote(urlsplit(urljoin(base, href)).path).lstrip("/")
-            if path in known:
-                reached.add(path)
+    level = [index.path]
+    for selector in index.levels():
+        found: set[str] = set()
+        for path in level:
+            soup = BeautifulSoup((SITES_DIR / path).read_bytes(), "lxml")
+            for a in soup.select(selector):
+                href = a.get("href")
+                if isinstance(href, str):
+                    target = unquote(urlsplit(urljoin("http://copy/" + path, href)).path)
+                    if target.lstrip("/") in known:
+                        found.add(target.lstrip("/"))
+        reached |= found
+        level = sorted(found)
     return reached
 
 
@@ -179,8 +193,9 @@ def sources_toml(
     """A sources.toml that watches the copy served at base_url.
 
     Without follow, one watch per content page. With follow, one watch per index page (its
-    follow selector finds its pages) plus a direct watch for each content page that no index of
-    its own site reaches, such as the PDF that only its HTML wrapper links to.
+    follow selectors find its pages, through listing pages where it has levels) plus a direct
+    watch for each content page that no index of its own site reaches, such as the PDF that
+    only its HTML wrapper links to. Listing pages are never watches of their own.
     """
     pages = load_manifest()
     defaults = {"interval": interval, "per_host_delay": "0s", "allow_private": True}
@@ -223,6 +238,7 @@ class _Handler(SimpleHTTPRequestHandler):
         ".txt": "text/plain; charset=utf-8",
         ".toml": "text/plain; charset=utf-8",
         ".pdf": "application/pdf",
+        "": "text/html; charset=utf-8",  # the register's detail pages have no extension
     }
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -442,16 +458,18 @@ def edit_text(root: Path, page_path: str, old: str, new: str) -> int:
 
 
 def add_link(root: Path, index_path: str, href: str, text: str) -> None:
-    """List a new link first on an index page, where the index's follow selector finds it."""
+    """List a new link first on an index or listing page, where its (first) follow selector
+    finds it."""
     manifest = root / "manifest.toml"
     index = find_page(index_path, load_manifest(manifest if manifest.is_file() else MANIFEST))
     if index.follow is None:
-        raise ValueError(f"{index_path}: not an index page")
+        raise ValueError(f"{index_path}: not an index or listing page")
+    selector = index.levels()[0]
     file, source = _read(root, index_path)
-    first = BeautifulSoup(source, "lxml").select_one(index.follow)
+    first = BeautifulSoup(source, "lxml").select_one(selector)
     first_href = first.get("href") if first is not None else None
     if not isinstance(first_href, str):
-        raise ValueError(f"{index_path}: {index.follow!r} finds no link to insert before")
+        raise ValueError(f"{index_path}: {selector!r} finds no link to insert before")
     spans = _Spans(source)
     anchor = next(
         n for n in spans.root.walk() if n.tag == "a" and n.attrs.get("href") == first_href
