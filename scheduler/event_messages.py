@@ -14,7 +14,14 @@ if TYPE_CHECKING:  # types only: composing words needs no database
     from snapshots import ChangeEvent, Store
 
 
-__all__ = ["current", "describe_event_change", "event_urls", "is_event_kind"]
+__all__ = [
+    "current",
+    "describe_event_change",
+    "event_urls",
+    "is_event_kind",
+    "programme_line",
+    "whose",
+]
 
 _WORD = {
     "event_added": "New",
@@ -44,12 +51,26 @@ def _places(data: dict[str, Any]) -> str:
     )
 
 
+def whose(data: dict[str, Any], home: str | None) -> str | None:
+    """Whose record or event it is: its own `city_name` (a register page names its own local
+    government, whatever the watch says), else the watch's home; None when neither is known."""
+    name = data.get("city_name")
+    return name if isinstance(name, str) and name else home
+
+
+def programme_line(data: dict[str, Any], home: str | None) -> str:
+    """`さいたま市 – クアラルンプール, since 2022-04-01`: whose it is, its partners, its start."""
+    own = whose(data, home)
+    partners = [p for p in data.get("partners") or [] if p != own]
+    named = ", ".join(partners) or _places(data) or "?"
+    since = f"since {data['start']}" if data.get("start") else "start not given"
+    return f"{own} – {named}, {since}" if own else f"{named}, {since}"
+
+
 def _what(data: dict[str, Any], home: str | None) -> str:
-    here = home or "here"
+    here = whose(data, home) or "here"
     if data.get("type") == "programme":
-        partners = ", ".join(data.get("partners") or []) or _places(data) or "?"
-        since = f"since {data['start']}" if data.get("start") else "start not given"
-        return f"{partners}, {since}"
+        return programme_line(data, home)
     if data.get("direction") == "outbound":
         route = f"{here} → {_places(data) or '?'}"
     else:

@@ -10,7 +10,13 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from scheduler.event_messages import describe_event_change, event_urls, is_event_kind
+from scheduler.event_messages import (
+    describe_event_change,
+    event_urls,
+    is_event_kind,
+    programme_line,
+    whose,
+)
 
 if TYPE_CHECKING:  # types only: composing words needs no database
     from snapshots import ChangeEvent
@@ -54,8 +60,9 @@ def _dates(record: dict[str, Any]) -> str:
 
 
 def describe_record(record: dict[str, Any], *, home: str | None = None) -> str:
-    """The record in one line, from the page city's point of view."""
-    here = home or "here"
+    """The record in one line, from the point of view of whose it is (its `city_name`, else the
+    watch's home)."""
+    here = whose(record, home) or "here"
     if record.get("type") == "visit":
         elsewhere = _places(record) or "?"
         if record.get("direction") == "outbound":
@@ -66,9 +73,7 @@ def describe_record(record: dict[str, Any], *, home: str | None = None) -> str:
         people = ", ".join(record.get("participants") or [])
         bits = [route, _dates(record)] + ([people] if people else [])
         return ", ".join(bits)
-    partners = ", ".join(record.get("partners") or []) or _places(record) or "?"
-    since = f"since {record['start']}" if record.get("start") else "start not given"
-    return f"{partners}, {since}"
+    return programme_line(record, home)
 
 
 def _value(value: Any) -> str:

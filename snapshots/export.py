@@ -13,10 +13,14 @@ from citywatch.cells import cell
 
 __all__ = ["RECORD_COLUMNS", "cell", "csv_text"]
 
-#: The columns of a record row: the record's own fields, then where and when it held.
+#: The columns of a record row: the record's own fields (whose it is: `city`, the local
+#: government's slug, and `city_name`, its Japanese name; empty for records stored before
+#: records carried them), then where and when it held.
 RECORD_COLUMNS = [
     "key",
     "type",
+    "city",
+    "city_name",
     "direction",
     "start",
     "end",

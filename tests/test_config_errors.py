@@ -63,6 +63,12 @@ SOURCES: dict[str, Case] = {
     "watch-not-array": Case('watch = "saitama"\n', r"watch"),
     "bad-follow-pattern": Case(_watch(follow_pattern='"(unclosed"'), r"follow_pattern"),
     "bad-follow-selector": Case(_watch(follow='"a[["'), r"follow"),
+    "bad-follow-level": Case(_watch(follow='["ul a", "a[["]'), r"follow: level 2"),
+    "follow-levels-disagree": Case(
+        _watch(follow='["ul a", "li a"]', follow_pattern='["/x/"]'), r"follow_pattern.*levels"
+    ),
+    "misspelt-recheck": Case(_watch(rechek='"30d"'), r"rechek.*did you mean 'recheck'"),
+    "bad-recheck": Case(_watch(recheck='"monthly"'), r"recheck"),
     "bad-alert-url": Case('[alerts]\nurls = ["not an alert url"]\n\n' + GOOD, r"alert|urls"),
     "not-utf8": Case(b'[[watch]]\nid = "\xff\xfe"\n', r"UTF-8|utf-8|decode|read"),
 }

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from snapshots import Store
 from tests.support import sitecopy
-from tests.support.e2e import LocalSites, cli_json
+from tests.support.e2e import LocalSites, cli_json, run_cli
 from tests.support.faults import kill_hard, spawn_cli
 
 INDEX = sitecopy.find_page("clair-register")
@@ -188,3 +188,44 @@ def test_a_first_crawl_killed_half_way_resumes_fetching_each_page_once(
     with Store(local_sites.db_url) as store:
         assert programmes(store) == EXPECTED
         assert store.has_baseline("clair-register")
+
+
+def test_city_and_city_name_show_in_records_exports_views_and_messages(
+    local_sites: LocalSites, tmp_path: Path
+) -> None:
+    import csv
+    import io
+    import sqlite3
+
+    from scheduler.messages import describe_event
+
+    register_sources(local_sites)
+    report = local_sites.crawl()
+    db = ("--db", local_sites.db_url)
+    _, records = cli_json("records", "--type", "programme", "--format", "json", *db)
+    assert {(r["city"], r["city_name"]) for r in records} == {e[:2] for e in EXPECTED}
+    done = run_cli("export", "--format", "csv", "--type", "programme", *db)
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert {(r["city"], r["city_name"]) for r in rows} == {e[:2] for e in EXPECTED}
+    table = run_cli("records", "--type", "programme", "--format", "table", *db).stdout
+    assert "兵庫県" in table and "佐用町" in table
+    with sqlite3.connect(tmp_path / "cw.db") as connection:
+        viewed = connection.execute(
+            "SELECT city, city_name FROM current_records WHERE type = 'programme'"
+        ).fetchall()
+        changed = connection.execute(
+            "SELECT city, city_name FROM recent_changes WHERE kind = 'record_added'"
+        ).fetchall()
+    assert set(viewed) == {e[:2] for e in EXPECTED}
+    assert ("hyogo-pref", "兵庫県") in set(changed)
+    # The watch names no city: the message says whose programme it is from the record.
+    hyogo = next(
+        e
+        for e in report.changes
+        if e.kind == "record_added"
+        and (e.record or {}).get("city") == "hyogo-pref"
+        and (e.record or {}).get("type") == "programme"
+    )
+    assert describe_event(hyogo) == (
+        "New programme: 兵庫県 – 西オーストラリア州, Western Australia, since 1981-06-18"
+    )

@@ -84,3 +84,19 @@ def test_views_are_dropped_on_downgrade(tmp_path, name: str) -> None:
             assert name in sa.inspect(connection).get_view_names()
     finally:
         engine.dispose()
+
+
+def test_views_say_whose_record_it_is_and_records_without_a_city_read_fine(tmp_path) -> None:
+    """Migration 0007: `city` and `city_name` from the record; empty for records stored before
+    records carried them."""
+    path = tmp_path / "cw.db"
+    feed = PageFeed(clock=datetime.now(UTC) - timedelta(days=1))
+    with Store(f"sqlite:///{path}") as store:
+        store.record_check(
+            feed.changed(visit("old"), visit("new", city="hyogo-pref", city_name="兵庫県"))
+        )
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute("SELECT key, city, city_name FROM current_records").fetchall()
+        changes = connection.execute("SELECT key, city, city_name FROM recent_changes").fetchall()
+    assert set(rows) == {("old", None, None), ("new", "hyogo-pref", "兵庫県")}
+    assert set(changes) >= {("old", None, None), ("new", "hyogo-pref", "兵庫県")}

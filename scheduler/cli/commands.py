@@ -23,7 +23,17 @@ __all__ = ["HANDLERS", "add_subcommands", "known_watch", "load_watch_list", "ope
 Handler = Callable[[argparse.Namespace, Settings], int]
 HANDLERS: dict[str, Handler] = {}
 
-TABLE_RECORD_COLUMNS = ["key", "type", "direction", "start", "end", "places", "title", "watch"]
+TABLE_RECORD_COLUMNS = [
+    "key",
+    "type",
+    "city_name",
+    "direction",
+    "start",
+    "end",
+    "places",
+    "title",
+    "watch",
+]
 
 
 def handler(name: str) -> Callable[[Handler], Handler]:

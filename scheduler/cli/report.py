@@ -17,9 +17,10 @@ def print_crawl_report(report: CrawlReport, homes: Mapping[str, str | None] | No
     data = report.to_dict()
     homes = homes or {}
     console = stdout_console()
+    skipped = f", {data['skipped']} fresh (skipped)" if data["skipped"] else ""
     console.print(
         f"checked {plural(data['checked'], 'page')}: {data['changed']} changed, "
-        f"{data['unchanged']} unchanged, {data['failed']} failed"
+        f"{data['unchanged']} unchanged, {data['failed']} failed{skipped}"
     )
     changes = report.changes
     baseline = [e for e in changes if e.baseline]
