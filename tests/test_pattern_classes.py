@@ -430,6 +430,10 @@ def test_the_one_leading_a_group_from_abroad_is_a_guest() -> None:
         "Mayor Martin and her delegation from Lyon met Mayor Tanaka.", city="kobe"
     )
     assert "Mayor Martin" in other and "Mayor Tanaka" in own
+    own, other = split_actors(
+        "Mayor Claire Martin led a group of Lyon citizens to Kobe.", city="kobe"
+    )
+    assert "Mayor Claire Martin" in other
     own, _ = split_actors("A delegation from Kobe, led by Mayor Tanaka, visited Lyon.", city="kobe")
     assert "Mayor Tanaka" in own
 

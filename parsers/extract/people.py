@@ -157,8 +157,8 @@ _EN_LED = re.compile(
     r",?\s+(?:led|headed)\s+by\s*$"
 )
 _EN_LEADS = re.compile(
-    r"^\s*(?:and|with|,)\s+(?:his|her|their|a|the)\s+(?:delegation|group|mission|party|team)"
-    r"\s+(?:from|of)\s+(?P<where>[^,;.]{2,60})"
+    r"^\s*(?:(?:and|with|,)\s+(?:his|her|their|a|the)|(?:led|headed)\s+(?:a|the|his|her))"
+    r"\s+(?:delegation|group|mission|party|team)\s+(?:from|of)\s+(?P<where>[^,;]{2,60})"
 )
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "english_text",
     "milestones_of",
     "new_draft",
+    "only_countries",
     "partner_places",
     "programme_page",
 ]
@@ -363,13 +364,14 @@ def dedupe_programmes(drafts: list[ProgrammeDraft]) -> list[ProgrammeDraft]:
         twin = max(twins, key=lambda o: (o.start.iso() or "") if o.start else "")
         if twin.start is None:
             twin.start = draft.start
-        if _only_countries(twin.places) and not _only_countries(draft.places):
+        if only_countries(twin.places) and not only_countries(draft.places):
             twin.places = list(draft.places)  # the city, not just its country
         twin.partners += [p for p in draft.partners if p not in twin.partners]
     return out
 
 
-def _only_countries(places: list[Place]) -> bool:
+def only_countries(places: list[Place]) -> bool:
+    """Whether every place is a bare country (`ラオス`), no city among them."""
     return all(country_code(p.name) == p.country for p in places)
 
 

@@ -41,6 +41,9 @@ from parsers.extract.programmes import (
 from parsers.extract.programmes import (
     dedupe_programmes as _dedupe_programmes,
 )
+from parsers.extract.programmes import (
+    only_countries as _only_countries,
+)
 from parsers.extract.table_visits import table_drafts
 from parsers.extract.when import DateContext
 from parsers.text.cues import ANNIVERSARY, PROGRAMME_TITLE, is_english, movement
@@ -128,6 +131,10 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
         earlier = [p for p in fiscal if _same_partner(p, programme) and _before(p, programme)]
         if earlier:
             programme.start = earlier[0].start
+        twin = next((p for p in programmes if _same(p, programme)), None)
+        if twin is not None and _only_countries(programme.places) and twin.places:
+            programme.places = list(twin.places)  # the city the page names, not its country
+            programme.partners = [*twin.partners, *programme.partners]
         programmes = [programme, *(p for p in programmes if not _same(p, programme))]
         programmes = [p for p in programmes if p is programme or p not in earlier]
     programmes = consolidate(programmes)
