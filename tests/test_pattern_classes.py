@@ -51,6 +51,10 @@ def test_a_town_no_gazetteer_lists_is_placed_by_the_country_beside_it() -> None:
     [state] = find_places("シリコンバレー(カリフォルニア州)を視察")
     assert state.place.country == "US"
     assert find_places("アイウエ(ドイツ)") == []  # a bare unknown word with a country is no town
+    [kanji] = find_places("大韓民国・東華市を訪問")  # a kanji town no gazetteer lists
+    assert (kanji.place.name, kanji.place.country) == ("東華市", "KR")
+    latin = find_places("東華市(Busan)と提携")  # placed by its name in Latin letters
+    assert ("東華市", "KR") in [(m.place.name, m.place.country) for m in latin]
 
 
 def test_cooperation_running_from_a_fiscal_year_is_a_programme_from_that_april() -> None:
@@ -486,3 +490,24 @@ def test_an_agreement_a_clause_gives_to_a_body_is_not_the_citys() -> None:
         "意見交換しました。\n"
     )
     assert _programmes(_records(text, "nagasaki")) == []
+
+
+def test_a_later_document_on_a_programme_page_is_a_step_of_that_programme() -> None:
+    text = (
+        "マレーシア・ペナン州との都市間連携事業\n"
+        "本市は令和3年度からマレーシア・ペナン州との都市間連携事業を実施しています。\n"
+        "令和6年9月、マレーシア・ペナン州と協力の拡大を目指す覚書を締結しました。\n"
+    )
+    [programme] = _programmes(_records(text, "saitama"))
+    assert programme.start == "2021-04"
+    assert "2024-09" in [m.date for m in programme.milestones]
+
+
+def test_a_new_agreement_in_place_of_an_ended_one_is_a_programme_of_its_own() -> None:
+    text = (
+        "さいたま市とタイ国との覚書を締結しました\n"
+        "平成24年5月に、本市とタイ国チェンマイ市との間で締結した覚書が期限を迎えたことから、"
+        "平成29年5月10日に、協力に関する覚書を新たに締結しました。\n"
+    )
+    starts = sorted(p.start or "" for p in _programmes(_records(text, "saitama")))
+    assert starts == ["2012-05", "2017-05-10"]

@@ -118,6 +118,10 @@ def _unlisted(text: str, begin: int, end: int) -> Candidate | None:
         close = text.find(")", stop + 1, stop + 24)
         inner = text[stop + 1 : close].strip() if close > 0 else ""
         code = country_code(inner) if inner and suffix else None
+        if code is None and inner.isascii() and suffix:
+            # `X市(Bucheon)`: the name in Latin letters the gazetteer knows places it.
+            listed = _gazetteer().places(_key(inner))
+            code = listed[0].country if len({e.country for e in listed}) == 1 else None
         if code is None and inner:
             # `X(カリフォルニア州)`: a state or province the gazetteer knows places it.
             base, admin_suffix = _strip_ja_suffix(inner)
@@ -147,6 +151,25 @@ def cjk_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
             entries = gaz.bare_places(surface) if bare else gaz.places(surface)
             stop = base + e + len(suffix)
             yield Candidate(base + b, stop, base + b, stop, entries, suffix)
+        if unlisted := _unlisted_kanji(text, base, m.group()):
+            yield unlisted
+
+
+_RE_KANJI_STEM = re.compile(r"[\u4e00-\u9fff]{2,4}?(?=広域市|特別市|市|州|省|県)")
+
+
+def _unlisted_kanji(text: str, base: int, run: str) -> Candidate | None:
+    """`大韓民国・富川市`, `富川市(Bucheon)`: a kanji town no gazetteer lists, opening its run,
+    placed by the country before it or the bracket after it."""
+    if (
+        not (base and text[base - 1] in "・･")
+        and "(" not in text[base + len(run) : base + len(run) + 1]
+    ):
+        return None
+    stem = _RE_KANJI_STEM.match(run)
+    if stem is None or stem.group() in _gazetteer().every:
+        return None
+    return _unlisted(text, base, base + stem.end())
 
 
 @lru_cache(maxsize=16384)

@@ -137,6 +137,12 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
             programme.partners = [*twin.partners, *programme.partners]
         programmes = [programme, *(p for p in programmes if not _same(p, programme))]
         programmes = [p for p in programmes if p is programme or p not in earlier]
+        # A later document with the page's partner is a step of the programme the page is about.
+        later = [p for p in programmes if p is not programme and _later_step(p, programme)]
+        for step in later:
+            assert step.start is not None
+            programme.milestones.append(Milestone(step.start.iso(), step.title[:200]))
+        programmes = [p for p in programmes if p not in later]
     programmes = consolidate(programmes)
     records: list[Record] = [*visits, *(explain_programme(_programme(p), p) for p in programmes)]
     return _page_countries(records, doc.text())
@@ -232,6 +238,21 @@ def _before(a: ProgrammeDraft, b: ProgrammeDraft) -> bool:
     if a.start is None:
         return False
     return b.start is None or (a.start.iso() or "") < (b.start.iso() or "")
+
+
+def _later_step(draft: ProgrammeDraft, programme: ProgrammeDraft) -> bool:
+    return (
+        _same_partner(draft, programme)
+        and draft.start is not None
+        and programme.start is not None
+        and (draft.start.iso() or "") > (programme.start.iso() or "")
+        and draft.start.year != programme.start.year
+        and not _NEW_AGREEMENT.search(draft.text)
+    )
+
+
+# `新たに…締結`: a new agreement in place of one that ended, a programme of its own.
+_NEW_AGREEMENT = re.compile(r"新たに|新たな|改めて|\bnew\b", re.I)
 
 
 def _tidy_places(places: list[Place]) -> tuple[Place, ...]:
