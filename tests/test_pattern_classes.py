@@ -511,3 +511,19 @@ def test_a_new_agreement_in_place_of_an_ended_one_is_a_programme_of_its_own() ->
     )
     starts = sorted(p.start or "" for p in _programmes(_records(text, "saitama")))
     assert starts == ["2012-05", "2017-05-10"]
+
+
+def test_two_days_joined_as_a_pair_are_one_stay() -> None:
+    [span] = find_dates("10月3日(火曜日)と10月4日(水曜日)の2日間")
+    assert (span.start.month, span.start.day, span.end.day) == (10, 3, 4)
+    assert len(find_dates("10月3日と10月9日に開催")) == 2  # two days, no stay
+
+
+def test_an_english_update_line_dates_the_page_not_the_visit() -> None:
+    text = (
+        "Students from Lyon visit the City\nUpdated: April 2, 2012\n"
+        "On March 20, 2012, twelve students from Lyon, France, visited City Hall"
+        " and met the mayor.\n"
+    )
+    visit = _one_visit(text, "ueda")
+    assert (visit.direction, visit.start) == ("inbound", "2012-03-20")

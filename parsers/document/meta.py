@@ -20,7 +20,9 @@ __all__ = ["PageFacts", "clean_title", "facts_from_lines", "is_meta_line", "iso_
 _UPDATED = re.compile(r"(?:更新日付|最終更新日|最終更新|更新日)\s*[:]?\s*(?P<date>[^/|]{6,30}?日)")
 _UPDATED_AFTER = re.compile(r"(?P<date>(?:令和|平成|昭和|\d{4})[^/|\s]{3,20}?日)\s*更新")
 _UPDATED_EN = re.compile(
-    r"Last (?:update(?:d)?|modified)(?: date| on)?\s*[:]?\s*(?P<date>[A-Za-z0-9 ,.]{6,40})", re.I
+    r"(?:Last (?:update(?:d)?|modified)(?: date| on)?|^Updated(?: on)?|^Update date)\s*[:]?\s*"
+    r"(?P<date>[A-Za-z0-9 ,.]{6,40})",
+    re.I,
 )
 _PUBLISHED = re.compile(
     r"(?:掲載日|公開日|発表日|発行日|記者資料提供|記者発表日?|作成日|登録日|"
@@ -35,7 +37,7 @@ _PRTIMES_TIME = re.compile(r"(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*\d{1,2}時
 _PAGE_NUMBER = re.compile(r"(?:ページ(?:番号|ID)|Page ID)\s*[:]?\s*(?P<id>[A-Za-z]?\d[\d-]*)", re.I)
 _META_LINE = re.compile(
     r"^(?:(?:更新日付|最終更新日|最終更新|更新日|掲載日|公開日|ページ番号|ページID|Page ID|"
-    r"Last (?:update(?:d)?|modified)(?: date| on)?).{0,60}|"
+    r"Last (?:update(?:d)?|modified)(?: date| on)?|Updated(?: on)?\s*:|Update date).{0,60}|"
     r".{0,40}(?:作成|更新|掲載|登録|公開|公表|発行|配信)\s*(?:-\s*.{0,30}(?:作成|更新))?)$",
     re.I,
 )
@@ -46,7 +48,7 @@ _LABEL_ONLY = re.compile(
 # l, L, p and P match l and p): most lines of a page fail the letters at once.
 _FACT_LETTERS = re.compile(r"[更掲公発記作登ペ時配lLpP]")
 _FACT_WORDS = re.compile(r"更新|掲載|公開|公表|発表|発行|配信|記者|作成|登録|ページ|\d時\d\d分")
-_FACT_WORDS_EN = re.compile(r"last |posted on|published|page id", re.I)
+_FACT_WORDS_EN = re.compile(r"last |posted on|published|page id|^updated|^update date", re.I)
 _SITE_NAME = re.compile(
     r"^(?:.{1,12}(?:市|町|村|都|県|府|区)(?:役所|公式.*)?|.{0,20}(?:City|PR TIMES).*)$"
 )

@@ -85,7 +85,9 @@ _LATIN_FIRST = _alternatives("ab", "emd", "edm", "emy", "fy")
 _KANJI_STARTS = frozenset(("令和", "平成", "昭和", "大正", "明治", "同月"))
 _LATIN_STARTS = frozenset(name[:3] for name in (*_MONTHS_EN, *_WD_NAMES, *_WEEKDAYS))
 _LATIN_STARTS |= {name[:3].upper() for name in _LATIN_STARTS} | {"FY2", "FY1", "FY "}
-_LINK = re.compile(r" ?(?:~|から|より|[-‐‑‒–—―−]) ?| (?:to|until|till|through|and) ")
+_LINK = re.compile(r" ?(?:~|から|より|[-‐‑‒–—―−]) ?| (?:to|until|till|through|and) |と|及び|、")
+# `11月30日と12月1日の2日間`, `…、…の両日`: two days joined by と are a range only when said so.
+_TWO_DAYS = re.compile(r"の(?:[2２二]日間|両日)")
 _UNTIL = re.compile(r" ?まで")
 _EN_DAY = re.compile(rf"(?<![\d.,])(?P<d>\d{{1,2}}){_ORD}\b(?!:\d)(?:,? ?(?P<y>{_Y4})(?!\d))?")
 _NUM_TAIL = re.compile(rf"(?:(?P<m>\d{{1,2}})/)?(?P<d>\d{{1,2}})(?![\d/]|\.\d){_WD_JA}")
@@ -362,6 +364,8 @@ def _range_from(text: str, a: _Atom, context: _Context) -> DateSpan | None:
             tail_month = int(d.group("m")) if d.group("m") else None
             b = _Atom(None, tail_month, int(d.group("d")), d.start(), d.end(), numeric=True)
     if b is None or b.open_end:
+        return None
+    if word in ("と", "及び", "、") and not _TWO_DAYS.match(text, b.stop):
         return None
     ends = _join(a, b, context)
     if ends is None:
