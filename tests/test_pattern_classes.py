@@ -51,6 +51,8 @@ def test_a_town_no_gazetteer_lists_is_placed_by_the_country_beside_it() -> None:
     [state] = find_places("シリコンバレー(カリフォルニア州)を視察")
     assert state.place.country == "US"
     assert find_places("アイウエ(ドイツ)") == []  # a bare unknown word with a country is no town
+    [town] = find_places("ニュージーランド・テマタ町を訪問")  # a town, too
+    assert (town.place.name, town.place.country) == ("テマタ町", "NZ")
     [kanji] = find_places("大韓民国・東華市を訪問")  # a kanji town no gazetteer lists
     assert (kanji.place.name, kanji.place.country) == ("東華市", "KR")
     latin = find_places("東華市(Busan)と提携")  # placed by its name in Latin letters

@@ -103,7 +103,7 @@ def kana_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
 
 
 # Suffixes that make an unknown katakana word a place when its country is written beside it.
-_UNLISTED_SUFFIXES = ("広域市", "特別市", "市", "州", "省", "県")
+_UNLISTED_SUFFIXES = ("広域市", "特別市", "市", "州", "省", "県", "町", "村", "郡")
 
 
 def _unlisted(text: str, begin: int, end: int) -> Candidate | None:
