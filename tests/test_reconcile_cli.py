@@ -52,6 +52,16 @@ def test_the_table_says_who_says_what(tmp_path: Path) -> None:
     assert f"city page says 2013 ({YOKOHAMA_PDF})" in done.stdout
 
 
+def test_an_events_table_shows_where_its_sources_disagree(tmp_path: Path) -> None:
+    url = history(tmp_path)
+    _, data = cli_json("reconcile", "--db", url, "--format", "json")
+    [bangkok] = [r for r in data if r["status"] == "disagree"]
+    done = run_cli("event", str(bangkok["event"]), "--db", url, "--format", "table")
+    assert done.returncode == 0, done.stderr
+    assert "sources disagree" in done.stdout
+    assert "2014-10-08" in done.stdout and REGISTER_YOKOHAMA in done.stdout
+
+
 def test_city_takes_a_slug_or_a_japanese_name(tmp_path: Path) -> None:
     url = history(tmp_path)
     for city in ("saitama", "さいたま市"):

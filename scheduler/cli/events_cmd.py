@@ -95,6 +95,14 @@ def cmd_event(args: argparse.Namespace, settings: Settings) -> int:
         ["key", "watch", "url", "first_seen", "last_seen", "left_at"],
         title="sources",
     )
+    reconciled = detail.reconciliation
+    if reconciled is not None and reconciled.disagreements:
+        # Never resolved: both sides are shown, as the dashboard's event page does.
+        print_table(
+            [d.to_dict() for d in reconciled.disagreements],
+            ["field", "register", "register_url", "city", "city_url"],
+            title="sources disagree",
+        )
     return 0
 
 
