@@ -147,8 +147,11 @@ def test_context_fills_what_the_page_omits(
 
 
 def test_listed_days_take_the_month_before_them() -> None:
-    assert spans("2023年11月13日、14日") == [("2023-11-13",) * 2, ("2023-11-14",) * 2]
-    assert spans("6月20日(木)・21日(金)", year=2024) == [("2024-06-20",) * 2, ("2024-06-21",) * 2]
+    assert spans("2023年11月13日、15日") == [("2023-11-13",) * 2, ("2023-11-15",) * 2]
+    assert spans("6月20日(木)・24日(月)", year=2024) == [("2024-06-20",) * 2, ("2024-06-24",) * 2]
+    # Two days that follow each other, listed, are one stay.
+    assert spans("2023年11月13日、14日") == [("2023-11-13", "2023-11-14")]
+    assert spans("6月20日(木)・21日(金)", year=2024) == [("2024-06-20", "2024-06-21")]
     # Not a list: a day far from any month stays unread without context.
     assert spans("2023年11月13日に開催。27日午前") == [("2023-11-13",) * 2]
 

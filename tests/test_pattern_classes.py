@@ -529,3 +529,66 @@ def test_an_english_update_line_dates_the_page_not_the_visit() -> None:
     )
     visit = _one_visit(text, "ueda")
     assert (visit.direction, visit.start) == ("inbound", "2012-03-20")
+
+
+def test_two_following_days_joined_by_a_middle_dot_are_one_stay() -> None:
+    [span] = find_dates("10月31日・11月1日、")
+    assert (span.start.month, span.start.day, span.end.month, span.end.day) == (10, 31, 11, 1)
+    assert len(find_dates("10月3日・10月9日")) == 2  # not following: two days
+
+
+def test_a_visit_to_the_city_and_the_link_its_page_dates() -> None:
+    text = (
+        "姉妹都市であるカナダ・ウィニペグ市の市長を顕彰しました\n最終更新日 令和5年6月2日\n"
+        "5月10日・11日、姉妹都市であるカナダ・ウィニペグ市のスミス市長が区を来訪されました。\n"
+        "ウィニペグ市とは、1970年の姉妹都市連携から53年を迎えます。\n"
+    )
+    records = _records(text, "setagaya")
+    [visit] = _visits(records)
+    assert (visit.direction, visit.start, visit.end) == ("inbound", "2023-05-10", "2023-05-11")
+    assert [p.start for p in _programmes(records)] == ["1970"]
+
+
+def test_a_chinese_province_is_a_place_and_a_ministry_is_not() -> None:
+    assert [(m.text, m.place.country) for m in find_places("湖南省の視察団")] == [("湖南省", "CN")]
+    assert find_places("外務省を訪問") == []
+
+
+def test_seconded_staff_and_a_programme_named_after_sending_are_no_trip() -> None:
+    text = (
+        "令和2年度の記録\n●小学校で出前講座\n1月20日\n"
+        "姉妹都市・中国大連市からの派遣職員が講師となり、小学生海外派遣研修についての説明を"
+        "行いました。\n"
+    )
+    assert _visits(_records(text, "shimonoseki")) == []
+
+
+def test_a_january_under_a_fiscal_years_heading_is_in_the_next_calendar_year() -> None:
+    text = (
+        "令和2年度の記録\n●湖南省の視察団が来訪\n1月20日\n"
+        "湖南省の教育関係者らが本市を訪れ、市内の学校を視察しました。\n"
+    )
+    visit = _one_visit(text, "shimonoseki")
+    assert (visit.direction, visit.start) == ("inbound", "2021-01-20")
+
+
+def test_the_places_of_a_trips_dated_itinerary_are_its_destinations() -> None:
+    text = (
+        "市長からのメッセージ\n掲載日:2019年6月1日\n"
+        "5月13日~5月17日の5日間、訪問団の団長として中国を訪問してまいりました。\n"
+        "・5月13日:北京の日本大使館を表敬\n・5月15日:浙江省杭州市訪問\n"
+        "・5月16日:上海市・友好協会 表敬\n"
+        "・5月17日:帰国\n"
+    )
+    visit = _one_visit(text, "hofu")
+    names = " ".join(p.name for p in visit.places)
+    assert "杭州市" in names and "上海市" in names and "北京" in names
+
+
+def test_a_country_that_only_names_a_team_is_no_destination() -> None:
+    text = (
+        "市長活動記録\n令和元年6月3日(月曜日)~7日(金曜日)\nフランス訪問\n"
+        "フランス代表チームとカナダ代表チームの試合を観戦しました。\n"
+    )
+    visit = _one_visit(text, "ueda")
+    assert {p.country for p in visit.places} == {"FR"}

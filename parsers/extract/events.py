@@ -26,7 +26,7 @@ from parsers.extract.mentions import (
     read_mention,
     sentence_texts,
 )
-from parsers.extract.places import find_places, resolve_place
+from parsers.extract.places import country_code, find_places, resolve_place
 from parsers.extract.when import DateContext, dates_in
 from parsers.text.cues import AGREEMENT
 from parsers.text.dates import DateSpan, PartialDate, find_dates
@@ -189,6 +189,8 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
             draft.take_date(span)
     if draft.direction is None:
         draft.direction = _default_direction(draft, main)
+    if draft.direction == "out" and draft.start and draft.end and draft.start != draft.end:
+        _add(draft.dests, _itinerary_places([section], home, ctx, draft))
     if draft.direction == "out" and not draft.dests:
         draft.dests = _fallback_dests(section, home, draft)
         draft.guessed = True
@@ -380,7 +382,29 @@ def trip_draft(
     chosen = _widen(chosen, cue_dates)
     if chosen is not None:
         draft.take_date(chosen)
+    if draft.direction == "out" and draft.start and draft.end:
+        _add(draft.dests, _itinerary_places(sections, home, ctx, draft))
     return draft
+
+
+# A line of an itinerary: a day, then what was done (`・4月17日:X市訪問`, `5/2 X市表敬`).
+_ITINERARY = re.compile(r"^[・･\-\s]*(?:\d{1,2}月\d{1,2}日|\d{1,2}/\d{1,2})")
+
+
+def _itinerary_places(
+    sections: list[Section], home: Home, ctx: DateContext, trip: Draft
+) -> list[Place]:
+    """Places abroad the trip's dated itinerary lines name, on days within the trip."""
+    found: list[Place] = []
+    for section in sections:
+        sctx = ctx.with_headings(section.heading, *section.context)
+        for line in section.lines:
+            if not _ITINERARY.match(line):
+                continue
+            spans = [s for s in dates_in(line, sctx) if s.start.year is not None]
+            if spans and trip.contains(spans[0]):
+                _add(found, foreign_places(line, home))
+    return [p for p in found if country_code(p.name) != p.country]
 
 
 # A headline's word for going abroad (`市長の海外出張`, `海外視察団の派遣`).

@@ -158,7 +158,14 @@ def sentence_texts(text: str) -> tuple[str, ...]:
 
 
 def _countries(text: str) -> list[Place]:
-    return [Place(c.text, c.code) for c in find_countries(text)]
+    """Countries named as places, not as the modifier of a team, a people or a language
+    (`イタリア代表チーム`, `タイ料理`, `フランス語`)."""
+    return [
+        Place(c.text, c.code) for c in find_countries(text) if not _ATTRIBUTIVE.match(text, c.stop)
+    ]
+
+
+_ATTRIBUTIVE = re.compile(r"代表|チーム|料理|語(?!る|り|っ)|人(?!民)|製|産(?!業)")
 
 
 def foreign_places(text: str, home: Home) -> list[Place]:

@@ -149,10 +149,73 @@ def cjk_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
                 continue  # `X北市`: 北 inside a longer name is no place of its own
             surface = m.group()[b:e]
             entries = gaz.bare_places(surface) if bare else gaz.places(surface)
+            if suffix in _NOT_IN_JAPAN:
+                entries = tuple(x for x in entries if x.country != "JP")  # 湖南省 is no 湖南市
+                if not entries:
+                    continue
             stop = base + e + len(suffix)
             yield Candidate(base + b, stop, base + b, stop, entries, suffix)
         if unlisted := _unlisted_kanji(text, base, m.group()):
             yield unlisted
+        if province := _province(base, m.group()):
+            yield province
+
+
+# Kinds of place Japan has none of: a name with them is abroad.
+_NOT_IN_JAPAN = frozenset(("省", "州", "広域市", "特別市", "自治区"))
+
+# A Chinese province (四川省, 中国広東省): a kanji name before 省 that is no Japanese ministry
+# (外務省) nor the 省 of 省庁 or 省エネ.
+_RE_PROVINCE = re.compile(r"^(?:中国|中華人民共和国)?(?P<name>[\u4e00-\u9fff]{2,3}?)省(?![庁令エ])")
+_MINISTRIES = frozenset(
+    [
+        "外務",
+        "財務",
+        "環境",
+        "防衛",
+        "法務",
+        "総務",
+        "文部",
+        "厚生",
+        "労働",
+        "運輸",
+        "建設",
+        "郵政",
+        "大蔵",
+        "農林",
+        "自治",
+        "内務",
+        "通産",
+        "文科",
+        "経産",
+        "国交",
+        "厚労",
+        "農水",
+        "中央",
+        "関係",
+        "各",
+        "本",
+        "同",
+        "両",
+    ]
+)
+
+
+# How the names of ministries end, at home and abroad (工業省, 外交部, 教育省): a field of
+# government, never a province's name.
+_MINISTRY_ENDINGS = frozenset("業務交政防化生通育境易源設働術学療健安法産輸")
+
+
+def _province(base: int, run: str) -> Candidate | None:
+    match = _RE_PROVINCE.match(run)
+    if match is None:
+        return None
+    name = match.group("name")
+    if name in _MINISTRIES or name[-1] in _MINISTRY_ENDINGS:
+        return None
+    begin, stop = base + match.start("name"), base + match.end()
+    entry = _Entry(run[match.start("name") : match.end()], "CN", 0)
+    return Candidate(begin, stop, begin, stop, (entry,), "省")
 
 
 _RE_KANJI_STEM = re.compile(r"[\u4e00-\u9fff]{2,4}?(?=広域市|特別市|市|州|省|県)")

@@ -46,7 +46,14 @@ from parsers.extract.programmes import (
 )
 from parsers.extract.table_visits import table_drafts
 from parsers.extract.when import DateContext
-from parsers.text.cues import ANNIVERSARY, PROGRAMME_TITLE, is_english, movement
+from parsers.text.cues import (
+    AGREEMENT,
+    ANNIVERSARY,
+    PROGRAMME_TITLE,
+    SIGNING,
+    is_english,
+    movement,
+)
 from parsers.text.dates import find_dates
 
 __all__ = ["MAX_BLOCKS", "extract_records"]
@@ -127,8 +134,15 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
     if not any(s.heading == doc.title for s in sections):
         programmes = _dedupe_programmes([*agreement_title(doc.title, home, ctx), *programmes])
     if programme is not None:
-        # The cooperation a page is about may have run since a fiscal year it names.
+        # The cooperation a page is about may have run since a fiscal year it names, or since
+        # the link its sentences date (`1992年の姉妹都市提携から31年`).
         earlier = [p for p in fiscal if _same_partner(p, programme) and _before(p, programme)]
+        if not earlier and not _announces_agreement(doc.title):
+            # (a title announcing a new agreement is that agreement, not the older link)
+            earlier = sorted(
+                (p for p in programmes if _same_partner(p, programme) and _before(p, programme)),
+                key=lambda p: (p.start.iso() or "") if p.start else "",
+            )[:1]
         if earlier:
             programme.start = earlier[0].start
         twin = next((p for p in programmes if _same(p, programme)), None)
@@ -231,13 +245,21 @@ def _same(a: ProgrammeDraft, b: ProgrammeDraft) -> bool:
 
 
 def _same_partner(a: ProgrammeDraft, b: ProgrammeDraft) -> bool:
-    return {p.country for p in a.places} == {p.country for p in b.places}
+    """The same country, or a place of the same name (whose country one sentence may have
+    read otherwise before the page's own countries settle it)."""
+    if {p.country for p in a.places} == {p.country for p in b.places}:
+        return True
+    return bool({p.name for p in a.places} & {p.name for p in b.places})
 
 
 def _before(a: ProgrammeDraft, b: ProgrammeDraft) -> bool:
     if a.start is None:
         return False
     return b.start is None or (a.start.iso() or "") < (b.start.iso() or "")
+
+
+def _announces_agreement(title: str) -> bool:
+    return bool(AGREEMENT.search(title) and SIGNING.search(title))
 
 
 def _later_step(draft: ProgrammeDraft, programme: ProgrammeDraft) -> bool:

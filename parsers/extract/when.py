@@ -49,16 +49,26 @@ class DateContext:
         """When the page was written: its publication date, else its update date."""
         return _parse_iso(self.published) or _parse_iso(self.updated)
 
+    def fiscal(self) -> bool:
+        """Whether the context year is a fiscal year (`平成20年度の記録`): its January to March
+        fall in the next calendar year."""
+        self.year()
+        return bool(self._cache.get("fiscal"))
+
     def year(self) -> tuple[int | None, bool]:
         """The context year and whether it came from the page's own date (not its text)."""
         if "year" not in self._cache:
             found = None
+            fiscal = 0
             for text in (*self.headings, self.title, self.url):
                 years = years_in(text) if text else []
                 if years:
                     found = years[0]
+                    first = next((s for s in find_dates(text) if s.start.year), None)
+                    fiscal = int(first is not None and first.fiscal and first.start.year == found)
                     break
             self._cache["year"] = found
+            self._cache["fiscal"] = fiscal
         year = self._cache["year"]
         if year is not None:
             return year, False
@@ -79,6 +89,8 @@ def _year_for(text: str, span: DateSpan, before: list[DateSpan], ctx: DateContex
         if prior.end.year is not None and prior.end.month is not None:
             return prior.end.year
     year, from_page_date = ctx.year()
+    if year is not None and not from_page_date and ctx.fiscal() and span.start.month:
+        return year + 1 if span.start.month <= 3 else year
     written = ctx.written()
     if year is not None and from_page_date and written is not None and span.start.month:
         guess = date(year, span.start.month, min(span.start.day or 1, 28))

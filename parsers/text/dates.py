@@ -14,6 +14,7 @@ pure and works on `parsers.text.normalize.normalize`d text; offsets refer to it.
 
 from __future__ import annotations
 
+import datetime
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -85,7 +86,7 @@ _LATIN_FIRST = _alternatives("ab", "emd", "edm", "emy", "fy")
 _KANJI_STARTS = frozenset(("令和", "平成", "昭和", "大正", "明治", "同月"))
 _LATIN_STARTS = frozenset(name[:3] for name in (*_MONTHS_EN, *_WD_NAMES, *_WEEKDAYS))
 _LATIN_STARTS |= {name[:3].upper() for name in _LATIN_STARTS} | {"FY2", "FY1", "FY "}
-_LINK = re.compile(r" ?(?:~|から|より|[-‐‑‒–—―−]) ?| (?:to|until|till|through|and) |と|及び|、")
+_LINK = re.compile(r" ?(?:~|から|より|[-‐‑‒–—―−]) ?| (?:to|until|till|through|and) |と|及び|、|・")
 # `11月30日と12月1日の2日間`, `…、…の両日`: two days joined by と are a range only when said so.
 _TWO_DAYS = re.compile(r"の(?:[2２二]日間|両日)")
 _UNTIL = re.compile(r" ?まで")
@@ -195,6 +196,20 @@ def _checked(atom: _Atom, era: str | None) -> _Atom | None:
 
 def _as_date(atom: _Atom) -> PartialDate:
     return PartialDate(atom.year, atom.month, atom.day)
+
+
+def _next_day(start: PartialDate, end: PartialDate) -> bool:
+    """Whether `end` is the day after `start` (years the page left out read as one year)."""
+    if None in (start.month, start.day, end.month, end.day):
+        return False
+    year = start.year or 2001  # a common year: 2月28日・3月1日 follow
+    later = end.year or (year + 1 if (end.month or 0) < (start.month or 0) else year)
+    try:
+        first = datetime.date(year, start.month, start.day)  # type: ignore[arg-type]
+        last = datetime.date(later, end.month, end.day)  # type: ignore[arg-type]
+    except ValueError:
+        return False
+    return (last - first).days == 1
 
 
 def _join(a: _Atom, b: _Atom, context: _Context) -> tuple[PartialDate, PartialDate] | None:
@@ -365,11 +380,14 @@ def _range_from(text: str, a: _Atom, context: _Context) -> DateSpan | None:
             b = _Atom(None, tail_month, int(d.group("d")), d.start(), d.end(), numeric=True)
     if b is None or b.open_end:
         return None
-    if word in ("と", "及び", "、") and not _TWO_DAYS.match(text, b.stop):
+    pair = word in ("と", "及び", "、", "・")
+    if pair and (b.day is None or a.day is None):
         return None
     ends = _join(a, b, context)
     if ends is None:
         return None
+    if pair and not (_TWO_DAYS.match(text, b.stop) or _next_day(*ends)):
+        return None  # two days named side by side are one stay only when they follow
     stop = b.stop
     until = _UNTIL.match(text, stop)
     if until is not None:
