@@ -592,3 +592,20 @@ def test_a_country_that_only_names_a_team_is_no_destination() -> None:
     )
     visit = _one_visit(text, "ueda")
     assert {p.country for p in visit.places} == {"FR"}
+
+
+def test_the_mayors_trip_to_a_country_is_not_a_visit_to_the_mayor() -> None:
+    text = (
+        "市長のカナダ出張について\n令和6年5月1日\n"
+        "1 期間 令和6年5月20日(月曜日)から5月24日(金曜日)まで\n"
+    )
+    visit = _one_visit(text, "okayama")
+    assert (visit.direction, {p.country for p in visit.places}) == ("outbound", {"CA"})
+
+
+def test_a_town_abroad_written_after_its_country_or_beside_a_listed_town() -> None:
+    assert [(m.text, m.place.country) for m in find_places("ベルギー王国ブルージュ市")] == [
+        ("ブルージュ市", "BE")
+    ]
+    listed = find_places("アメリカ合衆国オハイオ州デイトン市及びケタリング町")
+    assert ("ケタリング町", "US") in [(m.text, m.place.country) for m in listed]

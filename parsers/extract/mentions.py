@@ -46,8 +46,9 @@ _DEST_JA = re.compile(
     r"(?:を|への?)(?:表敬)?訪問(?!団|者|先)|を訪れ|を歴訪|を視察|へ(?:の)?(?:出張|派遣|渡航)|"
     r"[をの]派遣(?!先|期間|者)|"
     r"へ(?:行|赴|向か|出向)|に(?:出張|派遣|到着|赴|出向|渡航)|"
-    r"訪問(?<=[市都国州県区]訪問)(?!団|者|先|後|前|時|の際)|"
-    r"出張(?<=[市都国州県区]出張)(?![者先])|着(?<=[市都国州県区]着)(?![者先])"
+    r"訪問(?<=[市都国州県区町村]訪問)(?!団|者|先|後|前|時|の際)|"
+    r"出張(?<=[市都国州県区町村]出張)(?![者先])|着(?<=[市都国州県区]着)(?![者先])|"
+    r"(?:出張|訪問)(?<=[\u30a1-\u30fa\u30fc](?:出張|訪問))(?!団|者|先|後|前|時|の際)"
 )
 # `海外出張(カナダ・トロント市)`: the destination follows in brackets.
 _DEST_INSIDE = re.compile(r"(?:出張|訪問|視察)\((?P<inner>[^)]{2,40})\)")
@@ -268,7 +269,8 @@ def _japanese_dests(sentence: str, home: Home) -> tuple[list[Place], bool, bool]
             found = [c for c in _countries(phrase) if c.country != "JP"]
         if not found and (region := REGION.search(phrase)):
             found = [Place(region.group(), None)]  # abroad, country unknown
-        if home.own_phrase(phrase) or (not found and _mentions_home(phrase, home)):
+        # `本市を訪問`, `市長を表敬`: the city visited; but `市長のX国出張` is the mayor's trip.
+        if (home.own_phrase(phrase) and not found) or (not found and _mentions_home(phrase, home)):
             to_home = True
             continue
         dests += [p for p in found if p not in dests]

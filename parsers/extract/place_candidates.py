@@ -84,6 +84,7 @@ def kana_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
                 (m.start() + p.start(), m.start() + p.end())
                 for p in _RE_KATA_WORD.finditer(m.group())
             ]
+        strong_end = -1
         for b, e in parts:
             key = _kana_key(text[b:e])
             if key not in gaz.every:
@@ -92,13 +93,14 @@ def kana_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
             entries = gaz.places(key) if suffix else gaz.bare_places(key)
             stop = e + len(suffix)
             if entries:
+                strong_end = e
                 yield Candidate(b, stop, b, stop, entries, suffix)
             elif key in gaz.every and key not in gaz.stop:
                 yield Candidate(b, stop, b, stop, gaz.places(key), suffix, weak=True)
         last = max(m.group().rfind("・"), m.group().rfind("･")) + 1
-        if _kana_key(m.group()[last:]) not in gaz.every and (
-            unlisted := _unlisted(text, m.start() + last, m.end())
-        ):
+        # A town the gazetteer lacks, or knows only as too small to stand alone, placed by what
+        # the page writes beside it.
+        if strong_end != m.end() and (unlisted := _unlisted(text, m.start() + last, m.end())):
             yield unlisted
 
 
@@ -129,12 +131,33 @@ def _unlisted(text: str, begin: int, end: int) -> Candidate | None:
             code = admins[0].country if admins else None
     elif not suffix:
         return None  # a bare unknown word is a place only with its bracket
-    if code is None and suffix and begin and text[begin - 1] in "・･":
-        code = next((c.code for c in _find_countries(text) if c.stop == begin - 1), None)
+    if code is None and suffix and begin:
+        # `ルーマニア・X市`, `ベルギー王国X市`: its country written just before it
+        gap = 1 if text[begin - 1] in "・･" else 0
+        code = next((c.code for c in _find_countries(text) if c.stop == begin - gap), None)
+    if code is None and suffix and begin and text[begin - 1] in "・･、":
+        code = _listed_after(text, begin - 1)
+    if code is None and suffix and text[max(0, begin - 2) : begin] in ("及び", "並び"):
+        code = _listed_after(text, begin - 2)
     if code is None or code == "JP":
         return None
     entry = _Entry(text[begin:end], code, 0)
     return Candidate(begin, stop, begin, stop, (entry,), suffix)
+
+
+_RE_LISTED_BEFORE = re.compile(
+    r"((?:[\u30a1-\u30fa\u30fc]{2,12}|[\u4e00-\u9fff]{2,4})(?:市|町|村))$"
+)
+
+
+def _listed_after(text: str, at: int) -> str | None:
+    """`X市・Y町`: a town listed right after a place abroad shares its country."""
+    match = _RE_LISTED_BEFORE.search(text, 0, at)
+    if match is None:
+        return None
+    base, _ = _strip_ja_suffix(match.group(1))
+    countries = {e.country for e in _gazetteer().places(_key(base))}
+    return next(iter(countries)) if len(countries) == 1 and "JP" not in countries else None
 
 
 def cjk_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:

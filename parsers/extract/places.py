@@ -52,6 +52,7 @@ __all__ = [
 # Texts remembered per cache: a page asks about its sections, sentences and clauses again and
 # again (mentions, people and events each look at the same ones), about 150 distinct texts.
 _TEXT_CACHE = 512
+_TOWN_SUFFIXES = frozenset(("市", "町", "村", "City", "Town"))
 _RE_STATE = re.compile(r"[A-Z][A-Za-z.\-]+(?: [A-Z][A-Za-z.\-]+){0,2}")
 
 
@@ -184,6 +185,9 @@ def _select(
             name = text[cand.name_begin : cand.name_stop].removesuffix(cand.suffix)
             loose = gaz.loose_places(_key(name))
             entries = tuple(e for e in loose if e.country == hints[0]) or entries
+            if all(e.country != hints[0] for e in entries) and cand.suffix in _TOWN_SUFFIXES:
+                # `ベルギー王国X市`: a town of that country, whatever another country calls X
+                entries = (_Entry(name, hints[0], 0),)
         out.append((cand, entries, hints))
         consumed_until = end
     return out
