@@ -609,3 +609,35 @@ def test_a_town_abroad_written_after_its_country_or_beside_a_listed_town() -> No
     ]
     listed = find_places("アメリカ合衆国オハイオ州デイトン市及びケタリング町")
     assert ("ケタリング町", "US") in [(m.text, m.place.country) for m in listed]
+
+
+def test_a_diary_line_naming_a_caller_then_a_courtesy_call_is_inbound() -> None:
+    text = (
+        "市長の動き(令和6年3月4日~3月10日)\n最終更新日:2024年3月12日\n3月5日(火曜日)\n"
+        "・11時00分 駐日スペイン王国大使 ホセ・ガルシア氏 表敬訪問\n"
+        "3月6日(水曜日)\n・10時00分 定例庁議\n"
+    )
+    visit = _one_visit(text, "kumamoto")
+    assert (visit.direction, visit.start) == ("inbound", "2024-03-05")
+
+
+def test_a_registration_line_is_page_furniture() -> None:
+    text = (
+        "スペイン・サラマンカ市長が来庁しました\n登録日:2023年6月12日\n"
+        "令和5年6月9日(金曜日)、姉妹都市であるスペイン・サラマンカ市から市長が来庁し、"
+        "市長を表敬訪問しました。\n"
+    )
+    assert _one_visit(text, "toyama").start == "2023-06-09"
+
+
+def test_a_city_heading_its_entry_and_a_link_date_that_dates_no_trip() -> None:
+    text = (
+        "本市の姉妹都市\nページ番号 1000 更新日:2022年3月1日\n"
+        "■サラマンカ市(スペイン)\n提携日:昭和60年4月2日\n"
+        "カスティーリャ・イ・レオン州の古都です。平成27年には市民訪問団を派遣しました。\n"
+        "■ダラス市(アメリカ合衆国テキサス州)\n提携日:昭和63年9月8日\n南部の中心都市です。\n"
+    )
+    records = _records(text, "kurashiki")
+    found = {(p.places[0].country, p.start) for p in _programmes(records)}
+    assert found == {("ES", "1985-04-02"), ("US", "1988-09-08")}
+    assert all(v.start != "1985-04-02" for v in _visits(records))

@@ -36,13 +36,16 @@ _PUBLISHED_AFTER = re.compile(
 _PRTIMES_TIME = re.compile(r"(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*\d{1,2}時\d{2}分")
 _PAGE_NUMBER = re.compile(r"(?:ページ(?:番号|ID)|Page ID)\s*[:]?\s*(?P<id>[A-Za-z]?\d[\d-]*)", re.I)
 _META_LINE = re.compile(
-    r"^(?:(?:更新日付|最終更新日|最終更新|更新日|掲載日|公開日|ページ番号|ページID|Page ID|"
+    r"^(?:(?:更新日付|最終更新日|最終更新|更新日|掲載日|公開日|登録日|作成日|発行日|公表日|配信日|"
+    r"ページ番号|ページID|Page ID|"
     r"Last (?:update(?:d)?|modified)(?: date| on)?|Updated(?: on)?\s*:|Update date).{0,60}|"
     r".{0,40}(?:作成|更新|掲載|登録|公開|公表|発行|配信)\s*(?:-\s*.{0,30}(?:作成|更新))?)$",
     re.I,
 )
 _LABEL_ONLY = re.compile(
-    r"^(?:更新日付|最終更新日|更新日|掲載日|公開日|Last update(?:d)?(?: date| on)?)\s*[:]?$", re.I
+    r"^(?:更新日付|最終更新日|更新日|掲載日|公開日|登録日|作成日|Last update(?:d)?(?: date| on)?)"
+    r"\s*[:]?$",
+    re.I,
 )
 # The words every pattern above needs, and a letter each of them has (under IGNORECASE only
 # l, L, p and P match l and p): most lines of a page fail the letters at once.

@@ -241,6 +241,8 @@ def _date_main(
     in_text = [s for m in mentions for s in m.dates]
     field_spans = dates_in(date_value, ctx) if date_value else []
     heading_span = _best(dates_in(section.heading, ctx)) if section.heading else None
+    if heading_span is not None and _LINK_DATE.search(section.heading):
+        heading_span = None  # `提携日:…`: when a link was made, never when someone travelled
     if section.date_only and any(_PUBLICATION.search(c) for c in (*section.context, ctx.title)):
         # `記者発表資料` over a date line: the release's own date, not the event's.
         heading_span = None
@@ -271,6 +273,11 @@ def _date_main(
         chosen = _refine(_best(dates_in(section.context[0], ctx)), in_text)
     if chosen is not None:
         draft.take_date(chosen)
+
+
+_LINK_DATE = re.compile(
+    r"(?:提携|締結|調印|協定)(?:年月日|日)|date of (?:affiliation|agreement|signing)", re.I
+)
 
 
 def _separate(draft: Draft, mention: Mention) -> bool:

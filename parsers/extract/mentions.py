@@ -385,6 +385,19 @@ def _hosted_abroad_with_home(sentence: str, home: Home) -> list[Place]:
     return []
 
 
+# A person or a group, then `表敬(訪問)` with no place it went to: they paid the call.
+_CALLER = re.compile(
+    r"(?:氏|様|大使|総領事|領事|代表団|訪問団|視察団|使節団|一行|市長|知事|議長|[)）])\s*(?:の)?表敬(?:訪問)?"
+    r"(?!先)"
+)
+
+
+def _foreign_subject_is_home(sentence: str, home: Home) -> bool:
+    """Whether the caller is the city's own (`市長 表敬訪問` of its own mayor is no call)."""
+    match = _CALLER.search(sentence)
+    return match is not None and home.own_phrase(_clause_before(sentence, match.start() + 1))
+
+
 _GROUP = re.compile(r"(?:からの|の)?(?:訪問団|代表団|使節団|視察団|ミッション団|一行)")
 
 
@@ -456,6 +469,8 @@ def _reading(
         kind = "in"  # X州訪問団による表敬, X市からの代表団: a group from abroad came
     elif move and _LOCAL.search(sentence):
         kind = "in"  # 市内視察: a tour inside the page city is its guests' visit
+    elif move and _CALLER.search(sentence) and not _foreign_subject_is_home(sentence, home):
+        kind = "in"  # `X大使 表敬訪問` in a diary: a person or a group called on the city
     elif move:
         kind = "move"
     elif meet:

@@ -80,6 +80,8 @@ def entry_programmes(
         sctx = ctx.with_headings(section.heading, *section.context)
         about = " ".join((title, section.heading, *section.context))
         lines = [section.heading, *section.lines] if section.heading else list(section.lines)
+        if section.context and _place_line(section.context[-1], home) is not None:
+            lines.insert(0, section.context[-1])  # `■X市(国)` made the group heading above
         if place is not None and not dated:
             about = f"{about} {about_before}"  # an entry whose date a heading cut off
         else:
