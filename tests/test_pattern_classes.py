@@ -641,3 +641,22 @@ def test_a_city_heading_its_entry_and_a_link_date_that_dates_no_trip() -> None:
     found = {(p.places[0].country, p.start) for p in _programmes(records)}
     assert found == {("ES", "1985-04-02"), ("US", "1988-09-08")}
     assert all(v.start != "1985-04-02" for v in _visits(records))
+
+
+def test_a_town_writes_its_own_arrival_word() -> None:
+    text = (
+        "カナダ・バンフ町長が来町しました\n更新日:2024年6月28日\n"
+        "6月20日~22日、姉妹都市であるカナダ・アルバータ州バンフ町から、町長夫妻ら4名が来町しました。\n"
+    )
+    visit = _one_visit(text, "karuizawa")
+    assert (visit.direction, visit.start, visit.end) == ("inbound", "2024-06-20", "2024-06-22")
+
+
+def test_several_links_told_in_one_sentence_are_one_programme_per_country() -> None:
+    text = (
+        "本市の姉妹都市\n"
+        "本市は、昭和45年にフランスのリヨン市、昭和50年にはドイツのボン市及びメキシコの"
+        "グアダラハラ市と姉妹都市の提携を行いました。\n"
+    )
+    found = {(p.places[0].country, p.start) for p in _programmes(_records(text, "sendai"))}
+    assert found == {("FR", "1970"), ("DE", "1975"), ("MX", "1975")}

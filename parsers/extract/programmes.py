@@ -79,11 +79,20 @@ def partner_places(clause: str, home: Home) -> list[Place]:
             m.begin >= w.start("who") and m.stop <= w.end("who") for w in _EN_WITH.finditer(clause)
         )
     ]
+    # `A市及びBのC市と提携`: places listed before a marked one are partners as well.
+    for i in range(len(found) - 1, 0, -1):
+        if found[i].place in marked and _LISTED.match(clause[found[i - 1].stop : found[i].begin]):
+            marked.insert(0, found[i - 1].place)
     # A programme of city diplomacy is with a place abroad: a domestic body working beside
     # the city (`東京都と共に…X市における事業`) is a partner, not the partner place.
     foreign = [p for p in _unique([m.place for m in found]) if p.country != "JP"]
     marked_abroad = [p for p in _unique(marked) if p.country != "JP"]
     return marked_abroad or foreign or _unique(marked) or _unique([m.place for m in found])
+
+
+_LISTED = re.compile(
+    r"^(?:及び|および|、|・|並びに)(?:[\u30a0-\u30ff\u4e00-\u9fff]{1,12}?(?:の|・))?$"
+)
 
 
 def _name_end(clause: str, stop: int) -> int:
@@ -253,7 +262,10 @@ def _from_sentence(
                 places = previous  # `…と締結した覚書が…、…に新たに覚書を締結`: the same partner
             # (one act written with two dates, `X年にA市で、翌Y年に本市で提携`, starts at the first)
             if places:
-                drafts.append(new_draft(_when_signed(span), places, words, sentence, home))
+                drafts += [
+                    new_draft(_when_signed(span), group, words, sentence, home)
+                    for group in _by_country(places)
+                ]
                 previous = places
             acted = acted or bool(AGREEMENT.search(words))
         if drafts:
@@ -284,7 +296,16 @@ def _from_sentence(
         places = [p for p in places if _marked(sentence, p)]
     if not places:
         return []
-    return [new_draft(start, places, clause, sentence, home)]
+    return [new_draft(start, group, clause, sentence, home) for group in _by_country(places)]
+
+
+def _by_country(places: list[Place]) -> list[list[Place]]:
+    """One programme per partner country: cities of two countries named in one sentence are
+    two links (`A市(国1)及びB市(国2)と提携`); two towns of one country may be one joint link."""
+    groups: dict[str | None, list[Place]] = {}
+    for place in places:
+        groups.setdefault(place.country, []).append(place)
+    return list(groups.values())
 
 
 def _when_signed(span: DateSpan) -> PartialDate:

@@ -141,7 +141,8 @@ MEETING = re.compile(
 )
 # Arrival words that say someone came to the writer's city.
 _INBOUND_JA = (
-    r"来日|来訪|来庁|来市|来県|来館|お越し|受け入れ|受入れ|受入|表敬訪問を受け|訪問を受け|"
+    r"来(?<![将以従元由未]来)(?:日|訪|庁|市|県|町|村|区|館)|お越し|受け入れ|受入れ|受入|"
+    r"表敬訪問を受け|訪問を受け|"
     r"来場(?=され)|招へいし|招聘し|招待し|出迎え|お迎えし"
 )
 _INBOUND_EN = r"\b(?:welcomed|received (?:a|the)|hosted|came to|paid a courtesy)\b"
@@ -162,7 +163,8 @@ def inbound_words(short: str | None) -> Cue:
 # The documents and links that found a programme (each branch opens with a literal: see Cue).
 AGREEMENT = re.compile(
     r"覚書|協定(?:書)?|合意書|共同声明|共同宣言|宣言書|"
-    r"姉妹(?:都市|港)?提携|友好(?:都市|港)?提携|パートナー(?:都市|港)?提携|"
+    r"姉妹(?:都市|港|州|省|県)?(?:の)?提携|友好(?:都市|港|州|省|県)?(?:の)?提携|"
+    r"パートナー(?:都市|港)?(?:の)?提携|"
     r"友好交流(?:都市|港)?提携|親善(?:都市|港)?提携|姉妹都市連携|友好都市連携|"
     r"姉妹都市(?:となり|となった|関係を結|の関係を)|友好都市(?:となり|となった|関係を結|の関係を)|"
     r"パートナー都市(?:となり|となった|関係を結|の関係を)|"
