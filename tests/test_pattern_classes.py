@@ -660,3 +660,30 @@ def test_several_links_told_in_one_sentence_are_one_programme_per_country() -> N
     )
     found = {(p.places[0].country, p.start) for p in _programmes(_records(text, "sendai"))}
     assert found == {("FR", "1970"), ("DE", "1975"), ("MX", "1975")}
+
+
+def test_numbered_headings_each_tell_their_own_visit() -> None:
+    text = (
+        "令和5年度 姉妹都市交流の主な取組\n更新日:2024年4月10日\n"
+        "1 フランス・リヨン市長一行の来訪\n"
+        "6月5日(月曜日)、フランス共和国リヨン市の市長をはじめとする訪問団8名が来庁し、"
+        "市長を表敬訪問しました。\n"
+        "2 市長のドイツ・ボン市訪問\n"
+        "9月11日(月曜日)から15日(金曜日)まで、市長がドイツ連邦共和国のボン市を訪問しました。\n"
+        "・訪問者:奈良市長 山田 太郎、国際課職員2名\n"
+    )
+    found = {(v.direction, v.start, v.end) for v in _visits(_records(text, "nara"))}
+    assert found == {
+        ("inbound", "2023-06-05", "2023-06-05"),
+        ("outbound", "2023-09-11", "2023-09-15"),
+    }
+
+
+def test_a_field_value_may_go_on_over_a_short_line() -> None:
+    text = (
+        "市長のアメリカ合衆国出張について\n令和5年7月21日\n"
+        "1 期間: 令和5年8月2日(水)~8月6日(日)\n2 訪問先: アメリカ合衆国テキサス州\n"
+        "ダラス市、ヒューストン市\n3 目的: 姉妹都市との交流\n"
+    )
+    names = {p.name for p in _one_visit(text, "okayama").places}
+    assert {"ダラス市", "ヒューストン市"} <= names

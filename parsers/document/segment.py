@@ -71,11 +71,19 @@ class Section:
             if match:
                 label = match.group("label")
                 found[label] = (found.get(label, "") + " " + match.group("value")).strip()
-            elif label is not None and kind == "item" and len(line) <= 40:
+            elif label is not None and _continues(line, kind):
                 found[label] = f"{found[label]} {line}"
             else:
                 label = None
         return found
+
+
+def _continues(line: str, kind: str) -> bool:
+    """A short item or line under a field, no sentence of its own: more of that field's value
+    (`2 訪問先: X国Y州` / `A市、B市`)."""
+    if kind == "item":
+        return len(line) <= 40
+    return kind == "paragraph" and len(line) <= 30 and "。" not in line and not _dated(line)
 
 
 def _dated(text: str) -> bool:

@@ -157,6 +157,8 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
     place_value = _field(fields, _PLACE_FIELDS)
     visitors = _field(fields, _VISITOR_FIELDS)
     attendees = _field(fields, _ATTENDEE_FIELDS) or ""
+    if visitors and _own_visitors(visitors, home):
+        attendees, visitors = attendees or visitors, None  # `訪問者:本市長…`: it went
     field_event = date_value is not None and bool(visitors or attendees)
     if not mentions and not field_event:
         return []
@@ -200,6 +202,13 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
 
 # Words that tell a visit as background to the page's news (`これまでも…訪問し`, `…以来`).
 _BACKGROUND = re.compile(r"これまで|以来|かつて|過去に|以前|previously|in the past|since", re.I)
+
+
+def _own_visitors(value: str, home: Home) -> bool:
+    """Whether a visitors field names the city's own people (`奈良市長 山田太郎、職員2名`)."""
+    return home.own_phrase(value.lstrip("・ ")) or any(
+        value.lstrip("・ ").startswith(n) for n in home.city.names if len(n) > 1
+    )
 
 
 def _pick_main(mentions: list[Mention]) -> Mention | None:
@@ -346,7 +355,7 @@ def trip_draft(
             date_values.append(value)
         if value := _field(fields, _PLACE_FIELDS):
             place_values.append(value)
-        if guests := _field(fields, _VISITOR_FIELDS):
+        if (guests := _field(fields, _VISITOR_FIELDS)) and not _own_visitors(guests, home):
             visitors = True
             guest_values.append(guests)
         for text in (section.heading, *sentence_texts(section.text)):

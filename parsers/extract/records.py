@@ -75,9 +75,13 @@ def _headlines(doc: Document, sections: list[Section]) -> list[str]:
     lines = [doc.title]
     for block in doc.blocks[:6]:
         if block.kind == "heading" and block.text != doc.title and not is_caption(block.text):
-            lines.append(block.text)
+            if not _NUMBERED.match(block.text):  # `1 X市長の来訪`: the first item of a list
+                lines.append(block.text)
             break
     return [h for h in lines if h]
+
+
+_NUMBERED = re.compile(r"^(?:\d{1,2}|[(（]\d{1,2}[)）]|[①-⑳])[\s.、)）]")
 
 
 def _trip_headline(headlines: list[str], home: Home, ctx: DateContext) -> str | None:
