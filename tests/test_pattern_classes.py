@@ -10,7 +10,7 @@ allows.
 from __future__ import annotations
 
 import parsers
-from citywatch.model import Page, Programme, Record, Visit
+from citywatch.model import Page, Place, Programme, Record, Visit
 from parsers.extract.places import find_places
 from parsers.text.dates import find_dates
 
@@ -687,3 +687,37 @@ def test_a_field_value_may_go_on_over_a_short_line() -> None:
     )
     names = {p.name for p in _one_visit(text, "okayama").places}
     assert {"ダラス市", "ヒューストン市"} <= names
+
+
+def test_a_state_written_before_a_city_says_its_country() -> None:
+    assert ("セーラム市", "US") in [
+        (m.text, m.place.country) for m in find_places("米国オレゴン州セーラム市を訪問")
+    ]
+    # a city that is also a district (パリ) lends nothing to the next city in a list
+    listed = find_places("パリ市・ロンドン市")
+    assert [m.place.country for m in listed] == ["FR", "GB"]
+
+
+def test_a_prefectures_own_towns_and_a_wards_full_name_are_home() -> None:
+    from parsers.extract.mentions import Home
+    from parsers.extract.places import home
+
+    pref = Home(home("kanagawa-pref"), "kanagawa-pref")
+    assert pref.is_home(Place("横浜市", "JP")) and not pref.is_home(Place("千葉市", "JP"))
+    ward = Home(home("ota"), "ota")
+    assert ward.is_home(Place("大田区", "KR"))  # the gazetteer's other 大田 is not this page's
+
+
+def test_english_and_tabled_lists_of_a_prefectures_partner_regions() -> None:
+    english = (
+        "Sister States\nOregon State (U.S.A.)\nSister state agreement signed: May 3, 1965\n"
+        "Republic of Fiji\nFriendship agreement signed: June 9, 1999\n"
+    )
+    found = {(p.places[0].country, p.start) for p in _programmes(_records(english, "mie-pref"))}
+    assert found == {("US", "1965-05-03"), ("FJ", "1999-06-09")}
+    tabled = (
+        "本県の姉妹・友好提携\n提携先 | 国名 | 提携年月日\n"
+        "カムチャツカ地方州 | ロシア連邦 | 1995年(平成7年)4月2日\n"
+    )
+    [programme] = _programmes(_records(tabled, "hokkaido-pref"))
+    assert (programme.places[0].country, programme.start) == ("RU", "1995-04-02")

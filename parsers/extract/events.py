@@ -285,7 +285,9 @@ def _date_main(
 
 
 _LINK_DATE = re.compile(
-    r"(?:提携|締結|調印|協定)(?:年月日|日)|date of (?:affiliation|agreement|signing)", re.I
+    r"(?:提携|締結|調印|協定)(?:年月日|日)|date of (?:affiliation|agreement|signing)|"
+    r"(?:agreement|affiliation|partnership) (?:signed|established)|established:",
+    re.I,
 )
 
 

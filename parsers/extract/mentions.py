@@ -93,6 +93,19 @@ _LOCAL = re.compile(r"(?:市|区)内(?:の|を)?(?:視察|見学|訪問|案内)|
 _PLACE_IN_NAME = re.compile(r"^(?:協定|宣言|条約|議定書|方式|モデル|会議所)")
 
 
+@cache
+def _members(slug: str) -> frozenset[str]:
+    """For a prefecture, the names of its municipalities (a visit to one is a visit home);
+    for any other government, none."""
+    from parsers.extract.localgov import localgovs, resolve
+
+    gov = resolve(slug)
+    if not gov.is_prefecture:
+        return frozenset()
+    found = [g for g in localgovs() if g.prefecture == gov.name and g.slug != gov.slug]
+    return frozenset(n for g in found for n in (g.name, g.stem) if len(n) > 1)
+
+
 @dataclass(frozen=True, slots=True)
 class Home:
     """The page city, in the forms mentions are compared with."""
@@ -105,6 +118,8 @@ class Home:
         return hash(self.slug)
 
     def is_home(self, place: Place) -> bool:
+        if place.name in self.city.names and place.name.endswith(self.city.office):
+            return True  # `大田区` written in full is the home ward, whatever else shares 大田
         if place.country != "JP":
             return False
         name = place.name.removesuffix(self.city.office).removesuffix("市")
@@ -112,6 +127,8 @@ class Home:
             name in self.city.names
             or place.name in self.city.names
             or any(name.lower() == n.lower() for n in self.city.names)
+            or name in _members(self.slug)
+            or place.name in _members(self.slug)
         )
 
     def own_phrase(self, phrase: str) -> bool:

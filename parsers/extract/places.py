@@ -53,6 +53,7 @@ __all__ = [
 # again (mentions, people and events each look at the same ones), about 150 distinct texts.
 _TEXT_CACHE = 512
 _TOWN_SUFFIXES = frozenset(("市", "町", "村", "City", "Town"))
+_STATE_SUFFIXES = frozenset(("州", "省", "県", "道", "自治区", "State", "Province"))
 _RE_STATE = re.compile(r"[A-Z][A-Za-z.\-]+(?: [A-Z][A-Za-z.\-]+){0,2}")
 
 
@@ -168,10 +169,16 @@ def _select(
     chosen.sort(key=lambda c: c.begin)
     out: list[tuple[_Candidate, tuple[_Entry, ...], tuple[str, ...]]] = []
     consumed_until = -1
+    state: tuple[int, str] | None = None  # where the last state or province ended, its country
     for cand in chosen:
         if cand.begin < consumed_until or not cand.entries:
             continue
         end, q_code, reading = _qualifier(text, cand.stop, starts, gaz)
+        if q_code is None and state is not None and state[0] in (cand.begin, cand.begin - 1):
+            q_code = state[1]  # `オレゴン州セーラム市`: the state it is in says its country
+        admins = {e.country for e in cand.entries if e.admin}
+        states = cand.suffix in _STATE_SUFFIXES and len(admins) == 1
+        state = (cand.stop, next(iter(admins))) if states else None
         entries = cand.entries
         if reading:
             read = {e.country for e in gaz.places(_key(reading))}

@@ -51,6 +51,8 @@ def table_programmes(
                 continue
             spans = [s for s in dates_in(line, ctx) if s.start.year is not None]
             places = [m.place for m in find_places(line) if not home.is_home(m.place)]
+            if kind == "row" and spans and not places:
+                places = _unlisted_in_row(line)
             if spans and places:
                 found.append(new_draft(spans[0].start, places[:1], line, line, home))
     return found
@@ -62,6 +64,7 @@ _PLACE_LINE_REST = re.compile(r"^[\s・･、,()（）【】\[\]■□●○◆�
 _PLACE_LINE_MAX = 40
 _NAME_LABEL = re.compile(r"^[^:：\s]{0,6}(?:都市名?|相手先|提携先|名称|City)\s*[:：]\s*")
 _EN_QUALIFIER = re.compile(r",\s*[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?")
+_EN_KIND = re.compile(r"\b(?:State|Province|Prefecture|Region|County|City|Republic of)\b")
 _SUBDIVISION = re.compile(r"[\u30a0-\u30ff\u4e00-\u9fff]{1,8}?(?:州|省|自治区|県)")
 
 
@@ -120,7 +123,7 @@ def _place_line(line: str, home: Home) -> Place | None:
     if town is not None and not any(m.begin == 0 for m in cities):
         return town  # `Smallville, Kansas`, whatever else the state's name is
     if not cities:
-        return None
+        return _country_line(line) or _state_line(line)
     rest = line
     for m in sorted(places, key=lambda m: -m.begin):
         rest = rest[: m.begin] + rest[m.stop :]
@@ -128,7 +131,37 @@ def _place_line(line: str, home: Home) -> Place | None:
         rest = rest.replace(name, "")
     rest = _SUBDIVISION.sub("", rest)
     rest = _EN_QUALIFIER.sub("", rest)  # `Portland, Oregon, U.S.A.`
+    rest = _EN_KIND.sub("", rest)  # `Sao Paulo State (Brazil)`
     return cities[-1].place if _PLACE_LINE_REST.match(rest) else None
+
+
+def _country_line(line: str) -> Place | None:
+    """A line that is a country and nothing more (`Republic of Palau`): a country may be the
+    partner of a prefecture's link."""
+    from parsers.extract.places import find_countries
+
+    found = find_countries(line)
+    if len(found) != 1 or found[0].code == "JP":
+        return None
+    rest = (line[: found[0].begin] + line[found[0].stop :]).strip(" ■●◆・()")
+    return Place(found[0].text, found[0].code) if not rest else None
+
+
+_EN_STATE_LINE = re.compile(
+    r"^\s*(?P<name>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2}?)(?: State| Province)?\s*"
+    r"(?:\([^()]{2,30}\))?\s*$"
+)
+
+
+def _state_line(line: str) -> Place | None:
+    """`Oregon State (U.S.A.)`, `Western Australia`: a state or province standing alone."""
+    from parsers.extract.gazetteer import gazetteer
+
+    match = _EN_STATE_LINE.match(line)
+    if match is None:
+        return None
+    countries = gazetteer().admin_en.get(match.group("name"), ())
+    return Place(match.group("name"), countries[0]) if len(countries) == 1 else None
 
 
 _EN_TOWN = re.compile(
@@ -152,6 +185,21 @@ def _country_names(text: str) -> list[str]:
     from parsers.extract.places import find_countries
 
     return sorted((text[c.begin : c.stop] for c in find_countries(text)), key=len, reverse=True)
+
+
+_PLACE_CELL = re.compile(r"^[\u30a0-\u30ff\u4e00-\u9fff・]{2,16}(?:州|省|道|県|市|町|村|区)$")
+
+
+def _unlisted_in_row(row: str) -> list[Place]:
+    """`サハリン州 | ロシア連邦 | …`: a row's first cell names a place no gazetteer lists and
+    another cell its country."""
+    from parsers.extract.places import find_countries
+
+    cells = [c.strip() for c in row.split("|")]
+    if not cells or not _PLACE_CELL.match(cells[0]):
+        return []
+    codes = {c.code for cell in cells[1:] for c in find_countries(cell) if cell == c.text}
+    return [Place(cells[0], codes.pop())] if len(codes) == 1 and "JP" not in codes else []
 
 
 # Work done with a partner over years: cooperation, support, a joint project.
