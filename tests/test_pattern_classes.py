@@ -721,3 +721,35 @@ def test_english_and_tabled_lists_of_a_prefectures_partner_regions() -> None:
     )
     [programme] = _programmes(_records(tabled, "hokkaido-pref"))
     assert (programme.places[0].country, programme.start) == ("RU", "1995-04-02")
+
+
+def test_a_name_the_page_places_once_keeps_that_place_everywhere() -> None:
+    text = (
+        "姉妹都市への訪問\n更新日:2023年10月20日\n本区は米国オレゴン州セーラム市と姉妹都市です。\n"
+        "令和5年10月2日から10月6日まで、区長を団長とする訪問団がセーラム市を訪問しました。\n"
+    )
+    visit = _one_visit(text, "ota")
+    assert [(p.name, p.country) for p in visit.places] == [("セーラム市", "US")]
+
+
+def test_a_town_written_after_its_state_and_students_who_travel() -> None:
+    assert ("テラス町", "CA") in [
+        (m.text, m.place.country)
+        for m in find_places("カナダ・ブリティッシュコロンビア州 テラス町")
+    ]
+    text = (
+        "高校生の派遣\n令和5年9月1日\n"
+        "令和5年7月24日から8月3日まで、本県の高校生10名を米国ジョージア州へ派遣しました。\n"
+        "ジョージアでは、ホームステイを体験しました。\n"
+    )
+    visit = _one_visit(text, "kagoshima-pref")
+    assert visit.direction == "outbound" and "高校生" in visit.participants
+    assert {p.country for p in visit.places} == {"US"}  # ジョージア here is the state
+
+
+def test_an_english_posted_line_dates_the_page_only() -> None:
+    text = (
+        "Delegation from Lyon visits the City\nPosted: April 9, 2024\n"
+        "On April 4, 2024, a delegation from Lyon, France, visited City Hall and met the mayor.\n"
+    )
+    assert _one_visit(text, "kanazawa").start == "2024-04-04"

@@ -26,7 +26,7 @@ _UPDATED_EN = re.compile(
 )
 _PUBLISHED = re.compile(
     r"(?:掲載日|公開日|発表日|発行日|記者資料提供|記者発表日?|作成日|登録日|"
-    r"Posted on|Published(?: on)?)"
+    r"Posted(?: on)?|Published(?: on)?|Date posted)"
     r"\s*[:(]?\s*(?P<date>[^/|)]{6,30}?(?:日|\d{4}))",
     re.I,
 )
@@ -38,7 +38,8 @@ _PAGE_NUMBER = re.compile(r"(?:ページ(?:番号|ID)|Page ID)\s*[:]?\s*(?P<id>[
 _META_LINE = re.compile(
     r"^(?:(?:更新日付|最終更新日|最終更新|更新日|掲載日|公開日|登録日|作成日|発行日|公表日|配信日|"
     r"ページ番号|ページID|Page ID|"
-    r"Last (?:update(?:d)?|modified)(?: date| on)?|Updated(?: on)?\s*:|Update date).{0,60}|"
+    r"Last (?:update(?:d)?|modified)(?: date| on)?|Updated(?: on)?\s*:|Update date|"
+    r"Posted(?: on)?\s*:|Published(?: on)?\s*:).{0,60}|"
     r".{0,40}(?:作成|更新|掲載|登録|公開|公表|発行|配信)\s*(?:-\s*.{0,30}(?:作成|更新))?)$",
     re.I,
 )

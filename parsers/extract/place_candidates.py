@@ -133,8 +133,9 @@ def _unlisted(text: str, begin: int, end: int) -> Candidate | None:
         return None  # a bare unknown word is a place only with its bracket
     if code is None and suffix and begin:
         # `ルーマニア・X市`, `ベルギー王国X市`: its country written just before it
-        gap = 1 if text[begin - 1] in "・･" else 0
+        gap = 1 if text[begin - 1] in "・･ " else 0
         code = next((c.code for c in _find_countries(text) if c.stop == begin - gap), None)
+        code = code or _state_before(text, begin - gap)
     if code is None and suffix and begin and text[begin - 1] in "・･、":
         code = _listed_after(text, begin - 1)
     if code is None and suffix and text[max(0, begin - 2) : begin] in ("及び", "並び"):
@@ -148,6 +149,18 @@ def _unlisted(text: str, begin: int, end: int) -> Candidate | None:
 _RE_LISTED_BEFORE = re.compile(
     r"((?:[\u30a1-\u30fa\u30fc]{2,12}|[\u4e00-\u9fff]{2,4})(?:市|町|村))$"
 )
+
+
+_RE_STATE_BEFORE = re.compile(r"([\u30a1-\u30fa\u30fc]{2,14}|[\u4e00-\u9fff]{2,4})(州|省)$")
+
+
+def _state_before(text: str, at: int) -> str | None:
+    """`ブリティッシュコロンビア州X町`: the state or province written just before a town."""
+    match = _RE_STATE_BEFORE.search(text, 0, at)
+    if match is None:
+        return None
+    admins = {e.country for e in _gazetteer().places(_key(match.group(1))) if e.admin}
+    return next(iter(admins)) if len(admins) == 1 and "JP" not in admins else None
 
 
 def _listed_after(text: str, at: int) -> str | None:

@@ -23,7 +23,7 @@ from parsers.extract.items import lists_items
 from parsers.extract.mentions import Home, read_mention
 from parsers.extract.merge import absorb_duplicates, merge_neighbours
 from parsers.extract.people import split_actors
-from parsers.extract.places import find_countries, resolve_place
+from parsers.extract.places import find_countries, find_places, resolve_place
 from parsers.extract.places import home as home_city
 from parsers.extract.programme_forms import (
     consolidate,
@@ -329,6 +329,8 @@ def _visit(draft: Draft, home: Home, english: bool, page_people: tuple[str, ...]
         foreign = [p.name for p in places] + [p.name for p in draft.places if p.country != "JP"]
     counterparts = tuple(dict.fromkeys(_actor(a) for a in (*other, *foreign) if _actor(a)))
     own = tuple(dict.fromkeys(_actor(a) for a in own if _actor(a)))
+    if draft.direction == "out":  # `本県の高校生10名を派遣`: a group of its own people went
+        own = tuple(dict.fromkeys((*own, *_OWN_GROUP.findall(text))))
     start, end = draft.start, draft.end
     return Visit(
         direction="outbound" if draft.direction == "out" else "inbound",
@@ -341,6 +343,12 @@ def _visit(draft: Draft, home: Home, english: bool, page_people: tuple[str, ...]
         summary=_summary(text),
     )
 
+
+# Groups of a city's own people who travel: students, young people, citizens.
+_OWN_GROUP = re.compile(
+    r"(?:高校生|中学生|小学生|大学生|青少年|児童|生徒)(?:訪問団|派遣団|使節団|代表団)?|"
+    r"(?:市民|区民|町民|村民|県民)(?:訪問団|派遣団|使節団|代表団)"
+)
 
 _ACTOR_NOISE = re.compile(
     r"^(?:\d{1,4}[年月日]|[月日](?=\d)|[(（][月火水木金土日](?:曜日?)?[)）]|[()（）]|記者発表\s*|\s*[(・])+"
@@ -382,18 +390,32 @@ def _page_countries(records: list[Record], text: str) -> list[Record]:
     named = {c.code for c in find_countries(text)}
     if not named:
         return records
+    written: dict[str, set[str]] = {}  # how the page's own mentions of each name were placed
+    if any(p.country not in named and p.country != "JP" for r in records for p in r.places):
+        for match in find_places(text):
+            written.setdefault(match.place.name, set()).add(match.place.country or "")
     out: list[Record] = []
     for record in records:
-        places = tuple(_page_country(p, named) for p in record.places)
+        places = tuple(_page_country(p, named, written) for p in record.places)
+        # `ジョージア` on a page about `ジョージア州` is the state, not the country
+        places = tuple(p for p in places if not _state_named(p, text)) or places
         out.append(
             record if places == record.places else dataclasses.replace(record, places=places)
         )
     return out
 
 
-def _page_country(place: Place, named: set[str]) -> Place:
+def _state_named(place: Place, text: str) -> bool:
+    return _is_country(place) and f"{place.name}州" in text
+
+
+def _page_country(place: Place, named: set[str], written: dict[str, set[str]]) -> Place:
     if place.country in named or place.country == "JP":
         return place
+    # One place per name on one page: where the page placed it itself (`オレゴン州X市`).
+    elsewhere = written.get(place.name, set()) & named
+    if len(elsewhere) == 1:
+        return Place(place.name, elsewhere.pop())
     for code in sorted(named - {"JP"}):
         other = resolve_place(place.name, country=code)
         if other is not None and other.country == code and other.name == place.name:
