@@ -753,3 +753,47 @@ def test_an_english_posted_line_dates_the_page_only() -> None:
         "On April 4, 2024, a delegation from Lyon, France, visited City Hall and met the mayor.\n"
     )
     assert _one_visit(text, "kanazawa").start == "2024-04-04"
+
+
+def test_an_event_at_home_naming_no_one_from_elsewhere_is_no_visit() -> None:
+    text = (
+        "「国際交流フェスタ」を開催します\n更新日:2023年10月16日\n"
+        "外国人住民と日本人住民がふれあう催しを開催します。\n日時\n令和5年11月12日(日曜日)10時00分~15時00分\n"
+        "会場\n市民会館\n内容\n・世界の料理コーナー(ブラジル、フィリピン、ベトナムほか)\n"
+    )
+    assert _visits(_records(text, "tsu")) == []
+
+
+def test_english_days_joined_by_and_that_follow_are_one_stay() -> None:
+    [span] = find_dates("On March 4 and 5, 2024, the mayor")
+    assert (span.start.day, span.end.day, span.end.year) == (4, 5, 2024)
+
+
+def test_the_return_leg_of_an_itinerary_does_not_turn_the_trip_around() -> None:
+    text = (
+        "Governor Visits Oregon\nPublished: May 20, 2024\n"
+        "The Governor of Hyogo Prefecture visited the State of Oregon, United States, from May 6"
+        " to 10, 2024.\nItinerary\nMay 6 (Mon): Depart Kobe, arrive Portland\n"
+        "May 10 (Fri): Depart Portland, arrive Kobe\n"
+    )
+    visit = _one_visit(text, "hyogo-pref")
+    assert (visit.direction, visit.start, visit.end) == ("outbound", "2024-05-06", "2024-05-10")
+
+
+def test_a_table_a_text_copy_spaced_out_under_its_header() -> None:
+    text = (
+        "本市の姉妹都市\n姉妹・友好都市一覧\n都市名 国・州など 区分 提携年月日\n"
+        "ダラス市 アメリカ合衆国 テキサス州 姉妹都市 昭和36年(1961年)3月2日\n"
+        "リヨン市 フランス共和国 姉妹都市 昭和45年(1970年)5月20日\n"
+    )
+    found = {(p.places[0].country, p.start) for p in _programmes(_records(text, "fujisawa"))}
+    assert found == {("US", "1961-03-02"), ("FR", "1970-05-20")}
+
+
+def test_a_courtesy_call_by_a_named_caller_in_a_diary() -> None:
+    text = (
+        "知事の動静(令和6年2月)\n更新日:2024年3月1日\n2月8日(木曜日)\n"
+        "13時30分 駐日オーストリア共和国大使による表敬訪問(県庁)\n"
+    )
+    visit = _one_visit(text, "nagano-pref")
+    assert (visit.direction, visit.start) == ("inbound", "2024-02-08")

@@ -374,7 +374,8 @@ def trip_draft(
     elif _ABROAD.search(headline) or any(foreign_places(v, home) for v in place_values):
         draft.direction = "out"  # `海外出張`, or a destination field naming a place abroad
     else:
-        kinds = [m.kind for m in mentions if m.kind in ("in", "out")]
+        # the legs of an itinerary (`8月24日 X発、本市着`) are the trip's own, not visits
+        kinds = [m.kind for m in mentions if m.kind in ("in", "out") and not _leg(m.text)]
         draft.direction = "out" if kinds.count("out") > kinds.count("in") or head.dests else "in"
     if draft.direction == "out":
         _add(draft.dests, head.dests)
@@ -407,6 +408,17 @@ def trip_draft(
 
 # A line of an itinerary: a day, then what was done (`・4月17日:X市訪問`, `5/2 X市表敬`).
 _ITINERARY = re.compile(r"^[・･\-\s]*(?:\d{1,2}月\d{1,2}日|\d{1,2}/\d{1,2})")
+
+
+_EN_LEG = re.compile(
+    r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+\d{1,2}\b"
+)
+
+
+def _leg(text: str) -> bool:
+    """A line of an itinerary: a day, then where the party went or came back."""
+    return bool(_ITINERARY.match(text) or _EN_LEG.match(text))
 
 
 def _itinerary_places(

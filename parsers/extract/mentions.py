@@ -404,7 +404,8 @@ def _hosted_abroad_with_home(sentence: str, home: Home) -> list[Place]:
 
 # A person or a group, then `表敬(訪問)` with no place it went to: they paid the call.
 _CALLER = re.compile(
-    r"(?:氏|様|大使|総領事|領事|代表団|訪問団|視察団|使節団|一行|市長|知事|議長|[)）])\s*(?:の)?表敬(?:訪問)?"
+    r"(?:氏|様|大使|総領事|領事|代表団|訪問団|視察団|使節団|一行|市長|知事|議長|[)）])\s*"
+    r"(?:の|による|から)?表敬(?:訪問)?"
     r"(?!先)"
 )
 

@@ -42,8 +42,12 @@ def table_programmes(
     for section in sections:
         about = " ".join((title, section.heading, *section.context))
         header = ""
+        # A table whose cells a text copy set apart by spaces: its header became the heading.
+        heading = section.heading
+        spaced = bool(_TABLE_HEADER.search(heading)) and len(heading.split()) >= 3
+        spaced = spaced and not re.search(r"\d", heading)  # column names, not a dated line
         for line, kind in zip(section.lines, section.kinds, strict=False):
-            if kind not in ("row", "item"):
+            if kind not in ("row", "item") and not (spaced and len(line) <= 80):
                 continue
             if kind == "row" and not header:
                 header = line
@@ -200,6 +204,11 @@ def _unlisted_in_row(row: str) -> list[Place]:
         return []
     codes = {c.code for cell in cells[1:] for c in find_countries(cell) if cell == c.text}
     return [Place(cells[0], codes.pop())] if len(codes) == 1 and "JP" not in codes else []
+
+
+_TABLE_HEADER = re.compile(
+    r"(?:提携|締結|調印)(?:年月日|日)|Date of (?:affiliation|agreement)", re.I
+)
 
 
 # Work done with a partner over years: cooperation, support, a joint project.

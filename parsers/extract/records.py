@@ -127,6 +127,9 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
         if trip is not None and not _is_list(trip, drafts):
             drafts = [trip] if trip.international else []
     visits = [explain_visit(_visit(d, home, english, page_people), d, home) for d in drafts]
+    # A reception needs someone received: an event at home naming no one from elsewhere (a
+    # festival with dishes of many countries) is no visit.
+    visits = [v for v in visits if v.direction != "inbound" or v.counterparts]
     programmes = agreement_programmes(sections, home, ctx, doc.title)
     listed = table_programmes(sections, home, ctx, doc.title)
     listed += entry_programmes(sections, home, ctx, doc.title)

@@ -362,8 +362,7 @@ def _range_from(text: str, a: _Atom, context: _Context) -> DateSpan | None:
         return None
     word = link.group().strip()
     between = text[max(0, a.begin - 8) : a.begin].lower() == "between "
-    if word == "and" and not (a.open_end or between):
-        return None
+    loose_and = word == "and" and not (a.open_end or between)  # a range only if the days follow
     b: _Atom | None = None
     m = _ATOM.match(text, link.end())
     if m is not None:
@@ -380,7 +379,7 @@ def _range_from(text: str, a: _Atom, context: _Context) -> DateSpan | None:
             b = _Atom(None, tail_month, int(d.group("d")), d.start(), d.end(), numeric=True)
     if b is None or b.open_end:
         return None
-    pair = word in ("と", "及び", "、", "・")
+    pair = word in ("と", "及び", "、", "・") or loose_and
     if pair and (b.day is None or a.day is None):
         return None
     ends = _join(a, b, context)
