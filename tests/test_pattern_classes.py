@@ -797,3 +797,13 @@ def test_a_courtesy_call_by_a_named_caller_in_a_diary() -> None:
     )
     visit = _one_visit(text, "nagano-pref")
     assert (visit.direction, visit.start) == ("inbound", "2024-02-08")
+
+
+def test_dated_items_under_a_fiscal_years_heading_are_visits_of_their_own() -> None:
+    text = (
+        "シェムリアップ州との技術協力\n更新日:2024年4月1日\nこれまでの活動\n■令和5年度\n"
+        "・令和5年8月21日から8月30日まで、職員3名をカンボジア・シェムリアップ州へ派遣しました。\n"
+        "・令和6年1月、シェムリアップ州の職員4名を研修員として本市に受け入れました。\n"
+    )
+    found = {(v.direction, v.start) for v in _visits(_records(text, "saga"))}
+    assert found == {("outbound", "2023-08-21"), ("inbound", "2024-01")}

@@ -252,6 +252,8 @@ def _date_main(
     heading_span = _best(dates_in(section.heading, ctx)) if section.heading else None
     if heading_span is not None and _LINK_DATE.search(section.heading):
         heading_span = None  # `提携日:…`: when a link was made, never when someone travelled
+    if heading_span is not None and heading_span.fiscal:
+        heading_span = None  # `■令和5年度`: a fiscal year gives the year, never a trip's days
     if section.date_only and any(_PUBLICATION.search(c) for c in (*section.context, ctx.title)):
         # `記者発表資料` over a date line: the release's own date, not the event's.
         heading_span = None
@@ -284,6 +286,9 @@ def _date_main(
         draft.take_date(chosen)
 
 
+# A list item that opens with its own date (`・令和5年8月21日から…`).
+_DATED_ITEM = re.compile(r"^[・･•\-]\s*(?:令和|平成|昭和|\d{1,4}[年/月])")
+
 _LINK_DATE = re.compile(
     r"(?:提携|締結|調印|協定)(?:年月日|日)|date of (?:affiliation|agreement|signing)|"
     r"(?:agreement|affiliation|partnership) (?:signed|established)|established:",
@@ -294,6 +299,15 @@ _LINK_DATE = re.compile(
 def _separate(draft: Draft, mention: Mention) -> bool:
     """Whether a mention is another visit than the section's main one."""
     span = _best(mention.dates)
+    if (
+        mention.kind in ("in", "out")
+        and _DATED_ITEM.match(mention.text)
+        and span is not None
+        and not span.fiscal
+        and draft.dated()
+        and not draft.contains(span)
+    ):
+        return True  # `・8月 …を派遣` under `・11月 …を派遣`: a trip on days of its own
     if mention.kind in ("in", "out") and draft.direction and mention.kind != draft.direction:
         return span is not None and not draft.contains(span)
     if mention.kind == "out" and draft.direction == "out" and draft.dests and mention.dests:
