@@ -807,3 +807,9 @@ def test_dated_items_under_a_fiscal_years_heading_are_visits_of_their_own() -> N
     )
     found = {(v.direction, v.start) for v in _visits(_records(text, "saga"))}
     assert found == {("outbound", "2023-08-21"), ("inbound", "2024-01")}
+
+
+def test_a_dotted_katakana_name_is_one_place_not_its_last_word() -> None:
+    found = [(m.text, m.place.country) for m in find_places("オーストリア・ザンクト・ギルゲン村")]
+    assert found == [("ザンクト・ギルゲン村", "AT")]
+    assert [m.place.country for m in find_places("パリ・ロンドン")] == ["FR", "GB"]

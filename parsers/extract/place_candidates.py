@@ -75,6 +75,23 @@ def suffix_at(text: str, i: int, script: str) -> str:
     return s
 
 
+def _inside_a_name(text: str, begin: int, gaz: _Gazetteer) -> bool:
+    """Whether the katakana word at `begin` continues a dotted name (`ザンクト・アントン`): some
+    word before it in the run, after any country (`ドイツ・`), is no place of its own."""
+    if begin < 2 or text[begin - 1] not in "・･=":
+        return False
+    run = _RE_KATA_TAIL.search(text, 0, begin - 1)
+    if run is None:
+        return False
+    words = re.split("[・･=]", run.group())
+    if words and country_code(words[0]) is not None:
+        words = words[1:]
+    return any(w and _kana_key(w) not in gaz.every for w in words)
+
+
+_RE_KATA_TAIL = re.compile(r"[\u30a1-\u30fa\u30fc・･=]+$")
+
+
 def kana_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
     for m in _RE_KATA_RUN.finditer(text):
         # Whole dotted run first (クアラ・ルンプール), then each dot-separated part.
@@ -86,6 +103,8 @@ def kana_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
             ]
         strong_end = -1
         for b, e in parts:
+            if (b, e) != parts[0] and _inside_a_name(text, b, gaz):
+                continue  # `ザンクト・アントン`: the last word of an unknown name is no place
             key = _kana_key(text[b:e])
             if key not in gaz.every:
                 continue
@@ -98,6 +117,9 @@ def kana_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
             elif key in gaz.every and key not in gaz.stop:
                 yield Candidate(b, stop, b, stop, gaz.places(key), suffix, weak=True)
         last = max(m.group().rfind("・"), m.group().rfind("･")) + 1
+        while last and _inside_a_name(text, m.start() + last, gaz):
+            # `ザンクト・アントン村`: the dotted words are one name, back to a country before it
+            last = max(m.group().rfind("・", 0, last - 1), m.group().rfind("･", 0, last - 1)) + 1
         # A town the gazetteer lacks, or knows only as too small to stand alone, placed by what
         # the page writes beside it.
         if strong_end != m.end() and (unlisted := _unlisted(text, m.start() + last, m.end())):
@@ -160,7 +182,12 @@ def _state_before(text: str, at: int) -> str | None:
     if match is None:
         return None
     admins = {e.country for e in _gazetteer().places(_key(match.group(1))) if e.admin}
-    return next(iter(admins)) if len(admins) == 1 and "JP" not in admins else None
+    if len(admins) == 1 and "JP" not in admins:
+        return next(iter(admins))
+    # `オーストリア共和国チロル州X村`: a state the gazetteer lacks, after its country
+    start = match.start() - (1 if match.start() and text[match.start() - 1] in "・･ " else 0)
+    code = next((c.code for c in _find_countries(text) if c.stop == start), None)
+    return code if code != "JP" else None
 
 
 def _listed_after(text: str, at: int) -> str | None:
