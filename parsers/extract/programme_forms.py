@@ -66,6 +66,7 @@ def table_programmes(
 # `アメリカ合衆国 オレゴン州 ポートランド市`, `■ 大連市`).
 _PLACE_LINE_REST = re.compile(r"^[\s・･、,()（）【】\[\]■□●○◆◇▼▽\-–—:：州省県道市区]*$")
 _PLACE_LINE_MAX = 40
+_NOT_A_NAME = re.compile(r"\d|[、。]|ます|ました|です")
 _NAME_LABEL = re.compile(r"^[^:：\s]{0,6}(?:都市名?|相手先|提携先|名称|City)\s*[:：]\s*")
 _EN_QUALIFIER = re.compile(r",\s*[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?")
 _EN_KIND = re.compile(r"\b(?:State|Province|Prefecture|Region|County|City|Republic of)\b")
@@ -118,8 +119,9 @@ def _place_line(line: str, home: Home) -> Place | None:
     if (
         len(line) > (_PLACE_LINE_MAX * 3 // 2 if line.isascii() else _PLACE_LINE_MAX)
         or "。" in line
+        or _NOT_A_NAME.search(line)
     ):
-        return None
+        return None  # a name line holds no sentence end, digit or verb ending
     line = _NAME_LABEL.sub(lambda m: " " * len(m.group()), line)  # `提携都市名:X市(国)`
     places = [m for m in find_places(line) if not home.is_home(m.place)]
     cities = [m for m in places if m.place.country != "JP" and country_code(m.place.name) is None]
