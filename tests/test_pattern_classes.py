@@ -813,3 +813,38 @@ def test_a_dotted_katakana_name_is_one_place_not_its_last_word() -> None:
     found = [(m.text, m.place.country) for m in find_places("オーストリア・ザンクト・ギルゲン村")]
     assert found == [("ザンクト・ギルゲン村", "AT")]
     assert [m.place.country for m in find_places("パリ・ロンドン")] == ["FR", "GB"]
+
+
+def test_an_entry_line_that_says_its_kind_and_english_since_lines() -> None:
+    text = (
+        "姉妹都市・友好都市\n姉妹都市・友好都市一覧\n"
+        "・アメリカ合衆国 テキサス州 ダラス市(姉妹都市)\n"
+        "提携日:昭和36年(1961年)3月2日\nテキサス州北部の都市です。\n"
+    )
+    [programme] = _programmes(_records(text, "kawagoe"))
+    assert (programme.places[0].country, programme.start) == ("US", "1961-03-02")
+    english = "Sister Cities\nLyon, France\nSister city since May 20, 1970\n"
+    records = _records(english, "takaoka")
+    assert [(p.start, p.places[0].country) for p in _programmes(records)] == [("1970-05-20", "FR")]
+    assert _visits(records) == []
+
+
+def test_the_days_of_a_trip_listed_on_a_sister_city_page_are_no_links() -> None:
+    text = (
+        "Mayor Visits Sister City Lyon\nPublished: May 20, 2024\n"
+        "The mayor visited our sister city, Lyon, France, from May 6 to 9, 2024.\n"
+        "- May 6: Departed Kansai Airport; arrived in Lyon\n"
+        "- May 7: Courtesy call on the Mayor of Lyon at City Hall\n"
+    )
+    records = _records(text, "kagoshima")
+    assert _programmes(records) == []
+    assert _one_visit(text, "kagoshima").start == "2024-05-06"
+
+
+def test_a_diary_day_written_month_slash_day() -> None:
+    text = (
+        "市長の一週間(令和6年5月20日~5月26日)\n更新日:2024年5月27日\n5/20(月)\n09:00 庁議\n"
+        "5/21(火)\n10:30 駐日ポーランド共和国大使 表敬訪問(市役所)\n"
+    )
+    visit = _one_visit(text, "toyota")
+    assert (visit.direction, visit.start) == ("inbound", "2024-05-21")

@@ -291,7 +291,8 @@ _DATED_ITEM = re.compile(r"^[・･•\-]\s*(?:令和|平成|昭和|\d{1,4}[年/
 
 _LINK_DATE = re.compile(
     r"(?:提携|締結|調印|協定)(?:年月日|日)|date of (?:affiliation|agreement|signing)|"
-    r"(?:agreement|affiliation|partnership) (?:signed|established)|established:",
+    r"(?:agreement|affiliation|partnership) (?:signed|established)|established:|"
+    r"(?:sister|friendship|partner) (?:city|cities|state|province) since",
     re.I,
 )
 

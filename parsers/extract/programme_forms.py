@@ -13,7 +13,7 @@ from parsers.extract.mentions import Home, foreign_places, sentence_texts
 from parsers.extract.places import country_code, find_places
 from parsers.extract.programmes import ProgrammeDraft, english_text, new_draft, partner_places
 from parsers.extract.when import DateContext, dates_in
-from parsers.text.cues import AGREEMENT, SIGNING
+from parsers.text.cues import AGREEMENT, SIGNING, movement
 
 __all__ = [
     "consolidate",
@@ -27,7 +27,8 @@ _LINKED = re.compile(r"姉妹|友好|パートナー|提携|協定|覚書|sister
 # A line that says a link was made (`-1961年9月締結`, `1990年調印`) is one whatever heads it.
 _SIGNED = re.compile(
     r"提携|協定|覚書|締結|調印|"
-    r"\b(?:signed|agreement|affiliation|affiliated|established|partnership|twinned)\b",
+    r"\b(?:signed|agreement|affiliation|affiliated|established|partnership|twinned)\b|"
+    r"\b(?:sister|friendship|partner) (?:city|cities|state|province) since\b",
     re.I,
 )
 
@@ -53,6 +54,12 @@ def table_programmes(
                 header = line
             if not (_LINKED.search(about) or _LINKED.search(header) or _SIGNED.search(line)):
                 continue
+            if (
+                kind != "row"
+                and not _SIGNED.search(line)
+                and (movement(line) or _DEPART.search(line))
+            ):
+                continue  # `- April 9: courtesy call on …`: a day of a trip, not a link
             spans = [s for s in dates_in(line, ctx) if s.start.year is not None]
             places = [m.place for m in find_places(line) if not home.is_home(m.place)]
             if kind == "row" and spans and not places:
@@ -69,6 +76,10 @@ _PLACE_LINE_MAX = 40
 _NOT_A_NAME = re.compile(r"\d|[、。]|ます|ました|です")
 _NAME_LABEL = re.compile(r"^[^:：\s]{0,6}(?:都市名?|相手先|提携先|名称|City)\s*[:：]\s*")
 _EN_QUALIFIER = re.compile(r",\s*[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?")
+_LINK_KIND = re.compile(
+    r"[(（](?:姉妹|友好|パートナー|交流)[^()（）]{0,8}[)）]|\((?:Sister|Friendship|Partner)[^()]{0,16}\)",
+    re.I,
+)
 _EN_KIND = re.compile(r"\b(?:State|Province|Prefecture|Region|County|City|Republic of)\b")
 _SUBDIVISION = re.compile(r"[\u30a0-\u30ff\u4e00-\u9fff]{1,8}?(?:州|省|自治区|県)")
 
@@ -103,7 +114,7 @@ def entry_programmes(
             if place is None or dated:
                 continue
             says_link = _SIGNED.search(line) or AGREEMENT.search(line)
-            bare_date = len(line) <= _PLACE_LINE_MAX and _LINKED.search(about)
+            bare_date = _only_a_date(line, sctx) and _LINKED.search(about)
             if not (says_link or bare_date):
                 continue  # under a heading about links, a line that is just a date will do
             spans = [s for s in dates_in(line, sctx) if s.start.year is not None]
@@ -112,6 +123,19 @@ def entry_programmes(
                 found.append(new_draft(spans[0].start, [place], line, line, home))
                 dated = True
     return found
+
+
+def _only_a_date(line: str, ctx: DateContext) -> bool:
+    """A line that is a date and at most a short label (`1961年3月2日`, `締結 1970/5/20`), not an
+    itinerary's day (`April 12: Departed Perth`)."""
+    spans = dates_in(line, ctx)
+    if not spans:
+        return False
+    rest = line[: spans[0].begin] + line[spans[-1].stop :]
+    return len(rest.strip(" :：()（）・-")) <= _LABEL_MAX and not movement(rest)
+
+
+_LABEL_MAX = 12
 
 
 def _place_line(line: str, home: Home) -> Place | None:
@@ -138,6 +162,7 @@ def _place_line(line: str, home: Home) -> Place | None:
     rest = _SUBDIVISION.sub("", rest)
     rest = _EN_QUALIFIER.sub("", rest)  # `Portland, Oregon, U.S.A.`
     rest = _EN_KIND.sub("", rest)  # `Sao Paulo State (Brazil)`
+    rest = _LINK_KIND.sub("", rest)  # `X市(姉妹都市)`
     return cities[-1].place if _PLACE_LINE_REST.match(rest) else None
 
 
@@ -208,6 +233,7 @@ def _unlisted_in_row(row: str) -> list[Place]:
     return [Place(cells[0], codes.pop())] if len(codes) == 1 and "JP" not in codes else []
 
 
+_DEPART = re.compile(r"\bdepart(?:ed|s|ure)?\b|出発|発、|帰国", re.I)
 _TABLE_HEADER = re.compile(
     r"(?:提携|締結|調印)(?:年月日|日)|Date of (?:affiliation|agreement)", re.I
 )
