@@ -848,3 +848,12 @@ def test_a_diary_day_written_month_slash_day() -> None:
     )
     visit = _one_visit(text, "toyota")
     assert (visit.direction, visit.start) == ("inbound", "2024-05-21")
+
+
+def test_trainees_who_call_are_named_as_the_guests() -> None:
+    text = (
+        "海外技術研修員が知事を表敬訪問しました\n更新日:2024年6月7日\n"
+        "令和6年6月5日(水)、中国山東省からの研修員3名が県庁を訪れ、知事を表敬訪問しました。\n"
+    )
+    visit = _one_visit(text, "yamaguchi-pref")
+    assert visit.direction == "inbound" and "研修員" in visit.counterparts

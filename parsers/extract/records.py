@@ -334,6 +334,8 @@ def _visit(draft: Draft, home: Home, english: bool, page_people: tuple[str, ...]
     own = tuple(dict.fromkeys(_actor(a) for a in own if _actor(a)))
     if draft.direction == "out":  # `本県の高校生10名を派遣`: a group of its own people went
         own = tuple(dict.fromkeys((*own, *_OWN_GROUP.findall(text))))
+    else:  # `研修員3名が県庁を訪れ`: the guests, named by what they came as
+        counterparts = tuple(dict.fromkeys((*counterparts, *_GUEST_GROUP.findall(text))))
     start, end = draft.start, draft.end
     return Visit(
         direction="outbound" if draft.direction == "out" else "inbound",
@@ -352,6 +354,8 @@ _OWN_GROUP = re.compile(
     r"(?:高校生|中学生|小学生|大学生|青少年|児童|生徒)(?:訪問団|派遣団|使節団|代表団)?|"
     r"(?:市民|区民|町民|村民|県民)(?:訪問団|派遣団|使節団|代表団)"
 )
+
+_GUEST_GROUP = re.compile(r"研修員|留学生|技能実習生|国際交流員")
 
 _ACTOR_NOISE = re.compile(
     r"^(?:\d{1,4}[年月日]|[月日](?=\d)|[(（][月火水木金土日](?:曜日?)?[)）]|[()（）]|記者発表\s*|\s*[(・])+"

@@ -374,7 +374,7 @@ def _range_from(text: str, a: _Atom, context: _Context) -> DateSpan | None:
             b = _Atom(y, None, int(d.group("d")), d.start(), d.end(), english=True)
     if b is None and a.numeric:
         d = _NUM_TAIL.match(text, link.end())
-        if d is not None and (d.group("m") or word in ("~", "から")):
+        if d is not None and (d.group("m") or word in ("~", "から", "・", "、", "と")):
             tail_month = int(d.group("m")) if d.group("m") else None
             b = _Atom(None, tail_month, int(d.group("d")), d.start(), d.end(), numeric=True)
     if b is None or b.open_end:
