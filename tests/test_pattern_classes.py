@@ -857,3 +857,18 @@ def test_trainees_who_call_are_named_as_the_guests() -> None:
     )
     visit = _one_visit(text, "yamaguchi-pref")
     assert visit.direction == "inbound" and "研修員" in visit.counterparts
+
+
+def test_a_table_of_one_trips_days_is_that_trip() -> None:
+    text = (
+        "令和6年度 市議会 海外行政視察(カナダ)\n掲載日:2024年12月10日\n"
+        "市議会では、姉妹都市との交流のため、議員による海外行政視察を実施しました。\n"
+        "■日程: 月日 | 訪問先 | 内容\n"
+        "11月5日(火) | 成田空港 → バンクーバー | 移動\n"
+        "11月6日(水) | バンクーバー市 | 総領事館表敬\n"
+        "11月7日(木) | バンクーバー市 → トロント市 | 移動、州議会との意見交換\n"
+        "11月8日(金) | トロント → 成田空港 | 帰国\n"
+    )
+    visit = _one_visit(text, "kurashiki")
+    assert (visit.direction, visit.start, visit.end) == ("outbound", "2024-11-05", "2024-11-08")
+    assert {p.country for p in visit.places} == {"CA"}

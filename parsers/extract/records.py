@@ -125,6 +125,11 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
         if trip is not None and lists_items(trip, drafts, sections):
             trip = None  # visits under dated headings of their own: a list, not one trip
         if trip is not None and not _is_list(trip, drafts):
+            # a table of the trip's days spans it from its first day to its last
+            span = next((d for d in drafts if _spans_trip(d, trip)), None)
+            if span is not None:
+                trip.start, trip.end = span.start, span.end
+                trip.dests += [p for p in span.dests if p not in trip.dests]
             drafts = [trip] if trip.international else []
     visits = [explain_visit(_visit(d, home, english, page_people), d, home) for d in drafts]
     # A reception needs someone received: an event at home naming no one from elsewhere (a
@@ -185,6 +190,18 @@ def _list_drafts(
             drafts.append(draft)
     drafts = [d for d in merge_neighbours(drafts) if d.international and d.dated()]
     return absorb_duplicates(drafts)
+
+
+def _spans_trip(draft: Draft, trip: Draft) -> bool:
+    """Whether `draft` is the trip's own days read from a table, longer than the day it has."""
+    return (
+        draft.direction == trip.direction == "out"
+        and draft.start is not None
+        and draft.end is not None
+        and draft.start != draft.end
+        and (trip.start is None or trip.start == trip.end)
+        and (trip.start is None or draft.contains_draft(trip))
+    )
 
 
 def _is_list(trip: Draft, drafts: list[Draft]) -> bool:

@@ -9,6 +9,7 @@ each has its own date.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from parsers.document.segment import Section
 from parsers.extract.events import Draft
@@ -32,7 +33,9 @@ def table_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft] 
     column: tuple[int, str] | None = None
     for line, kind in zip(section.lines, section.kinds, strict=False):
         if kind != "row":
-            column = None
+            # `■日程: 月日 | 訪問先 | 内容`: a header a label took into its line
+            header = line.rsplit(":", 1)[-1] if _CELL in line else ""
+            column = _column([c.strip() for c in header.split(_CELL)]) if header else None
             continue
         cells = [c.strip() for c in line.split(_CELL)]
         if column is None:
@@ -41,7 +44,34 @@ def table_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft] 
         draft = _row(cells, column, line, home, sctx)
         if draft is not None:
             found.append(draft)
+    if found and all(d.direction == "out" for d in found) and _one_journey(found):
+        return [_journey(found)]
     return found if column is not None or found else None
+
+
+# A row that moves the party on (`X → Y`, `移動`, `帰国`): the table is one trip's days.
+_LEG = re.compile(r"→|⇒|移動|帰国|出発|\b(?:depart|arrive|travel)", re.I)
+
+
+def _one_journey(rows: list[Draft]) -> bool:
+    """Whether a destinations table lists the days of one trip (it has legs between them),
+    not trips of their own."""
+    return len(rows) >= 3 and sum(1 for r in rows if _LEG.search(r.title)) >= 2
+
+
+def _journey(rows: list[Draft]) -> Draft:
+    """The one trip a table of its days describes: from its first day to its last, every
+    place abroad its rows name."""
+    dated = [r for r in rows if r.start is not None]
+    first = min(dated, key=lambda r: r.start.first_day() or date.max)  # type: ignore[union-attr]
+    last = max(dated, key=lambda r: (r.end or r.start).last_day() or date.min)  # type: ignore[union-attr]
+    trip = Draft(direction="out", title=rows[0].title)
+    trip.start, trip.end = first.start, last.end or last.start
+    for row in rows:
+        trip.texts.extend(row.texts)
+        trip.dests.extend(p for p in row.dests if p not in trip.dests)
+    trip.international = any(r.international for r in rows)
+    return trip
 
 
 def _column(header: list[str]) -> tuple[int, str] | None:
