@@ -22,7 +22,7 @@ from parsers.text.dates import find_dates
 __all__ = ["Section", "is_caption", "join_labels", "split_sections"]
 
 _FIELD_PARTS = re.compile(
-    rf"^(?:\d{{1,2}}[.)、]?\s*|[(]\d{{1,2}}[)]\s*|[・○◯●]\s*)?(?:{FIELD_PREFIX})?(?P<label>{FIELD_LABEL})"
+    rf"^(?:\d{{1,2}}[.)、]?\s*|[(]\d{{1,2}}[)]\s*|[・○◯●■□◆◇]\s*)?(?:{FIELD_PREFIX})?(?P<label>{FIELD_LABEL})"
     r"(?:(?:および|及び|・)\S{1,6}?)?\s*[:]?\s*(?P<value>.*)$"
 )
 _HEADING_CUE = re.compile(

@@ -38,22 +38,29 @@ FIELD_LABEL = (
 # What a date label may open with (`派遣期間`, `訪問日程`, `滞在期間`): the label is still its date.
 FIELD_PREFIX = r"(?:派遣|訪問|滞在|出張|渡航|開催|視察|来日|来訪|活動|実施)"
 _FIELD = re.compile(
-    rf"^(?:\d{{1,2}}[.)、]?\s*|[(]\d{{1,2}}[)]\s*|[・○◯●]\s*)?{FIELD_PREFIX}?{FIELD_LABEL}"
+    rf"^(?:\d{{1,2}}[.)、]?\s*|[(]\d{{1,2}}[)]\s*|[・○◯●■□◆◇]\s*)?{FIELD_PREFIX}?{FIELD_LABEL}"
     r"(?:(?:および|及び|・)\S{1,6}?)?\s*(?:[:]\s*|\s+)\S"
 )
 _NUMBERED = re.compile(r"^(?:\d{1,2}(?:[.)、]\s*|\s+)|[(]\d{1,2}[)]\s*|第\d{1,2}[章節部]\s*)\S")
 _MARKED = re.compile(r"^[◆◇■□●○◎★☆▼▽▶►【]")
 _ERA = r"(?:令和|平成|昭和|大正|明治)"
 _WEEKDAY = r"(?:\s*(?:\([^)]{1,6}\)|[月火水木金土日]曜日?))?"
-_JYEAR = rf"(?:{_ERA}(?:\d{{1,2}}|元)|\d{{4}})(?:\(\S{{1,6}}\))?年(?:度)?"
+_JYEAR = rf"(?:{_ERA}(?:\d{{1,2}}|元)|\d{{4}})(?:\(\S{{1,6}}\))?年(?:度)?(?:\(\S{{1,8}}\))?"
 _JDATE = rf"(?:{_JYEAR})?\d{{1,2}}月(?:\d{{1,2}}日)?{_WEEKDAY}"
 _SDATE = rf"(?:\d{{4}}/)?\d{{1,2}}/\d{{1,2}}{_WEEKDAY}(?:\s*=\S+)?"
+# `2024.5.20(月)`, `2024-05-20`, `R6.5.20(月)`: numeric dates with the year first.
+_NDATE = rf"(?:[RHS]\d{{1,2}}\.|\d{{4}}[./-])\d{{1,2}}[./-]\d{{1,2}}{_WEEKDAY}"
 _DATE_LINE = re.compile(
-    rf"^(?:{_JDATE}|{_SDATE}|{_ERA}(?:\d{{1,2}}|元)年(?:度)?|\d{{4}}年(?:度)?)"
-    rf"(?:\s*[~から]+\s*(?:{_JDATE}|{_SDATE}|\d{{1,2}}日{_WEEKDAY}))?(?:まで)?$"
+    rf"^(?:{_JDATE}|{_NDATE}|{_SDATE}|{_JYEAR})"
+    rf"(?:\s*[~から]+\s*(?:{_JDATE}|{_NDATE}|{_SDATE}|{_JYEAR}|\d{{1,2}}日{_WEEKDAY}))?(?:まで)?$"
 )
 # `令和5年8月 市長がリヨン市を訪問`: a date, then the title of what happened.
-_DATED_TITLE = re.compile(rf"^(?:{_JDATE}|{_SDATE})\s+\S")
+_DATED_TITLE = re.compile(
+    rf"^(?:{_JDATE}|{_NDATE}|{_SDATE})(?:\s*~\s*(?:{_JDATE}|{_NDATE}|{_SDATE}))?\s+\S"
+)
+# The signer under a letter's closing date (`令和5年12月22日` / `X区長 山田太郎`): that date
+# signs the letter, it heads nothing.
+_SIGNATURE = re.compile(r"^\S{0,12}(?:市長|区長|町長|村長|知事|議長)\s*\S{2,4}(?:\s\S{1,4})?$")
 _CAPTION = re.compile(r"[)）]$|様子|写真|^↑")
 _FURNITURE = re.compile(
     r"^(?:ページの先頭です。?|このページの先頭です。?|ページの本文です。?|ページ本文|ここから本文です。?|"
@@ -80,15 +87,32 @@ _SENTENCE_END = re.compile(r"[。.!?！？」]$")
 
 # Bullet glyphs from symbol fonts land in the private-use area; they carry no text.
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# Cells of a copied table: tabs between them, or a bar with or without spaces around it.
+_TABS = re.compile(r"[ \u3000]*\t+[ \u3000\t]*")
+_BAR = re.compile(r"(?<=\S) *\| *(?=\S)")
 _SPACED_LABEL = re.compile(r"(?<![^\s\d.)])((?:[\u4e00-\u9fff] ){1,4}[\u4e00-\u9fff])(?=\s*:)")
 
 
 def clean_line(text: str) -> str:
-    """One spelling for digits, spaces and range marks, and spaced letters joined."""
+    """One spelling for digits, spaces and range marks, and spaced letters joined; a table row
+    copied as text (cells set apart by tabs or bars) keeps its cells apart as ` | `."""
+    if "\t" in text.strip():
+        text = _TABS.sub(" | ", text.strip())
     text = squeeze_spaced(normalize(_PRIVATE_USE.sub("", text)))
+    if "|" in text:
+        text = _pair(_BAR.sub(" | ", text))
     if ":" in text:
         text = _SPACED_LABEL.sub(lambda m: m.group(1).replace(" ", ""), text)
     return text.strip()
+
+
+def _pair(row: str) -> str:
+    """A row of two cells whose first is a field's label is that field (`期間 | 令和6年…` is
+    `期間: 令和6年…`); other rows stay rows."""
+    cells = row.split(" | ")
+    if len(cells) == 2 and all(cells) and is_field(f"{cells[0]}: {cells[1]}"):
+        return f"{cells[0]}: {cells[1]}"
+    return row
 
 
 def is_field(line: str) -> bool:
@@ -166,7 +190,7 @@ def _level(line: _Line, following: _Line, previous: _Line, by_length: bool) -> i
     if line.field if text == line.raw else is_field(text):
         return 0
     if line.date:
-        return 2
+        return 0 if _SIGNATURE.match(following.text) else 2
     short = len(text) <= 60
     if _MARKED.match(text) and short:
         return 3

@@ -265,6 +265,8 @@ def _date_main(
         and any(s.start.month is not None for s in in_text)
     ):
         heading_span = None  # the page's own dateline over a story that dates its event
+    if heading_span is not None and _posted(heading_span, main):
+        heading_span = None  # a news item's posting date over the days its story tells
     chosen = None
     labelled = _best(field_spans)
     if labelled is not None and labelled.start.day is not None:
@@ -284,6 +286,20 @@ def _date_main(
         chosen = _refine(_best(dates_in(section.context[0], ctx)), in_text)
     if chosen is not None:
         draft.take_date(chosen)
+
+
+def _posted(heading: DateSpan, main: Mention | None) -> bool:
+    """Whether a heading's day is when an item was posted: its story dates its main event to
+    days that all end before it (`2025.01.10` over `visited … on December 18 and 19`)."""
+    if heading.is_range or heading.start.day is None or main is None:
+        return False
+    days = [s for s in main.dates if s.start.day is not None]
+    posted = heading.start.first_day()
+    return (
+        bool(days)
+        and posted is not None
+        and all((last := s.end.last_day()) is not None and last < posted for s in days)
+    )
 
 
 # A list item that opens with its own date (`・令和5年8月21日から…`).

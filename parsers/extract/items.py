@@ -32,7 +32,7 @@ def lists_items(trip: Draft, drafts: Sequence[Draft], sections: Sequence[Section
     if not trip.dated():
         return False
     if drafts and all(_under_dated_heading(d, sections) for d in drafts):
-        return True
+        return not _days_of(trip, drafts)
     for draft in drafts:
         if not 0 <= draft.order < len(sections) or trip.contains_draft(draft):
             continue
@@ -40,6 +40,14 @@ def lists_items(trip: Draft, drafts: Sequence[Draft], sections: Sequence[Section
         if days and not any(trip.contains(day) for day in days):
             return True
     return False
+
+
+def _days_of(trip: Draft, drafts: Sequence[Draft]) -> bool:
+    """Whether dated entries are the days of the trip: several, each inside its days and
+    shorter than it (an itinerary `R6.6.21 X市役所訪問` under a trip of a week)."""
+    return len(drafts) >= 2 and all(
+        trip.contains_draft(d) and (d.start, d.end) != (trip.start, trip.end) for d in drafts
+    )
 
 
 def _under_dated_heading(draft: Draft, sections: Sequence[Section]) -> bool:

@@ -246,10 +246,18 @@ def _english_dests(sentence: str, home: Home) -> tuple[list[Place], bool]:
         tail = sentence[match.end() : match.end() + 120]
         end = _EN_DEST_END.search(tail)
         phrase = tail[: end.start()] if end else tail
-        if any(n in phrase for n in home.city.names if n[:1].isupper()):
+        if _EN_SELF.search(phrase) or any(n in phrase for n in home.city.names if n[:1].isupper()):
             to_home = True
         dests += [p for p in _places(phrase, home) if p not in dests]
     return dests, to_home
+
+
+# How an English page calls its own government without naming it (`visited the Prefectural
+# Government Office`, `paid a courtesy call on the Mayor`).
+_EN_SELF = re.compile(
+    r"^(?:the )?(?:Prefectural (?:Government|Office|Assembly|Capitol)|City Hall|Town Hall|"
+    r"Village Office|Ward Office|Prefecture|the Governor|the Mayor)\b"
+)
 
 
 # The particle marking where a group was sent (`X市へ訪問団を派遣`, `X市への代表団の派遣`).
@@ -404,7 +412,8 @@ def _hosted_abroad_with_home(sentence: str, home: Home) -> list[Place]:
 
 # A person or a group, then `表敬(訪問)` with no place it went to: they paid the call.
 _CALLER = re.compile(
-    r"(?:氏|様|大使|総領事|領事|代表団|訪問団|視察団|使節団|一行|市長|知事|議長|[)）])\s*"
+    r"(?:氏|様|大使|公使|総領事|領事|[\u4e00-\u9fff]官|代表団|訪問団|視察団|使節団|一行|市長|知事|"
+    r"議長|団長|会長|理事長|総裁|[)）])\s*"
     r"(?:の|による|から)?表敬(?:訪問)?"
     r"(?!先)"
 )

@@ -199,6 +199,8 @@ def _japanese_people(ctx: _Context, vocab: _Vocab) -> list[_Span]:
             continue  # 大使館, 代表団: the role word opens an organisation's name
         if vocab.org_long_re.match(text, te):
             continue  # `…議員連盟`: the role word opens a body
+        if text.startswith(vocab.title_breakers, te):
+            continue  # `議長国`, `市長選`: a compound about the role, not its holder
         start = _extend_over_places(ctx, _scan_left(text, tb))
         start = _extend_over_no(ctx, start, vocab)
         start = _name_tokens_left(text, start, vocab)
@@ -211,8 +213,6 @@ def _japanese_people(ctx: _Context, vocab: _Vocab) -> list[_Span]:
                     start += len(word)
         if _RE_KATA_START.match(text, te) and _name_right(text, te) == te:
             continue  # `首長会議`-like compounds: the role word opens a katakana compound
-        if text.startswith(vocab.title_breakers, te):
-            continue  # `議長国`, `市長選`: a compound about the role, not its holder
         stop = _name_right(text, te)
         role = vocab.title_class[title]
         if _RE_KATA_NAME.fullmatch(text[start:tb]) and not _starts_with_home(text[start:tb], ctx):

@@ -9,6 +9,7 @@ import re
 
 from citywatch.model import Milestone, Place
 from parsers.document.segment import Section
+from parsers.document.text import is_date_line
 from parsers.extract.mentions import Home, foreign_places, sentence_texts
 from parsers.extract.places import country_code, find_places
 from parsers.extract.programmes import ProgrammeDraft, english_text, new_draft, partner_places
@@ -52,6 +53,8 @@ def table_programmes(
                 continue
             if kind == "row" and not header:
                 header = line
+            if kind == "row" and _history_row(line):
+                continue  # `2014年7月 | 高校生を派遣`: a step of the page's link, not a link
             if not (_LINKED.search(about) or _LINKED.search(header) or _SIGNED.search(line)):
                 continue
             if (
@@ -62,8 +65,8 @@ def table_programmes(
                 continue  # `- April 9: courtesy call on …`: a day of a trip, not a link
             spans = [s for s in dates_in(line, ctx) if s.start.year is not None]
             places = [m.place for m in find_places(line) if not home.is_home(m.place)]
-            if kind == "row" and spans and not places:
-                places = _unlisted_in_row(line)
+            if kind == "row" and spans:
+                places = _row_partner(line, places)
             if spans and places:
                 found.append(new_draft(spans[0].start, places[:1], line, line, home))
     return found
@@ -219,6 +222,23 @@ def _country_names(text: str) -> list[str]:
 
 
 _PLACE_CELL = re.compile(r"^[\u30a0-\u30ff\u4e00-\u9fff・]{2,16}(?:州|省|道|県|市|町|村|区)$")
+
+
+def _history_row(row: str) -> bool:
+    """A row of a chronology: its first cell a date, its text no signing."""
+    first, _, rest = row.partition(" | ")
+    return bool(rest) and is_date_line(first) and not _SIGNED.search(rest)
+
+
+def _row_partner(row: str, places: list[Place]) -> list[Place]:
+    """A row names its partner in its first cell; the places found in the later cells (a
+    country, a state, a prefecture) only say where it lies (`X町 | Y県Z郡 | 姉妹都市 | …`)."""
+    if not places:
+        return _unlisted_in_row(row)
+    first = row.split("|", 1)[0].strip()
+    if "|" not in row or not _PLACE_CELL.match(first) or any(p.name in first for p in places):
+        return places
+    return [Place(first, places[0].country), *places]
 
 
 def _unlisted_in_row(row: str) -> list[Place]:

@@ -44,7 +44,7 @@ from parsers.extract.programmes import (
 from parsers.extract.programmes import (
     only_countries as _only_countries,
 )
-from parsers.extract.table_visits import table_drafts
+from parsers.extract.table_visits import diary_rows, table_drafts
 from parsers.extract.when import DateContext
 from parsers.text.cues import (
     AGREEMENT,
@@ -183,11 +183,13 @@ def _list_drafts(
         if history and section.date_only and not _explicit(section):
             continue
         table = table_drafts(section, home, ctx)
-        for draft in section_drafts(section, home, ctx) if table is None else table:
-            draft.order = order
-            if not section.heading and title:
-                draft.title = title  # the text before any heading is the page's own story
-            drafts.append(draft)
+        parts = [section] if table is not None else diary_rows(section) or [section]
+        for part in parts:
+            for draft in section_drafts(part, home, ctx) if table is None else table:
+                draft.order = order
+                if not part.heading and title:
+                    draft.title = title  # the text before any heading is the page's own story
+                drafts.append(draft)
     drafts = [d for d in merge_neighbours(drafts) if d.international and d.dated()]
     return absorb_duplicates(drafts)
 

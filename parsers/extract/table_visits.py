@@ -12,11 +12,12 @@ import re
 from datetime import date
 
 from parsers.document.segment import Section
+from parsers.document.text import is_date_line
 from parsers.extract.events import Draft
 from parsers.extract.mentions import Home, foreign_places, international
 from parsers.extract.when import DateContext, dates_in
 
-__all__ = ["table_drafts"]
+__all__ = ["diary_rows", "table_drafts"]
 
 _VISITORS = re.compile(
     r"来訪者|来訪団|訪問者|来庁者|来日者|来賓|訪問団体|Visitors?\b|Delegations?\b", re.I
@@ -102,3 +103,25 @@ def _row(
     else:
         draft.places.extend(p for p in places if p not in draft.places)
     return draft
+
+
+def diary_rows(section: Section) -> list[Section] | None:
+    """A table whose rows each open with a date cell and whose header names neither visitors
+    nor destinations (`日付 | 主な公務`) is a diary: each row an entry of its own, read as a
+    dated heading would be. None when the section holds no such table."""
+    rows = [line for line, kind in zip(section.lines, section.kinds, strict=False) if kind == "row"]
+    dated = [r for r in rows if is_date_line(r.split(_CELL, 1)[0].strip())]
+    if len(dated) < 2:
+        return None
+    context = (*section.context, section.heading) if section.heading else section.context
+    entries = [Section(" ".join(c.strip() for c in row.split(_CELL)), context, ()) for row in dated]
+    rest = [
+        (line, kind)
+        for line, kind in zip(section.lines, section.kinds, strict=False)
+        if line not in dated and not (kind == "row" and line is rows[0])
+    ]
+    if rest:
+        lines = tuple(line for line, _ in rest)
+        kinds = tuple(kind for _, kind in rest)
+        entries.insert(0, Section(section.heading, section.context, lines, kinds=kinds))
+    return entries

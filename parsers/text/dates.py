@@ -91,7 +91,7 @@ _LINK = re.compile(r" ?(?:~|から|より|[-‐‑‒–—―−]) ?| (?:to|unt
 _TWO_DAYS = re.compile(r"の(?:[2２二]日間|両日)")
 _UNTIL = re.compile(r" ?まで")
 _EN_DAY = re.compile(rf"(?<![\d.,])(?P<d>\d{{1,2}}){_ORD}\b(?!:\d)(?:,? ?(?P<y>{_Y4})(?!\d))?")
-_NUM_TAIL = re.compile(rf"(?:(?P<m>\d{{1,2}})/)?(?P<d>\d{{1,2}})(?![\d/]|\.\d){_WD_JA}")
+_NUM_TAIL = re.compile(rf"(?:(?P<m>\d{{1,2}})[/.])?(?P<d>\d{{1,2}})(?![\d/]|\.\d){_WD_JA}")
 _URL = re.compile(r"[hw](?:ttps?://|ww\.)[^\s<>\"'、。()]+")
 
 
@@ -150,7 +150,8 @@ def _atom(m: re.Match[str]) -> _Atom | None:
         year = _era_year(era, g("ab_y"))
         if year is None:
             return None
-        return _checked(_Atom(year, int(g("ab_m")), int(g("ab_d")), begin, stop), era)
+        atom = _Atom(year, int(g("ab_m")), int(g("ab_d")), begin, stop, numeric=True)
+        return _checked(atom, era)
     if kind == "sl":
         atom = _Atom(None, int(g("sl_m")), int(g("sl_d")), begin, stop, numeric=True)
         return _checked(atom, None)

@@ -70,7 +70,7 @@ _JA_BRANCHES = (
     rf"(?P=num_s)(?P<num_d>\d{{1,2}})(?![\d/]|[.\-]\d){_WD_JA})",
     # H25.8.31, R5.10.27
     r"(?P<ab>(?<![A-Za-z0-9])(?P<ab_e>[RHS])(?P<ab_y>\d{1,2})\.(?P<ab_m>\d{1,2})\."
-    r"(?P<ab_d>\d{1,2})(?!\d|\.\d))",
+    rf"(?P<ab_d>\d{{1,2}})(?!\d|\.\d){_WD_JA})",
     # 7/27(木): a bare month/day only counts with its weekday beside it
     r"(?P<sl>(?<![\d/.])(?P<sl_m>\d{1,2})/(?P<sl_d>\d{1,2})"
     r"(?= ?\([月火水木金土日])" + _WD_JA + ")",

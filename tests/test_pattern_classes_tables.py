@@ -1,0 +1,142 @@
+"""Pattern classes of tables and lists as text copies give them, on sentences composed for them.
+
+A browser's copy of a page sets a table's cells apart by tabs or bars (`｜`, `|`) with or
+without spaces; numeric dates are written year first (`R6.5.20(月)`, `2024.5.20`); a news list
+heads each item with the day it was posted. These texts are new, with made-up details.
+"""
+
+from __future__ import annotations
+
+from parsers.document.text import clean_line, is_date_line
+from parsers.extract.people import find_actors
+from parsers.text.dates import find_dates
+from tests.test_pattern_classes import _programmes, _records, _visits
+
+
+def _span(text: str) -> tuple[str | None, str | None]:
+    [span] = find_dates(text)
+    return span.start.iso(), span.end.iso()
+
+
+def test_cells_set_apart_by_bars_or_tabs_are_a_row() -> None:
+    assert clean_line("ミナトリア市｜ルーマニア｜姉妹都市｜1970年5月") == (
+        "ミナトリア市 | ルーマニア | 姉妹都市 | 1970年5月"
+    )
+    assert (
+        clean_line("ミナトリア市\tルーマニア\t1970年5月") == "ミナトリア市 | ルーマニア | 1970年5月"
+    )
+    # A row of two cells whose first is a field's label is that field.
+    assert clean_line("期間｜令和6年7月1日から7月5日まで") == "期間: 令和6年7月1日から7月5日まで"
+
+
+def test_a_table_of_linked_cities_copied_with_bars_names_each_partner_by_its_first_cell() -> None:
+    text = "\n".join(
+        (
+            "姉妹都市・友好都市",
+            "都市名｜所在地｜種別｜提携日",
+            "ミナトリア市｜ルーマニア｜姉妹都市｜平成2年(1990年)5月1日",
+            "青葉町｜長野県北安曇郡｜友好都市｜平成15年(2003年)8月8日",
+        )
+    )
+    found = {(p.places[0].name, p.start) for p in _programmes(_records(text, "yonezawa"))}
+    assert found == {("ミナトリア市", "1990-05-01"), ("青葉町", "2003-08-08")}
+
+
+def test_year_first_numeric_dates_and_their_ranges() -> None:
+    assert _span("R6.5.15(水)~R6.5.16(木) 要望活動") == ("2024-05-15", "2024-05-16")
+    assert _span("R6.5.15~5.16") == ("2024-05-15", "2024-05-16")
+    assert _span("2024.5.30~6.2") == ("2024-05-30", "2024-06-02")
+    assert is_date_line("R6.5.20(月)")
+    assert is_date_line("2010年(平成22年)9月")
+    assert is_date_line("2020年(令和2年)~2021年(令和3年)")
+
+
+def test_a_diary_table_gives_one_visit_per_entry_abroad_or_with_guests() -> None:
+    text = "\n".join(
+        (
+            "町長の動き(令和6年9月)",
+            "日付｜主な公務",
+            "R6.9.2(月)｜町議会定例会",
+            "R6.9.5(木)｜在日ニュージーランド大使館参事官 表敬訪問",
+            "R6.9.10(火)~R6.9.11(水)｜総務省、農林水産省への要望活動(東京都)",
+            "R6.9.18(水)｜ソウル特別市議会議員団 来町",
+            "R6.9.24(火)｜敬老会",
+        )
+    )
+    visits = sorted(_visits(_records(text, "higashikawa")), key=lambda v: v.start or "")
+    assert [(v.start, v.end, v.direction) for v in visits] == [
+        ("2024-09-05", "2024-09-05", "inbound"),
+        ("2024-09-10", "2024-09-11", "outbound"),
+        ("2024-09-18", "2024-09-18", "inbound"),
+    ]
+
+
+def test_a_role_ending_in_kan_names_its_holder_but_a_compound_does_not() -> None:
+    [guest] = find_actors("米国空軍基地司令官が表敬訪問", city="hachinohe")
+    assert guest.text == "米国空軍基地司令官"
+    [minister] = find_actors("青木内閣官房長官と会談", city="hachinohe")
+    assert minister.text == "青木内閣官房長官"
+
+
+def test_the_itinerary_days_of_a_weeks_trip_stay_that_trip() -> None:
+    text = "\n".join(
+        (
+            "令和6年度 議員派遣の報告",
+            "■派遣期間",
+            "R6.10.7～R6.10.12",
+            "■派遣先",
+            "デンマーク王国 コペンハーゲン市",
+            "■日程",
+            "R6.10.7 成田空港発、コペンハーゲン着",
+            "R6.10.8 コペンハーゲン市役所訪問",
+            "R6.10.10 風力発電施設視察",
+            "R6.10.12 成田空港着",
+        )
+    )
+    [trip] = _visits(_records(text, "gifu"))
+    assert (trip.start, trip.end, trip.direction) == ("2024-10-07", "2024-10-12", "outbound")
+
+
+def test_a_chronology_table_is_steps_not_linked_cities() -> None:
+    text = "\n".join(
+        (
+            "ミナトリア市との交流のあゆみ",
+            "提携日\t2012年(平成24年)10月5日",
+            "年月\t内容",
+            "2014年(平成26年)7月\t高校生をミナトリア市へ派遣",
+            "2016年(平成28年)6月\tミナトリア市の演劇祭に市民劇団が出演",
+            "2019年(令和元年)11月\tミナトリア市副市長が来市",
+        )
+    )
+    starts = {p.start for p in _programmes(_records(text, "takayama"))}
+    assert "2014-07" not in starts and "2016-06" not in starts
+
+
+def test_a_news_items_posting_date_gives_way_to_the_days_its_story_tells() -> None:
+    text = "\n".join(
+        (
+            "Home > News > Prefectural news",
+            "Prefectural news",
+            "2025.03.10",
+            "Delegation from Gangwon State visits the Prefecture",
+            "A delegation led by Kim Min-jun, Vice Governor of Gangwon State, Korea, visited the "
+            "Prefectural Government Office on February 25 and 26, 2025, and met the Governor.",
+        )
+    )
+    [visit] = _visits(_records(text, "tottori-pref"))
+    assert (visit.direction, visit.start, visit.end) == ("inbound", "2025-02-25", "2025-02-26")
+
+
+def test_a_letters_closing_date_over_its_signer_heads_nothing() -> None:
+    text = "\n".join(
+        (
+            "ミナトリア市長の来訪",
+            "令和5年11月30日、ルーマニア・ミナトリア市のイオン・ポペスク市長が本区を訪問しました。",
+            "区長として心から歓迎いたします。",
+            "令和5年(2023年)12月22日",
+            "青葉区長 山田太郎",
+        )
+    )
+    [visit] = _visits(_records(text, "setagaya"))
+    assert visit.start == "2023-11-30"
+    assert any("山田" in p for p in visit.participants)
