@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from parsers.document.text import clean_line, is_date_line
 from parsers.extract.people import find_actors
+from parsers.extract.places import find_places
 from parsers.text.dates import find_dates
 from tests.test_pattern_classes import _programmes, _records, _visits
 
@@ -140,3 +141,51 @@ def test_a_letters_closing_date_over_its_signer_heads_nothing() -> None:
     [visit] = _visits(_records(text, "setagaya"))
     assert visit.start == "2023-11-30"
     assert any("山田" in p for p in visit.participants)
+
+
+def test_calls_of_a_month_under_headings_of_their_own_days_are_visits_each() -> None:
+    text = "\n".join(
+        (
+            "知事への表敬訪問(令和6年9月)",
+            "9月に知事への表敬訪問があった方々を紹介します。",
+            "9/3(火) 駐日ペルー共和国特命全権大使 ホセ・ガルシア閣下",
+            "着任あいさつのため来庁されました。",
+            "9/17(火) タイ王国チェンマイ県 副知事ほか代表団",
+            "観光交流の拡大について意見交換しました。",
+        )
+    )
+    visits = sorted(_visits(_records(text, "shizuoka-pref")), key=lambda v: v.start or "")
+    assert [(v.start, v.direction) for v in visits] == [
+        ("2024-09-03", "inbound"),
+        ("2024-09-17", "inbound"),
+    ]
+
+
+def test_a_state_before_a_bracketed_list_of_cities_gives_their_country() -> None:
+    found = find_places("アメリカ合衆国 オレゴン州(ポートランド市、セーラム市)を訪問")
+    assert [(m.place.name, m.place.country) for m in found] == [
+        ("オレゴン州", "US"),
+        ("ポートランド市", "US"),
+        ("セーラム市", "US"),
+    ]
+
+
+def test_an_entry_naming_an_unlisted_town_with_where_it_lies_in_brackets() -> None:
+    text = "\n".join(
+        (
+            "友好都市・交流自治体",
+            "本区は、次の都市と交流の関係を結んでいます。",
+            "青雲区(大韓民国ソウル特別市)",
+            "交流協定締結日:平成27年(2015年)6月3日",
+            "歴史地区の保存で連携しています。",
+            "白浜町(和歌山県)",
+            "交流協定締結日:平成30年(2018年)4月",
+            "区民の自然体験の場です。",
+        )
+    )
+    found = {
+        (p.places[0].name, p.places[0].country, p.start)
+        for p in _programmes(_records(text, "bunkyo"))
+    }
+    assert ("青雲区", "KR", "2015-06-03") in found
+    assert ("白浜町", "JP", "2018-04") in found

@@ -31,6 +31,8 @@ def lists_items(trip: Draft, drafts: Sequence[Draft], sections: Sequence[Section
     it gains an item, so its first visit does not change when a second is added."""
     if not trip.dated():
         return False
+    if trip.start is not None and trip.start.day is None and _days_apart(drafts, sections):
+        return True  # `表敬訪問(令和6年5月)` over calls on days of their own: a month's list
     if drafts and all(_under_dated_heading(d, sections) for d in drafts):
         return not _days_of(trip, drafts)
     for draft in drafts:
@@ -40,6 +42,16 @@ def lists_items(trip: Draft, drafts: Sequence[Draft], sections: Sequence[Section
         if days and not any(trip.contains(day) for day in days):
             return True
     return False
+
+
+def _days_apart(drafts: Sequence[Draft], sections: Sequence[Section]) -> bool:
+    """Whether two or more visits stand under headings that name different days."""
+    days: set[tuple[int | None, int | None]] = set()
+    for draft in drafts:
+        if 0 <= draft.order < len(sections) and sections[draft.order].heading:
+            found = [s for s in find_dates(sections[draft.order].heading) if s.start.day]
+            days.update((s.start.month, s.start.day) for s in found[:1])
+    return len(days) >= 2
 
 
 def _days_of(trip: Draft, drafts: Sequence[Draft]) -> bool:

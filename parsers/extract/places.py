@@ -169,16 +169,20 @@ def _select(
     chosen.sort(key=lambda c: c.begin)
     out: list[tuple[_Candidate, tuple[_Entry, ...], tuple[str, ...]]] = []
     consumed_until = -1
-    state: tuple[int, str] | None = None  # where the last state or province ended, its country
+    state: tuple[int, int, str] | None = None  # the last state or province: end, reach, country
     for cand in chosen:
         if cand.begin < consumed_until or not cand.entries:
             continue
         end, q_code, reading = _qualifier(text, cand.stop, starts, gaz)
-        if q_code is None and state is not None and state[0] in (cand.begin, cand.begin - 1):
-            q_code = state[1]  # `オレゴン州セーラム市`: the state it is in says its country
+        if q_code is None and state is not None and state[0] <= cand.begin <= state[1]:
+            # `オレゴン州セーラム市`, `オレゴン州(ポートランド市、セーラム市)`: the state the
+            # cities are in says their country
+            q_code = state[2]
         admins = {e.country for e in cand.entries if e.admin}
-        states = cand.suffix in _STATE_SUFFIXES and len(admins) == 1
-        state = (cand.stop, next(iter(admins))) if states else None
+        if cand.suffix in _STATE_SUFFIXES and len(admins) == 1:
+            state = (cand.stop, _state_reach(text, cand.stop), next(iter(admins)))
+        elif state is None or cand.begin > state[1]:
+            state = None
         entries = cand.entries
         if reading:
             read = {e.country for e in gaz.places(_key(reading))}
@@ -198,6 +202,16 @@ def _select(
         out.append((cand, entries, hints))
         consumed_until = end
     return out
+
+
+def _state_reach(text: str, stop: int) -> int:
+    """How far a state's name qualifies what follows: the next letter, or to the end of a
+    bracketed list right after it."""
+    if text.startswith("(", stop):
+        close = text.find(")", stop, stop + 60)
+        if close > 0:
+            return close
+    return stop + 1
 
 
 def find_places(text: str, *, country: str | None = None) -> list[PlaceMatch]:

@@ -151,6 +151,9 @@ def _place_line(line: str, home: Home) -> Place | None:
         return None  # a name line holds no sentence end, digit or verb ending
     line = _NAME_LABEL.sub(lambda m: " " * len(m.group()), line)  # `提携都市名:X市(国)`
     places = [m for m in find_places(line) if not home.is_home(m.place)]
+    first = [m for m in places if m.begin == 0 and m.place.country != "JP"]
+    if not first and (named := _named_before_bracket(line, home)):
+        return named  # `X区(大韓民国Y市)`, `X市(新潟県)`: a town placed by its bracket
     cities = [m for m in places if m.place.country != "JP" and country_code(m.place.name) is None]
     town = _town_in_state(line)
     if town is not None and not any(m.begin == 0 for m in cities):
@@ -167,6 +170,29 @@ def _place_line(line: str, home: Home) -> Place | None:
     rest = _EN_KIND.sub("", rest)  # `Sao Paulo State (Brazil)`
     rest = _LINK_KIND.sub("", rest)  # `X市(姉妹都市)`
     return cities[-1].place if _PLACE_LINE_REST.match(rest) else None
+
+
+_BRACKETED_TOWN = re.compile(
+    r"^[\s■□●○◆◇・]*(?P<name>[\u30a0-\u30ff\u4e00-\u9fff・]{1,12}(?:市|区|町|村|郡))"
+    r"\((?P<where>[^()]{2,30})\)$"
+)
+
+
+def _named_before_bracket(line: str, home: Home) -> Place | None:
+    """A town no gazetteer lists, named first with where it lies in brackets: its country is
+    the one the bracket names (a prefecture there makes it a Japanese town)."""
+    from parsers.extract.places import find_countries
+
+    match = _BRACKETED_TOWN.match(line.strip())
+    if match is None:
+        return None
+    where = match.group("where")
+    codes = {c.code for c in find_countries(where)}
+    codes |= {m.place.country for m in find_places(where) if m.place.country}
+    if len(codes) != 1:
+        return None
+    place = Place(match.group("name"), codes.pop())
+    return None if home.is_home(place) else place
 
 
 def _country_line(line: str) -> Place | None:

@@ -140,7 +140,7 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
     listed += entry_programmes(sections, home, ctx, doc.title)
     fiscal = fiscal_programmes(sections, home, ctx)
     linked = linked_city_programmes(sections, home, doc.title, _headlines(doc, sections))
-    programmes = _dedupe_programmes([*programmes, *listed, *fiscal, *linked])
+    programmes = _dedupe_programmes([*listed, *programmes, *fiscal, *linked])
     if len(listed) > 1:
         programme = None  # a table of linked cities is many programmes, not one
     if not any(s.heading == doc.title for s in sections):
