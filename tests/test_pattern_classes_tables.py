@@ -189,3 +189,51 @@ def test_an_entry_naming_an_unlisted_town_with_where_it_lies_in_brackets() -> No
     }
     assert ("青雲区", "KR", "2015-06-03") in found
     assert ("白浜町", "JP", "2018-04") in found
+
+
+def test_a_trip_report_is_not_turned_around_by_a_visit_it_only_plans() -> None:
+    text = "\n".join(
+        (
+            "第5回市民友好訪問団の報告",
+            "市民友好訪問団が、令和5年8月1日(火)~8月6日(日)の日程でカナダ・アルバータ州"
+            "レスブリッジ市を訪問しました。",
+            "主な活動",
+            "・レスブリッジ市役所表敬訪問",
+            "・カルガリー市内での州政府関係者との懇談",
+            "令和6年度には、レスブリッジ市から市民訪問団を受け入れる予定です。",
+        )
+    )
+    [trip] = _visits(_records(text, "soka"))
+    assert (trip.direction, trip.start, trip.end) == ("outbound", "2023-08-01", "2023-08-06")
+    names = " ".join(p.name for p in trip.places)
+    assert "レスブリッジ" in names and "カルガリー" in names  # the meeting's city is a stop
+
+
+def test_staff_sent_abroad_in_a_programmes_history_is_a_visit() -> None:
+    text = "\n".join(
+        (
+            "セブ市水道支援事業(JICA草の根技術協力事業)",
+            "本市は、令和4年度からフィリピン共和国セブ市において技術協力を行っています。",
+            "これまでの主な活動",
+            "令和4年度",
+            "・令和4年10月 市職員3名をセブ市に派遣し、浄水場の現地調査を実施",
+        )
+    )
+    visits = _visits(_records(text, "hiratsuka"))
+    assert [(v.direction, v.start) for v in visits] == [("outbound", "2022-10")]
+
+
+def test_moving_on_to_a_city_names_it_as_a_stop_not_a_tour_at_home() -> None:
+    text = "\n".join(
+        (
+            "副市長がスリランカを訪問しました",
+            "副市長を団長とする訪問団が、10月14日(月)から10月18日(金)まで、スリランカを訪問しました。",
+            "10月14日(月) コロンボ着",
+            "10月15日(火) キャンディ市へ移動、市内の茶園を視察",
+            "10月18日(金) コロンボ発、帰国",
+            "更新日:2024年10月25日",
+        )
+    )
+    visits = _visits(_records(text, "kakegawa"))
+    assert {v.direction for v in visits} == {"outbound"}
+    assert any("キャンディ" in p.name for v in visits for p in v.places)

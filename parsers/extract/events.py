@@ -368,6 +368,16 @@ def _fallback_dests(section: Section, home: Home, draft: Draft) -> list[Place]:
     return foreign_places(section.full_text, home)
 
 
+def _named_among(place: Place, places: list[Place]) -> bool:
+    """Whether a place is already listed under a longer or shorter spelling (X, X市, X都)."""
+    return any(place.name in p.name or p.name in place.name for p in places)
+
+
+_PLANNED = re.compile(
+    r"予定(?:です|である|となって)|計画しています|\bwill (?:visit|welcome|host)\b"
+)
+
+
 def trip_draft(
     headline: str, sections: list[Section], home: Home, ctx: DateContext
 ) -> Draft | None:
@@ -406,7 +416,12 @@ def trip_draft(
         draft.direction = "out"  # `海外出張`, or a destination field naming a place abroad
     else:
         # the legs of an itinerary (`8月24日 X発、本市着`) are the trip's own, not visits
-        kinds = [m.kind for m in mentions if m.kind in ("in", "out") and not _leg(m.text)]
+        # (a visit a closing line only plans, `…を受け入れる予定です`, is no vote)
+        kinds = [
+            m.kind
+            for m in mentions
+            if m.kind in ("in", "out") and not _leg(m.text) and not _PLANNED.search(m.text)
+        ]
         draft.direction = "out" if kinds.count("out") > kinds.count("in") or head.dests else "in"
     if draft.direction == "out":
         _add(draft.dests, head.dests)
@@ -419,6 +434,13 @@ def trip_draft(
             draft.dests = foreign_places(headline, home) or foreign_places(
                 "\n".join(texts[:1]), home
             )
+        # A meeting the trip held in another city of a country it went to is one of its stops
+        # (`・Y市内での州政府関係者との懇談` under a trip to X市).
+        countries = {p.country for p in draft.dests}
+        for mention in mentions:
+            if mention.kind == "meet" and not _BACKGROUND.search(mention.text):
+                stops = [p for p in mention.places if p.country in countries]
+                _add(draft.dests, [p for p in stops if not _named_among(p, draft.dests)])
     for mention in mentions:
         _add(draft.places, mention.places)
     chosen = None

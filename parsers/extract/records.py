@@ -256,7 +256,10 @@ def _programme_of(
     return programme_page(doc.title, sections, home, ctx)
 
 
-_MOVED = re.compile(r"来日|来訪|来庁|来市|お越し|を訪問|へ訪問|を訪れ|へ行|出張|visited|came to")
+_MOVED = re.compile(
+    r"来日|来訪|来庁|来市|来県|来町|来村|来区|お越し|を訪問|へ訪問|を訪れ|へ行|出張|"
+    r"[にへ]派遣し|を視察|visited|came to"
+)
 
 
 def _explicit(section: Section) -> bool:
