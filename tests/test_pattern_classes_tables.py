@@ -237,3 +237,37 @@ def test_moving_on_to_a_city_names_it_as_a_stop_not_a_tour_at_home() -> None:
     visits = _visits(_records(text, "kakegawa"))
     assert {v.direction for v in visits} == {"outbound"}
     assert any("キャンディ" in p.name for v in visits for p in v.places)
+
+
+def test_a_table_of_the_heads_trips_is_the_heads_and_its_rows_are_no_links() -> None:
+    text = "\n".join(
+        (
+            "知事の海外出張(令和6年度)",
+            "期間｜訪問先｜主な目的｜随行者",
+            "令和6年6月3日(月)～6月6日(木)｜ドイツ連邦共和国(ハンブルク市)｜友好提携締結30周年記念式典への出席｜国際課長ほか2名",
+            "令和6年10月7日(月)～10月9日(水)｜台湾(台中市)｜観光プロモーション｜観光課長ほか1名",
+            "ハンブルク市訪問の概要",
+            "山川一郎知事は、6月4日に記念式典に出席しました。",
+        )
+    )
+    records = _records(text, "toyama-pref")
+    visits = sorted(_visits(records), key=lambda v: v.start or "")
+    assert [(v.start, v.end) for v in visits] == [
+        ("2024-06-03", "2024-06-06"),
+        ("2024-10-07", "2024-10-09"),
+    ]
+    assert all(any("山川" in p for p in v.participants) for v in visits)
+    assert not [p for p in _programmes(records) if p.start == "2024-06-03"]
+
+
+def test_a_quoted_joint_statement_is_signed_on_the_day_its_sentence_names() -> None:
+    text = "\n".join(
+        (
+            "知事がアルバータ州を訪問しました",
+            "知事は、令和6年8月26日(月)から29日(木)までアルバータ州を訪問しました。"
+            "27日、州都エドモントン市において州首相と会談し、「友好交流の深化に関する共同声明」"
+            "に署名しました。",
+        )
+    )
+    starts = {p.start for p in _programmes(_records(text, "hokkaido-pref"))}
+    assert "2024-08-27" in starts and "2024-08-26" not in starts

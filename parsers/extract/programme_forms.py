@@ -13,6 +13,7 @@ from parsers.document.text import is_date_line
 from parsers.extract.mentions import Home, foreign_places, sentence_texts
 from parsers.extract.places import country_code, find_places
 from parsers.extract.programmes import ProgrammeDraft, english_text, new_draft, partner_places
+from parsers.extract.table_visits import is_visit_header
 from parsers.extract.when import DateContext, dates_in
 from parsers.text.cues import AGREEMENT, SIGNING, movement
 
@@ -53,6 +54,8 @@ def table_programmes(
                 continue
             if kind == "row" and not header:
                 header = line
+            if kind == "row" and is_visit_header(header):
+                continue  # a table of trips or guests: its rows are visits, not links
             if kind == "row" and _history_row(line):
                 continue  # `2014年7月 | 高校生を派遣`: a step of the page's link, not a link
             if not (_LINKED.search(about) or _LINKED.search(header) or _SIGNED.search(line)):

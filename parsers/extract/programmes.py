@@ -23,7 +23,7 @@ from parsers.extract.people import find_actors
 from parsers.extract.places import country_code, find_places
 from parsers.extract.when import DateContext, dates_in
 from parsers.text.cues import AGREEMENT, ANNIVERSARY, RELATIVE_NOW, SIGNED_NOW, SIGNING
-from parsers.text.dates import DateSpan, PartialDate
+from parsers.text.dates import DateSpan, PartialDate, find_dates
 
 __all__ = [
     "ProgrammeDraft",
@@ -178,8 +178,13 @@ _NAMED_PARTY = re.compile(
 def _last_day(texts: list[str], i: int, ctx: DateContext) -> PartialDate | None:
     """The last full date written before `texts[i]` in its section: the day of the event a
     document signed there belongs to (`6月1日、…が来訪。…その後、宣言書への署名が行われ`)."""
-    for sentence in reversed(texts[: i + 1]):
-        days = [s.start for s in dates_in(sentence, ctx) if s.start.day and s.start.year]
+    for j in range(i, -1, -1):
+        days = [s.start for s in dates_in(texts[j], ctx) if s.start.day and s.start.year]
+        if days and j < i:
+            # the signing sentence may name only its day (`…を訪問。27日、…に署名`)
+            last = days[-1]
+            own = find_dates(texts[i], year=last.year, month=last.month)
+            days = [s.start for s in own if s.start.day] or days
         if days:
             return days[-1]
     return None

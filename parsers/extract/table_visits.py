@@ -17,7 +17,7 @@ from parsers.extract.events import Draft
 from parsers.extract.mentions import Home, foreign_places, international
 from parsers.extract.when import DateContext, dates_in
 
-__all__ = ["diary_rows", "table_drafts"]
+__all__ = ["diary_rows", "is_visit_header", "table_drafts"]
 
 _VISITORS = re.compile(
     r"来訪者|来訪団|訪問者|来庁者|来日者|来賓|訪問団体|Visitors?\b|Delegations?\b", re.I
@@ -73,6 +73,11 @@ def _journey(rows: list[Draft]) -> Draft:
         trip.dests.extend(p for p in row.dests if p not in trip.dests)
     trip.international = any(r.international for r in rows)
     return trip
+
+
+def is_visit_header(row: str) -> bool:
+    """Whether a table's header row names visitors or destinations: a table of visits."""
+    return _column([c.strip() for c in row.split(_CELL)]) is not None
 
 
 def _column(header: list[str]) -> tuple[int, str] | None:

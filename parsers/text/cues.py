@@ -184,7 +184,7 @@ SIGNING = re.compile(
 )
 # A document said to be signed, in the sentence that tells of it (`宣言書への署名が行われ`).
 SIGNED_NOW = re.compile(
-    r"(?:覚書|協定書?|合意書|宣言書|共同宣言|共同声明|議定書)(?:へ|に|を|の)?の?"
+    r"(?:覚書|協定書?|合意書|宣言書|共同宣言|共同声明|議定書)[」』]?(?:へ|に|を|の)?の?"
     r"(?:署名|調印|締結|取り交わ|交わ)|"
     r"\bsign(?:ed|ing)? (?:a|an|the) (?:memorandum|agreement|declaration|joint statement)\b",
     re.I,
