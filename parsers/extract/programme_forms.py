@@ -45,6 +45,7 @@ def table_programmes(
     for section in sections:
         about = " ".join((title, section.heading, *section.context))
         header = ""
+        visits = False
         # A table whose cells a text copy set apart by spaces: its header became the heading.
         heading = section.heading
         spaced = bool(_TABLE_HEADER.search(heading)) and len(heading.split()) >= 3
@@ -54,11 +55,12 @@ def table_programmes(
                 continue
             if kind == "row" and not header:
                 header = line
-            if kind == "row" and is_visit_header(header):
-                continue  # a table of trips or guests: its rows are visits, not links
-            if kind == "row" and _history_row(line):
-                continue  # `2014年7月 | 高校生を派遣`: a step of the page's link, not a link
+                visits = is_visit_header(header)
             if not (_LINKED.search(about) or _LINKED.search(header) or _SIGNED.search(line)):
+                continue
+            if kind == "row" and (visits or _history_row(line)):
+                # a table of trips or guests holds visits; a row of a chronology (`2014年7月 |
+                # 高校生を派遣`) is a step of the page's link: neither is a link of its own
                 continue
             if (
                 kind != "row"
