@@ -267,7 +267,7 @@ def _row_partner(row: str, places: list[Place]) -> list[Place]:
     if not places:
         return _unlisted_in_row(row)
     first = row.split("|", 1)[0].strip()
-    if "|" not in row or not _PLACE_CELL.match(first) or any(p.name in first for p in places):
+    if not _PLACE_CELL.match(first) or any(p.name in first for p in places):
         return places
     return [Place(first, places[0].country), *places]
 

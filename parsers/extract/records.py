@@ -117,7 +117,7 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
     )
     sections = split_sections(doc, short=home.city.short)
     page_people = _owner("\n".join((doc.title, *(sections[0].lines[:6] if sections else ()))))
-    page_people = page_people or _head_of(doc.title, doc.text())
+    page_people = page_people or _head_of(doc)
     headline = _trip_headline(_headlines(doc, sections), home, ctx)
     programme = None if headline else _programme_of(doc, sections, home, ctx)
     drafts = _list_drafts(sections, home, ctx, history=programme is not None, title=doc.title)
@@ -255,13 +255,14 @@ _HEAD_TITLE = re.compile(r"^(?:[^\s()]{0,8}?)(?P<role>市長|知事|区長|町�
 _HEAD_NAMED = r"(?<![\u4e00-\u9fff副])(?P<name>[\u4e00-\u9fff]{{2,5}}){role}(?=は|が|、|と)"
 
 
-def _head_of(title: str, text: str) -> tuple[str, ...]:
-    """The head a page of the head's doings names: the implicit participant of its rows."""
-    head = _HEAD_TITLE.match(title)
+def _head_of(doc: Document) -> tuple[str, ...]:
+    """The head a page of the head's doings names: the implicit participant of its rows. The
+    page's text is joined only for such a title."""
+    head = _HEAD_TITLE.match(doc.title)
     if head is None:
         return ()
     role = head.group("role")
-    named = re.search(_HEAD_NAMED.format(role=role), text)
+    named = re.search(_HEAD_NAMED.format(role=role), doc.text())
     return (f"{named.group('name')}{role}",) if named else ()
 
 
