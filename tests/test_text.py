@@ -67,6 +67,7 @@ def test_normalize_examples(raw: str, expected: str) -> None:
         "平成25年11月15日作成 - 平成25年11月18日更新",  # a dash between words, not dates
         "十日町市と一月寺",  # numerals inside words are no dates
         "令和十十年",
+        "バーデン＝バーデン市",  # the full-width equals joins a name's halves: not a date's
     ],
 )
 def test_normalize_leaves_alone(kept: str) -> None:

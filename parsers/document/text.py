@@ -264,15 +264,36 @@ def blocks_from_lines(lines: Sequence[str], *, by_length: bool = True) -> list[B
 def text_blocks(text: str) -> tuple[str, list[Block]]:
     """The title and blocks of a plain-text page.
 
-    The title is a breadcrumb's last step when the page starts with one, else its first line.
+    The title is a breadcrumb's last step when the page starts with one, else its first line;
+    the line after the breadcrumb wins when it spells that step out (`Visits Himeji C` over
+    `Visits Himeji City`, `知事の日程` over `知事の日程(令和6年10月21日~10月27日)`) or when the
+    step is only the section the page sits in (`News`).
     """
     lines = drop_furniture(clean_line(raw) for raw in text.splitlines())
     title = ""
-    for line in lines[:12]:
+    for i, line in enumerate(lines[:12]):
         if is_breadcrumb(line):
             title = re.split(r"\s*[>＞»]\s*", line)[-1].strip()
+            following = (x for x in lines[i + 1 :] if not is_breadcrumb(x) and not is_meta_line(x))
+            title = _spelled_out(title, next(following, ""))
             break
     body = [line for line in lines if not is_breadcrumb(line) and not is_meta_line(line)]
     if not title and body:
         title = body[0]
     return title, blocks_from_lines(body)
+
+
+_SECTION_NAME = re.compile(r"[A-Za-z&]+(?: [A-Za-z&]+){0,2}|[^\x00-\x7f]{1,6}")
+
+
+def _spelled_out(step: str, line: str) -> str:
+    """The page's title given a breadcrumb's last step and the line after the breadcrumb."""
+    line = line.strip()
+    if not 10 <= len(line) <= 100 or len(line) <= len(step) or is_date_line(line):
+        return step
+    if _SENTENCE_END.search(line) and not line.endswith("」"):
+        return step
+    cut = step.rstrip("….").strip()
+    if cut and cut in line:
+        return line
+    return line if _SECTION_NAME.fullmatch(step) else step

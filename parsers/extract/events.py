@@ -477,17 +477,32 @@ def _leg(text: str) -> bool:
 def _itinerary_places(
     sections: list[Section], home: Home, ctx: DateContext, trip: Draft
 ) -> list[Place]:
-    """Places abroad the trip's dated itinerary lines name, on days within the trip."""
+    """Places abroad the trip's dated itinerary lines and day headings name, on days within
+    the trip. A day's bracket names its stop (`October 16 (Olympia)`) even when the name is
+    too small to stand bare, so long as it is a place of a country the trip went to."""
     found: list[Place] = []
+    countries = {p.country for p in trip.dests if p.country}
     for section in sections:
         sctx = ctx.with_headings(section.heading, *section.context)
-        for line in section.lines:
-            if not _ITINERARY.match(line):
+        for line in (section.heading, *section.lines):
+            if not _leg(line):
                 continue
             spans = [s for s in dates_in(line, sctx) if s.start.year is not None]
+            if not spans and trip.start is not None:  # `May 13 (Salem)`: the trip's year
+                spans = [s for s in find_dates(line, year=trip.start.year) if s.start.day]
             if spans and trip.contains(spans[0]):
-                _add(found, foreign_places(line, home))
+                stops = [
+                    stop
+                    for name in _DAY_STOP.findall(line)
+                    for code in sorted(countries)
+                    if (stop := resolve_place(name, country=code)) and stop.country == code
+                ]
+                _add(found, stops[:1] or foreign_places(line, home))
     return [p for p in found if country_code(p.name) != p.country]
+
+
+# A day's stop in brackets after its date (`October 16 (Olympia)`, `10月16日(オリンピア)`).
+_DAY_STOP = re.compile(r"^[^()（）]{3,24}[(（]([^()（）\d]{2,30})[)）]\s*$")
 
 
 # A headline's word for going abroad (`市長の海外出張`, `海外視察団の派遣`).

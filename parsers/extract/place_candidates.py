@@ -42,6 +42,8 @@ _EN_TITLES = frozenset(
 )
 
 
+# What names a state by its English name alone (`the Governor of Hawaii`, `State of Victoria`).
+_STATE_CUE = re.compile(r"\b(?:Governor|Premier|State|Province) of (?:the )?$")
 _RE_KATA_RUN = re.compile(f"[{_KATA}]+(?:[・･=＝][{_KATA}]+)*")
 _RE_GIVEN_NAME = re.compile(f" [{_KANJI}]{{1,3}}(?=[ \n(（氏]|$)")
 _RE_CJK_OR_KANA = re.compile(f"[{_KANJI}{_KATA}]")
@@ -350,6 +352,10 @@ def latin_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
                 suffix = suffix_at(text, e, "latin")
                 of = text[max(0, b - 8) : b] == "City of "
                 entries = gaz.places(phrase) if (suffix or of) else gaz.bare_places(phrase)
+                if not entries and (
+                    _STATE_CUE.search(text, max(0, b - 24), b) or text.startswith(" State", e)
+                ):
+                    entries = _states(gaz, phrase)  # `the Governor of Hawaii`, `Hawaii State`
                 begin = b - 8 if of else b
                 if entries:
                     yield Candidate(begin, e + len(suffix), b, e, entries, suffix.strip())
@@ -357,3 +363,9 @@ def latin_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
                 if phrase in gaz.every and phrase not in gaz.stop and phrase[1:].islower():
                     weak = gaz.places(phrase)
                     yield Candidate(begin, e + len(suffix), b, e, weak, suffix.strip(), True)
+
+
+def _states(gaz: _Gazetteer, name: str) -> tuple[_Entry, ...]:
+    """The states or provinces an English name denotes where the text says it is one."""
+    found = tuple(x for x in gaz.places(name) if x.admin)
+    return found or tuple(_Entry(name, c, 0, admin=True) for c in gaz.admin_en.get(name, ())[:1])

@@ -86,10 +86,20 @@ def partner_places(clause: str, home: Home) -> list[Place]:
     # A programme of city diplomacy is with a place abroad: a domestic body working beside
     # the city (`東京都と共に…X市における事業`) is a partner, not the partner place.
     foreign = [p for p in _unique([m.place for m in found]) if p.country != "JP"]
+    # Where it was signed is no party when a party is named too (`the Governor of X signed a
+    # joint statement in Y`, `Y市でX州と`).
+    venues = {
+        m.place
+        for m in found
+        if _VENUE.search(clause, 0, m.begin) or _AT_VENUE.match(clause, m.stop)
+    }
+    foreign = [p for p in foreign if p not in venues] or foreign
     marked_abroad = [p for p in _unique(marked) if p.country != "JP"]
     return marked_abroad or foreign or _unique(marked) or _unique([m.place for m in found])
 
 
+_VENUE = re.compile(r"\b(?:in|at) (?:the )?$")
+_AT_VENUE = re.compile(r"[市州省都区]?(?:で|にて)")
 _LISTED = re.compile(
     r"^(?:及び|および|、|・|並びに)(?:[\u30a0-\u30ff\u4e00-\u9fff]{1,12}?(?:の|・))?$"
 )

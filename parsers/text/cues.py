@@ -174,7 +174,8 @@ AGREEMENT = re.compile(
     r"s(?<!\ws)ister[- ]city (?:agreement|affiliation|relationship)\b|"
     r"f(?<!\wf)riendship cit(?:y|ies) (?:agreement|affiliation)\b|"
     r"p(?<!\wp)artnership cit(?:y|ies) (?:agreement|affiliation)\b|"
-    r"s(?<!\ws)ister cit(?:y|ies) (?:agreement|affiliation)\b"
+    r"s(?<!\ws)ister cit(?:y|ies) (?:agreement|affiliation)\b",
+    re.I,  # English titles capitalise (`a Friendship Exchange Agreement`)
 )
 # Verbs of concluding one.
 SIGNING = re.compile(

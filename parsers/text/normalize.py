@@ -29,6 +29,9 @@ _ERAS = "令和|平成|昭和|大正|明治"
 
 def _translation() -> dict[int, str]:
     table: dict[int, str] = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
+    # The full-width equals sign joins the halves of a place's name (バーデン＝バーデン) and plays
+    # no part in dates or numbers: it stays as the page writes it.
+    del table[0xFF1D]
     # Range marks: full-width tilde, wave dash (pdfminer's rendering of ～), swung dash, tilde
     # operator. The katakana prolonged mark ー is a letter, never a range mark.
     for c in (0xFF5E, 0x301C, 0x2053, 0x223C, 0x02DC):

@@ -1,0 +1,70 @@
+"""Pattern classes of English pages and page chrome, on sentences composed for them.
+
+A text copy of a page keeps its breadcrumb, whose last step may be only the section the page
+sits in (`News`) or cut short; English pages name states bare after `the Governor of`, head a
+trip's days with the day and its stop in brackets, and capitalise a document's name. These
+texts are new, with made-up details.
+"""
+
+from __future__ import annotations
+
+from parsers.document.text import text_blocks
+from parsers.extract.places import find_places
+from tests.test_pattern_classes import _programmes, _records, _visits
+
+
+def test_the_line_after_a_breadcrumb_is_the_title_when_it_spells_out_the_last_step() -> None:
+    title, _ = text_blocks("Home > English > News\nMayor Visits Sister City Lyon\nBody text.\n")
+    assert title == "Mayor Visits Sister City Lyon"
+    title, _ = text_blocks("ホーム > 市政 > 知事の日程\n知事の日程(令和6年5月13日~5月19日)\n本文\n")
+    assert title == "知事の日程(令和6年5月13日~5月19日)"
+    title, _ = text_blocks(
+        "Home > News > Delegation from Leeds Visits Ao\nDelegation from Leeds Visits Aomori\n"
+    )
+    assert title == "Delegation from Leeds Visits Aomori"
+    # a full title in the breadcrumb stays, whatever template line follows it
+    title, _ = text_blocks(
+        "ホーム > 国際交流 > 市長がリヨン市を訪問しました\n横浜市プロモーション動画\n"
+    )
+    assert title == "市長がリヨン市を訪問しました"
+
+
+def test_a_state_is_named_bare_where_the_text_says_it_is_one() -> None:
+    def names(text: str) -> list[tuple[str, str | None]]:
+        return [(m.place.name, m.place.country) for m in find_places(text)]
+
+    assert names("met the Governor of Oregon") == [("Oregon", "US")]
+    assert names("the Premier of Tasmania") == [("Tasmania", "AU")]
+    assert names("at the Oregon State Capitol") == [("Oregon", "US")]
+    assert names("visited Oregon") == []  # a state's name alone stays unread
+
+
+def test_a_trips_day_headings_name_its_stops_in_brackets() -> None:
+    text = "\n".join(
+        (
+            "Home > English > News",
+            "Governor Tanaka Visits Oregon",
+            "From May 12-16, 2024, Governor Ichiro Tanaka led a delegation to Oregon, USA.",
+            "May 13 (Salem)",
+            "The Governor met the Governor of Oregon at the State Capitol.",
+            "May 14-15 (Eugene)",
+            "The delegation visited a university to discuss student exchange.",
+        )
+    )
+    [trip] = _visits(_records(text, "toyama-pref"))
+    assert (trip.direction, trip.start, trip.end) == ("outbound", "2024-05-12", "2024-05-16")
+    assert {"Salem", "Eugene"} <= {p.name for p in trip.places}
+
+
+def test_an_agreement_capitalised_is_signed_with_its_party_not_its_venue() -> None:
+    text = "\n".join(
+        (
+            "Home > English > News & Topics",
+            "Friendship Agreement Signed with Oregon",
+            "On May 14, 2024, Governor Tanaka and the Governor of Oregon signed a Friendship "
+            "Exchange Agreement in Salem.",
+        )
+    )
+    [programme] = _programmes(_records(text, "toyama-pref"))
+    assert programme.start == "2024-05-14"
+    assert [p.name for p in programme.places] == ["Oregon"]
