@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from parsers.document.columns import join_columns
 from parsers.document.meta import is_meta_line
 from parsers.document.model import Block
 from parsers.text.normalize import normalize, squeeze_spaced
@@ -269,7 +270,7 @@ def text_blocks(text: str) -> tuple[str, list[Block]]:
     `Visits Himeji City`, `知事の日程` over `知事の日程(令和6年10月21日~10月27日)`) or when the
     step is only the section the page sits in (`News`).
     """
-    lines = drop_furniture(clean_line(raw) for raw in text.splitlines())
+    lines = drop_furniture(clean_line(raw) for raw in join_columns(text.splitlines()))
     title = ""
     for i, line in enumerate(lines[:12]):
         if is_breadcrumb(line):

@@ -80,6 +80,8 @@ RE_CJK_CHAR = re.compile(f"[{KANJI}{HIRA}]")
 _RE_HIRA_ONLY = re.compile(f"[{HIRA}]+")
 _RE_JIS = re.compile(f"^[{KANJI}{HIRA}{KATA}]+$")
 _RE_KANA_MARKS = re.compile("[ー・･=＝ ]")
+# A long e written イ or ー: ソルトレイク and ソルトレーク, ベイルート and ベールート.
+_RE_LONG_E = re.compile("(?<=[エケセテネヘメレゲゼデベペェ])イ")
 _RE_CJK_WORD = re.compile(f"[{KANJI}{HIRA}]{{2,}}")
 _RE_NOTHING = re.compile("(?!)")
 
@@ -108,12 +110,13 @@ def kana_key(name: str) -> str:
 
 
 def key(name: str) -> str:
-    """Spelling-insensitive key: katakana loses long marks, middle dots and ヴ variants."""
+    """Spelling-insensitive key: katakana loses long marks (a long e written イ too), middle
+    dots and ヴ variants."""
     name = fold(name).strip()
     if RE_KANA_ONLY.fullmatch(name):
         for a, b in _VU_PAIRS:
             name = name.replace(a, b)
-        name = _RE_KANA_MARKS.sub("", name.translate(_VU))
+        name = _RE_KANA_MARKS.sub("", _RE_LONG_E.sub("ー", name.translate(_VU)))
     return name
 
 

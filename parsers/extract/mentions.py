@@ -34,6 +34,7 @@ __all__ = [
     "Mention",
     "foreign_places",
     "international",
+    "page_places",
     "read_mention",
     "sentence_texts",
 ]
@@ -112,6 +113,9 @@ class Home:
 
     city: HomeCity
     slug: str
+    # Towns abroad the page names once beside their country (`大韓民国富川市`) and bare
+    # elsewhere: no gazetteer lists them, the page itself says where they are.
+    known: tuple[Place, ...] = ()
 
     def __hash__(self) -> int:
         # Memo keys hold a Home: its slug decides it, and a field-by-field hash is slow.
@@ -161,11 +165,25 @@ def _places(text: str, home: Home) -> list[Place]:
 @text_memo(512)
 def _places_of(text: str, home: Home) -> tuple[Place, ...]:
     out: list[Place] = []
-    for match in find_places(text):
+    matches = find_places(text)
+    for match in matches:
         if _PLACE_IN_NAME.match(text[match.stop : match.stop + 4]):
             continue
         if not home.is_home(match.place) and match.place not in out:
             out.append(match.place)
+    for place in home.known:
+        if place.name in text and not any(place.name in m.text for m in matches):
+            out.append(place)
+    return tuple(out)
+
+
+def page_places(text: str) -> tuple[Place, ...]:
+    """The towns abroad a page places only by the country written beside them: `Home.known`."""
+    out: list[Place] = []
+    for match in find_places(text):
+        place = match.place
+        if place.country not in (None, "JP") and place not in out and not find_places(place.name):
+            out.append(place)
     return tuple(out)
 
 
@@ -419,6 +437,25 @@ _CALLER = re.compile(
 )
 
 
+# A diary's note of a call with its caller in brackets (`表敬訪問(駐日X国大使)`); a call the
+# city's people paid is written with its object first (`X大使館を表敬訪問`).
+_CALL_NOTE = re.compile(
+    r"(?<![をへに])表敬(?:訪問)?(?:\s*[(（](?P<who>[^()（）|]{2,40})[)）]"
+    r"|\s+(?P<named>[^()（）|]{2,40}?)(?=\s*[|(（]|\s*$))"
+)
+_CALLER_WORD = re.compile(
+    r"大使|領事|団|一行|市長|知事|議長|氏|様|代表|[\u4e00-\u9fff]官|生|チーム"
+)
+
+
+def _noted_caller(sentence: str, home: Home) -> bool:
+    call = _CALL_NOTE.search(sentence)
+    who = (call.group("who") or call.group("named")) if call else None
+    if not who or home.own_phrase(who):
+        return False
+    return bool(_CALLER_WORD.search(who) or foreign_places(who, home))
+
+
 def _foreign_subject_is_home(sentence: str, home: Home) -> bool:
     """Whether the caller is the city's own (`市長 表敬訪問` of its own mayor is no call)."""
     match = _CALLER.search(sentence)
@@ -480,7 +517,9 @@ def _reading(
     kind: Kind
     if (inbound or ((home_en or home_ja) and not dests)) and _from_home(sentence, home):
         return None  # `students from <the city> visited the mayor`: its own people at home
-    if inbound or ((home_en or home_ja) and not dests):
+    if _noted_caller(sentence, home):
+        kind, dests = "in", []  # `表敬訪問(X国大使)` in a diary: X called on the city
+    elif inbound or ((home_en or home_ja) and not dests):
         kind = "in"
     elif dests:
         kind = "out"

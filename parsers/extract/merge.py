@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from parsers.extract.countries import find_countries
 from parsers.extract.events import Draft
 
 __all__ = ["absorb_duplicates", "merge_neighbours"]
@@ -104,12 +105,22 @@ def _duplicate(a: Draft, b: Draft) -> bool:
     """The same visit told twice: same way, same countries, one's days inside the other's.
 
     Inbound visits all share the page city, so only a vague one (a month) is absorbed by a
-    precise one; two dated events of one conference stay two."""
+    precise one, or one whose guests come from the same countries (a diary's row and the
+    paragraph telling of the same call); two dated events of one conference stay two."""
     if a.direction != b.direction or not (_contains(a, b) or _contains(b, a)):
         return False
     if a.direction == "out":
         return bool(_countries(a)) and _countries(a) == _countries(b)
-    return _vague(a) or _vague(b)
+    return _vague(a) or _vague(b) or (bool(_origins(a)) and _origins(a) == _origins(b))
+
+
+def _origins(draft: Draft) -> frozenset[str | None]:
+    """The countries a reception's guests came from: the foreign places it names, else the
+    countries its own lines name (`駐日X国大使`)."""
+    found = frozenset(p.country for p in draft.places if p.country != "JP")
+    if found or len(draft.texts) != 1:
+        return found
+    return frozenset(c.code for c in find_countries(draft.texts[0]) if c.code != "JP")
 
 
 def absorb_duplicates(drafts: list[Draft]) -> list[Draft]:

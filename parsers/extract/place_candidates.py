@@ -220,8 +220,7 @@ def cjk_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
                     continue
             stop = base + e + len(suffix)
             yield Candidate(base + b, stop, base + b, stop, entries, suffix)
-        if unlisted := _unlisted_kanji(text, base, m.group()):
-            yield unlisted
+        yield from _unlisted_kanji(text, base, m.group())
         if province := _province(base, m.group()):
             yield province
 
@@ -283,21 +282,24 @@ def _province(base: int, run: str) -> Candidate | None:
     return Candidate(begin, stop, begin, stop, (entry,), "省")
 
 
-_RE_KANJI_STEM = re.compile(r"[\u4e00-\u9fff]{2,4}?(?=広域市|特別市|市|州|省|県)")
+_RE_KANJI_STEM = re.compile(r"[\u4e00-\u9fff]{2,4}?(?=広域市|特別市|市|州|省|県|郡)")
 
 
-def _unlisted_kanji(text: str, base: int, run: str) -> Candidate | None:
-    """`大韓民国・富川市`, `富川市(Bucheon)`: a kanji town no gazetteer lists, opening its run,
-    placed by the country before it or the bracket after it."""
-    if (
-        not (base and text[base - 1] in "・･")
-        and "(" not in text[base + len(run) : base + len(run) + 1]
-    ):
-        return None
-    stem = _RE_KANJI_STEM.match(run)
-    if stem is None or stem.group() in _gazetteer().every:
-        return None
-    return _unlisted(text, base, base + stem.end())
+def _unlisted_kanji(text: str, base: int, run: str) -> list[Candidate]:
+    """`大韓民国・富川市`, `…年に大韓民国富川市と`, `韓国 富川市`, `富川市(Bucheon)`: kanji towns
+    no gazetteer lists, opening their run or right after a country named in it, placed by
+    that country or the bracket after them."""
+    starts = [c.stop for c in _find_countries(run) if c.code != "JP"]
+    if (base and text[base - 1] in "・･ ") or "(" in text[base + len(run) : base + len(run) + 1]:
+        starts.insert(0, 0)
+    found: list[Candidate] = []
+    for offset in starts:
+        stem = _RE_KANJI_STEM.match(run, offset)
+        if stem is None or stem.group() in _gazetteer().every:
+            continue
+        if unlisted := _unlisted(text, base + offset, base + stem.end()):
+            found.append(unlisted)
+    return found
 
 
 @lru_cache(maxsize=16384)

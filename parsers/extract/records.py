@@ -20,7 +20,7 @@ from parsers.document.text import is_date_line
 from parsers.extract.events import Draft, section_drafts, trip_draft
 from parsers.extract.evidence import explain_programme, explain_visit
 from parsers.extract.items import lists_items
-from parsers.extract.mentions import Home, read_mention
+from parsers.extract.mentions import Home, page_places, read_mention
 from parsers.extract.merge import absorb_duplicates, merge_neighbours
 from parsers.extract.people import split_actors
 from parsers.extract.places import find_countries, find_places, resolve_place
@@ -107,7 +107,7 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
     the cap bounds the time a hostile or runaway page can take."""
     if len(doc.blocks) > MAX_BLOCKS:
         doc = dataclasses.replace(doc, blocks=doc.blocks[:MAX_BLOCKS])
-    home = Home(home_city(city), city)
+    home = Home(home_city(city), city, page_places(doc.text()))
     english = is_english(doc.text())
     ctx = DateContext(
         title=doc.title,
@@ -256,14 +256,14 @@ _HEAD_NAMED = r"(?<![\u4e00-\u9fff副])(?P<name>[\u4e00-\u9fff]{{2,5}}){role}(?=
 
 
 def _head_of(doc: Document) -> tuple[str, ...]:
-    """The head a page of the head's doings names: the implicit participant of its rows. The
-    page's text is joined only for such a title."""
+    """The head a page of the head's doings names (else the head's title alone): the implicit
+    participant of its rows. The page's text is joined only for such a title."""
     head = _HEAD_TITLE.match(doc.title)
     if head is None:
         return ()
     role = head.group("role")
     named = re.search(_HEAD_NAMED.format(role=role), doc.text())
-    return (f"{named.group('name')}{role}",) if named else ()
+    return (f"{named.group('name')}{role}",) if named else (role,)
 
 
 def _programme_of(

@@ -1,0 +1,108 @@
+"""Pattern classes of report documents and diaries, on texts composed for them.
+
+A report's text (as a PDF gives it) lays tables out in columns of spaces with cells wrapping
+onto the next lines; a head's weekly schedule notes each call with its caller after
+`表敬訪問`; a town abroad is named once beside its country and bare afterwards. These texts
+are new, with made-up details.
+"""
+
+from __future__ import annotations
+
+from parsers.document.columns import join_columns
+from parsers.extract.gazetteer import key
+from parsers.extract.places import find_places
+from tests.test_pattern_classes import _records, _visits
+
+_REPORT = """\
+                 令和６年度 国際交流事業 実績報告
+
+１ 訪問団等の受入れ実績
+
+ 番号  期  日                    訪 問 者                        内  容
+  1    令和６年４月１０日        駐日ポーランド共和国             市長表敬訪問
+                                 特命全権大使                     （音楽交流について懇談）
+  2    令和６年６月３日～         大韓民国清道郡 青少年訪問団      ホームステイ、市内中学校
+       ６月６日                  （中学生１０名、引率２名）       での交流授業
+
+２ 派遣実績
+
+ 番号  期  日                    派 遣 者                        訪 問 先 ・ 内 容
+  1    令和６年８月２０日～       市長ほか２名                     ポーランド
+       ８月２４日                                                 ルブリン市
+                                                                  記念式典出席
+"""
+
+
+def test_a_table_in_columns_of_spaces_is_read_row_by_row_with_its_wrapped_cells() -> None:
+    rows = [line.split("\t") for line in join_columns(_REPORT.splitlines()) if "\t" in line]
+    # a line that stopped short of its column's edge ended a phrase
+    assert rows[1] == [
+        "1",
+        "令和６年４月１０日",
+        "駐日ポーランド共和国 特命全権大使",
+        "市長表敬訪問 （音楽交流について懇談）",
+    ]
+    assert rows[2][2] == "大韓民国清道郡 青少年訪問団（中学生１０名、引率２名）"
+    assert rows[2][1] == "令和６年６月３日～６月６日"
+    assert rows[-1][1:] == [
+        "令和６年８月２０日～８月２４日",
+        "市長ほか２名",
+        "ポーランド ルブリン市 記念式典出席",
+    ]
+    # prose, however indented, is left as it is
+    prose = [
+        "   令和６年度は、姉妹都市との相互訪問を本格的に再開した。",
+        "   受入れ２件、派遣１件。",
+    ]
+    assert join_columns(prose) == prose
+
+
+def test_a_reports_tables_give_a_visit_per_row_each_way() -> None:
+    visits = sorted(_visits(_records(_REPORT, "tsuyama")), key=lambda v: v.start or "")
+    assert [(v.direction, v.start, v.end) for v in visits] == [
+        ("inbound", "2024-04-10", "2024-04-10"),
+        ("inbound", "2024-06-03", "2024-06-06"),
+        ("outbound", "2024-08-20", "2024-08-24"),
+    ]
+
+
+def test_a_schedule_notes_a_call_by_its_caller_and_tells_it_once() -> None:
+    text = "\n".join(
+        (
+            "知事の日程(令和7年3月3日~3月9日)",
+            " 日付          時刻          用務                                   場所",
+            " 3月3日(月)    9:30          部局長会議                             県庁",
+            "               11:00         表敬訪問 駐日チリ共和国大使            県庁",
+            "               14:00         表敬訪問(ペルー共和国クスコ州 訪問団)  県庁",
+            " 3月4日(火)    10:00         定例記者会見                           県庁",
+            "○表敬訪問 駐日チリ共和国大使(3月3日)",
+            "大使が就任後初めて本県を訪問され、知事と懇談しました。",
+        )
+    )
+    visits = _visits(_records(text, "nagano-pref"))
+    assert sorted((v.direction, v.start) for v in visits) == [
+        ("inbound", "2025-03-03"),
+        ("inbound", "2025-03-03"),
+    ]
+    assert all("知事" in " ".join(v.participants) for v in visits)
+
+
+def test_a_town_named_once_beside_its_country_is_known_bare_on_the_page() -> None:
+    assert [m.place for m in find_places("大韓民国清道郡")] == [
+        m.place for m in find_places("韓国 清道郡")
+    ]
+    assert find_places("大韓民国清道郡")[0].place.country == "KR"
+    text = "\n".join(
+        (
+            "清道郡との交流",
+            "本市は平成20年に大韓民国清道郡と友好交流協定を結びました。",
+            "令和6年7月2日、清道郡の郡守ら一行5名が来市し、市長を表敬訪問しました。",
+        )
+    )
+    [visit] = _visits(_records(text, "tsuyama"))
+    assert visit.direction == "inbound" and "清道郡" in " ".join(visit.counterparts)
+
+
+def test_a_long_e_written_either_way_is_one_key() -> None:
+    assert key("ソルトレイクシティ") == key("ソルトレークシティー")
+    assert find_places("ソルトレークシティを訪問")[0].place.country == "US"
