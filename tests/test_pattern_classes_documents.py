@@ -106,3 +106,39 @@ def test_a_town_named_once_beside_its_country_is_known_bare_on_the_page() -> Non
 def test_a_long_e_written_either_way_is_one_key() -> None:
     assert key("ソルトレイクシティ") == key("ソルトレークシティー")
     assert find_places("ソルトレークシティを訪問")[0].place.country == "US"
+
+
+_COUNCIL_REPORT = """\
+                                                        令和６年１１月２０日
+ 伊達市議会議長 様
+                                         議員派遣団
+                                           団 長   木下 真一
+
+                      議 員 派 遣 報 告 書
+
+１ 派遣期間
+    令和６年９月２日（月）から９月６日（金）まで
+２ 派遣先
+    デンマーク王国 オーフス市
+３ 派遣議員
+    団 長   木下 真一         副団長   中村 さくら
+    団 員   石井 健           団 員    岡田 実
+４ 所感
+  オーフス市長から、来年度に同市の視察団が来日する予定があり、本市への立ち寄りを
+  検討したいとの意向が示された。
+"""
+
+
+def test_a_report_under_its_letterhead_is_titled_by_its_title_line() -> None:
+    from parsers.document.text import text_blocks
+
+    title, _ = text_blocks(_COUNCIL_REPORT)
+    assert title == "議員派遣報告書"
+
+
+def test_a_council_delegations_report_is_its_own_trip_led_by_its_head() -> None:
+    [trip] = _visits(_records(_COUNCIL_REPORT, "date"))
+    assert (trip.direction, trip.start, trip.end) == ("outbound", "2024-09-02", "2024-09-06")
+    assert "木下" in " ".join(trip.participants)
+    # a grid of names is a roster, not a table
+    assert not any("\t" in line for line in join_columns(_COUNCIL_REPORT.splitlines()))

@@ -165,6 +165,15 @@ def _table(rows: list[list[_Cell]]) -> list[str]:
     return ["\t".join(c or "-" for c in row) for row in out]
 
 
+def _dated(lines: list[str]) -> bool:
+    """Whether a run of lines is a table of dates or counts: most lines carry a digit. A grid
+    of names (`団 長   森下 洋平   副団長   高岡 美紀`) is a roster, read as text."""
+    return sum(1 for line in lines if _DIGIT.search(line)) * 2 >= len(lines)
+
+
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
 def join_columns(lines: list[str]) -> list[str]:
     """`lines` with each table laid out in columns of spaces given as tab-separated rows."""
     if not any(_GAP.search(line.strip()) for line in lines):
@@ -175,7 +184,11 @@ def join_columns(lines: list[str]) -> list[str]:
     while i < len(lines):
         end = _region_end(rows, lines, i) if _tabular(rows[i]) else i
         region = rows[i:end]
-        if sum(_tabular(r) for r in region) >= _MIN_ROWS - 1 and end - i >= _MIN_ROWS:
+        if (
+            sum(_tabular(r) for r in region) >= _MIN_ROWS - 1
+            and end - i >= _MIN_ROWS
+            and _dated(lines[i:end])
+        ):
             table = _table(region)
             if table:
                 out += table

@@ -270,8 +270,9 @@ def text_blocks(text: str) -> tuple[str, list[Block]]:
     `Visits Himeji City`, `知事の日程` over `知事の日程(令和6年10月21日~10月27日)`) or when the
     step is only the section the page sits in (`News`).
     """
-    lines = drop_furniture(clean_line(raw) for raw in join_columns(text.splitlines()))
-    title = ""
+    raw_lines = text.splitlines()
+    lines = drop_furniture(clean_line(raw) for raw in join_columns(raw_lines))
+    title = _letterhead_title(raw_lines)
     for i, line in enumerate(lines[:12]):
         if is_breadcrumb(line):
             title = re.split(r"\s*[>＞»]\s*", line)[-1].strip()
@@ -282,6 +283,34 @@ def text_blocks(text: str) -> tuple[str, list[Block]]:
     if not title and body:
         title = body[0]
     return title, blocks_from_lines(body)
+
+
+_ADDRESSEE = re.compile(r"(?:様|殿|御中)$")
+_CELL_GAP = re.compile(r"[ \u3000]{2,}")
+_RIGHT = 36  # a line indented this far is set to the right: a date, a sender, a file mark
+
+
+def _letterhead_title(raw_lines: list[str]) -> str:
+    """A report's title under its letterhead: the first line that is no date, addressee or
+    line set to the right (`令和6年11月20日`, `X議会議長 様`, `国際交流課`, `資料2`), when the
+    report opens with such lines; '' when it does not."""
+    skipped = False
+    for raw in [line for line in raw_lines if line.strip()][:12]:
+        line = clean_line(raw)
+        indent = len(raw) - len(raw.lstrip(" \u3000"))
+        cells = _CELL_GAP.split(raw.strip())
+        dated = len(cells) > 1 and any(is_date_line(clean_line(c)) for c in cells)
+        if (
+            indent >= _RIGHT
+            or is_date_line(line)
+            or _ADDRESSEE.search(line)
+            or dated
+            or len(line) <= 4
+        ):
+            skipped = True
+            continue
+        return line if skipped else ""
+    return ""
 
 
 _SECTION_NAME = re.compile(r"[A-Za-z&]+(?: [A-Za-z&]+){0,2}|[^\x00-\x7f]{1,6}")

@@ -374,7 +374,7 @@ def _named_among(place: Place, places: list[Place]) -> bool:
 
 
 _PLANNED = re.compile(
-    r"予定(?:です|である|となって)|計画しています|\bwill (?:visit|welcome|host)\b"
+    r"予定(?:です|である|となって|があり|がある)|計画しています|\bwill (?:visit|welcome|host)\b"
 )
 
 
@@ -505,8 +505,12 @@ def _itinerary_places(
 _DAY_STOP = re.compile(r"^[^()（）]{3,24}[(（]([^()（）\d]{2,30})[)）]\s*$")
 
 
-# A headline's word for going abroad (`市長の海外出張`, `海外視察団の派遣`).
-_ABROAD = re.compile(r"海外|外国|訪欧|訪米|訪中|訪韓|訪豪|訪台|渡航|\boverseas\b|\babroad\b", re.I)
+# A headline's word for going abroad (`市長の海外出張`, `海外視察団の派遣`), or a report of the
+# city's own people sent (`議員派遣報告書`).
+_ABROAD = re.compile(
+    r"海外|外国|訪欧|訪米|訪中|訪韓|訪豪|訪台|渡航|議員派遣|派遣報告|出張報告|\boverseas\b|\babroad\b",
+    re.I,
+)
 
 _AGREEMENT_DATE = re.compile(
     r"^[\s、]*(?:の|に|には)?\s*[^\sがは、。]{0,8}?(?:覚書|協定|合意書|共同声明|提携)"

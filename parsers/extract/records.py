@@ -374,6 +374,10 @@ def _visit(draft: Draft, home: Home, english: bool, page_people: tuple[str, ...]
     own = tuple(dict.fromkeys(_actor(a) for a in own if _actor(a)))
     if draft.direction == "out":  # `本県の高校生10名を派遣`: a group of its own people went
         own = tuple(dict.fromkeys((*own, *_OWN_GROUP.findall(text))))
+        # the party's roles (`団長 森下洋平`) on a trip out name its own people
+        party = tuple(a for a in counterparts if _PARTY_ROLE.match(a))
+        own = tuple(dict.fromkeys((*own, *party)))
+        counterparts = tuple(a for a in counterparts if a not in party)
     else:  # `研修員3名が県庁を訪れ`: the guests, named by what they came as
         counterparts = tuple(dict.fromkeys((*counterparts, *_GUEST_GROUP.findall(text))))
     start, end = draft.start, draft.end
@@ -395,6 +399,7 @@ _OWN_GROUP = re.compile(
     r"(?:市民|区民|町民|村民|県民)(?:訪問団|派遣団|使節団|代表団)"
 )
 
+_PARTY_ROLE = re.compile(r"(?:副?団長|団員|随行)\s")
 _GUEST_GROUP = re.compile(r"研修員|留学生|技能実習生|国際交流員")
 
 _ACTOR_NOISE = re.compile(
