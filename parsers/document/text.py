@@ -300,13 +300,7 @@ def _letterhead_title(raw_lines: list[str]) -> str:
         indent = len(raw) - len(raw.lstrip(" \u3000"))
         cells = _CELL_GAP.split(raw.strip())
         dated = len(cells) > 1 and any(is_date_line(clean_line(c)) for c in cells)
-        if (
-            indent >= _RIGHT
-            or is_date_line(line)
-            or _ADDRESSEE.search(line)
-            or dated
-            or len(line) <= 4
-        ):
+        if indent >= _RIGHT or is_date_line(line) or _ADDRESSEE.search(line) or dated:
             skipped = True
             continue
         return line if skipped else ""

@@ -140,11 +140,11 @@ def normalize(text: str) -> str:
 
     Remembered: a page's lines are normalised as lines, then again inside the sentences and
     sections the extractors date."""
+    if "\r" in text:  # before the mapping, which makes a \x85 after a \r another \n
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _MAPPED.sub(_map, text)
     if _HALFWIDTH.search(text):
         text = _HALFWIDTH_KANA.sub(_fold_kana, text)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if " " in text:
         if "  " in text:
             text = _SPACES.sub(" ", text)
