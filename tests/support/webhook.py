@@ -11,6 +11,7 @@ prints the apprise URL, then one JSON line per accepted request.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import threading
@@ -86,30 +87,43 @@ class Webhook:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 status = owner._begin()
+                recorded: Received | None = None
                 try:
                     delay = owner._delay
                     if delay:
                         time.sleep(delay)
                     payload = b"ok\n" if status < 300 else b"failing on purpose\n"
+                    # Recorded before the answer leaves, so a client holding its answer finds
+                    # the request counted (recording after the write raced the test's check).
+                    recorded = Received(
+                        method=self.command,
+                        path=self.path,
+                        headers=tuple(self.headers.items()),
+                        body=body,
+                        status=status,
+                        at=time.monotonic(),
+                    )
+                    owner._end(recorded)
                     try:
                         self.send_response(status)
                         self.send_header("Content-Type", "text/plain")
                         self.send_header("Content-Length", str(len(payload)))
                         self.end_headers()
                         self.wfile.write(payload)
-                    except OSError:
-                        status = 499  # the client went away before the answer
+                    except OSError:  # the client went away before the answer
+                        owner._amend(recorded, dataclasses.replace(recorded, status=499))
                 finally:
-                    owner._end(
-                        Received(
-                            method=self.command,
-                            path=self.path,
-                            headers=tuple(self.headers.items()),
-                            body=body,
-                            status=status,
-                            at=time.monotonic(),
+                    if recorded is None:  # interrupted before it could answer
+                        owner._end(
+                            Received(
+                                method=self.command,
+                                path=self.path,
+                                headers=tuple(self.headers.items()),
+                                body=body,
+                                status=499,
+                                at=time.monotonic(),
+                            )
                         )
-                    )
 
             do_POST = do_PUT = do_GET = _answer
 
@@ -166,6 +180,11 @@ class Webhook:
             self._lock.notify_all()
         if self._on_request is not None:
             self._on_request(received)
+
+    def _amend(self, old: Received, new: Received) -> None:
+        with self._lock:
+            self._requests[self._requests.index(old)] = new
+            self._lock.notify_all()
 
     # --- what it saw --------------------------------------------------------------------
 
