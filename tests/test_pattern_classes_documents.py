@@ -142,3 +142,36 @@ def test_a_council_delegations_report_is_its_own_trip_led_by_its_head() -> None:
     assert "木下" in " ".join(trip.participants)
     # a grid of names is a roster, not a table
     assert not any("\t" in line for line in join_columns(_COUNCIL_REPORT.splitlines()))
+
+
+def test_going_up_to_the_capital_is_a_trip_to_tokyo() -> None:
+    text = "\n".join(
+        (
+            "国道整備の促進に関する要望活動を行いました",
+            "2024年11月18日(月曜日)、山田 一郎 伊達市長は上京し、国土交通省に対して要望活動を"
+            "行いました。",
+        )
+    )
+    [visit] = _visits(_records(text, "date"))
+    assert (visit.direction, visit.start) == ("outbound", "2024-11-18")
+    assert [p.name for p in visit.places] == ["東京"]
+
+
+def test_a_call_paid_and_a_delegation_received_under_headings_of_their_own_are_two() -> None:
+    text = "\n".join(
+        (
+            "駐日チリ大使との会談及びバルパライソ市訪問団の来訪について",
+            "更新日:2024年2月9日",
+            "■駐日チリ共和国大使と会談しました",
+            "2024年2月6日(火曜日)、山田 一郎 伊達市長は東京都港区の駐日チリ共和国大使館を訪れ、"
+            "大使と会談しました。",
+            "■バルパライソ市の訪問団が来市しました",
+            "2月8日(木曜日)には、チリ共和国バルパライソ市から市議会議長を団長とする訪問団6名が"
+            "伊達市を訪れました。",
+        )
+    )
+    visits = sorted(_visits(_records(text, "date")), key=lambda v: v.start or "")
+    assert [(v.direction, v.start) for v in visits] == [
+        ("outbound", "2024-02-06"),
+        ("inbound", "2024-02-08"),
+    ]

@@ -119,10 +119,10 @@ def test_the_registers_labelled_pages_score_full_recall() -> None:
 # README there): where each stands now, as floors (required recall, precision).
 CORPUS_FLOORS = {
     "a": (0.97, 0.90),
-    "b": (0.78, 0.92),
+    "b": (0.78, 0.90),
     "c": (0.92, 0.90),
     "d": (0.81, 0.88),
-    "e": (0.90, 0.74),
+    "e": (0.95, 0.77),
 }
 
 

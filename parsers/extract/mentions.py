@@ -514,6 +514,9 @@ def _reading(
     dests_en, home_en = _english_dests(sentence, home)
     dests_ja, home_ja, _ = _japanese_dests(sentence, home)
     dests = dests_en + [p for p in dests_ja if p not in dests_en]
+    capital = resolve_place(CAPITAL_JP) if not dests and "上京" in sentence else None
+    if capital is not None and not home.is_home(capital):
+        dests = [capital]  # `上京し、…省に要望`: its people went up to the capital
     kind: Kind
     if (inbound or ((home_en or home_ja) and not dests)) and _from_home(sentence, home):
         return None  # `students from <the city> visited the mayor`: its own people at home

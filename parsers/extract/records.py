@@ -125,7 +125,7 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
         trip = trip_draft(headline, sections, home, ctx)
         if trip is not None and lists_items(trip, drafts, sections):
             trip = None  # visits under dated headings of their own: a list, not one trip
-        if trip is not None and not _is_list(trip, drafts):
+        if trip is not None and not _is_list(trip, drafts, sections, home, ctx):
             # a table of the trip's days spans it from its first day to its last
             span = next((d for d in drafts if _spans_trip(d, trip)), None)
             if span is not None:
@@ -207,14 +207,38 @@ def _spans_trip(draft: Draft, trip: Draft) -> bool:
     )
 
 
-def _is_list(trip: Draft, drafts: list[Draft]) -> bool:
+def _is_list(
+    trip: Draft, drafts: list[Draft], sections: list[Section], home: Home, ctx: DateContext
+) -> bool:
     """A page whose headline names a visit may still list several (`海外からの表敬訪問`): two
     dated visits outside the headline visit's days make it a list."""
     if any(d.listed for d in drafts):
         return True  # a table of visits, whatever its title says
+    if _both_ways(drafts, sections, home, ctx):
+        return True  # `X大使との会談及びY市訪問団の来訪`: a call paid, then one received
     outside = [d for d in drafts if not (trip.dated() and trip.contains_draft(d))]
     days = {(d.start, d.end) for d in outside}
     return len(days) >= 2
+
+
+def _both_ways(drafts: list[Draft], sections: list[Section], home: Home, ctx: DateContext) -> bool:
+    """Whether a page tells, under headings of their own, a visit out and a visit in on days
+    apart (`■X大使と会談しました`, `■Y市の訪問団が来訪しました`): two visits, not one trip."""
+    headed = {"in": [], "out": []}  # type: dict[str, list[Draft]]
+    for draft in drafts:
+        if not (draft.dated() and draft.start and draft.start.day):
+            continue
+        if not 0 <= draft.order < len(sections) or not sections[draft.order].heading:
+            continue
+        heading = read_mention(sections[draft.order].heading, home, ctx)
+        way = draft.direction or ""
+        if heading is not None and way in headed and heading.kind in (way, "meet", "move"):
+            headed[way].append(draft)
+    return any(
+        not (o.contains_draft(i) or i.contains_draft(o))
+        for o in headed["out"]
+        for i in headed["in"]
+    )
 
 
 _DATELINE = re.compile(r"[(（](?P<date>[^()（）]{6,24}日[^()（）]{0,6})[)）]$")
