@@ -271,3 +271,27 @@ def test_a_quoted_joint_statement_is_signed_on_the_day_its_sentence_names() -> N
     )
     starts = {p.start for p in _programmes(_records(text, "hokkaido-pref"))}
     assert "2024-08-27" in starts and "2024-08-26" not in starts
+
+
+def test_cells_set_apart_by_spaced_slashes_are_a_row() -> None:
+    assert clean_line("ミナトリア市 ／ ルーマニア ／ 1970年 ／ 姉妹都市") == (
+        "ミナトリア市 | ルーマニア | 1970年 | 姉妹都市"
+    )
+    assert clean_line("2024/06/12 来庁") == "2024/06/12 来庁"  # a date's slashes stay
+
+
+def test_a_news_item_whose_headline_has_no_days_is_dated_by_its_story() -> None:
+    text = "\n".join(
+        (
+            "国際交流ニュース一覧",
+            "最終更新日:2025年3月19日",
+            "2025年2月28日",
+            "知事がルーマニア・ミナトリア県を訪問しました",
+            "2月24日から26日まで、知事がルーマニア・ミナトリア県を訪問し、県議会議長と会談しました。",
+            "2025年2月14日",
+            "防災講座の受講者を募集しています",
+            "3月2日に県内で防災講座を開催します。",
+        )
+    )
+    [visit] = _visits(_records(text, "tottori-pref"))
+    assert (visit.direction, visit.start, visit.end) == ("outbound", "2025-02-24", "2025-02-26")

@@ -96,10 +96,13 @@ _SPACED_LABEL = re.compile(r"(?<![^\s\d.)])((?:[\u4e00-\u9fff] ){1,4}[\u4e00-\u9
 
 def clean_line(text: str) -> str:
     """One spelling for digits, spaces and range marks, and spaced letters joined; a table row
-    copied as text (cells set apart by tabs or bars) keeps its cells apart as ` | `."""
+    copied as text (cells set apart by tabs, bars or spaced slashes) keeps its cells apart as
+    ` | `."""
     if "\t" in text.strip():
         text = _TABS.sub(" | ", text.strip())
     text = squeeze_spaced(normalize(_PRIVATE_USE.sub("", text)))
+    if text.count(" / ") >= 2:  # `X市 / 国 / 1957年`: cells set apart by spaced slashes
+        text = text.replace(" / ", " | ")
     if "|" in text:
         text = _pair(_BAR.sub(" | ", text))
     if ":" in text:

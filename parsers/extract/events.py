@@ -265,7 +265,7 @@ def _date_main(
         and any(s.start.month is not None for s in in_text)
     ):
         heading_span = None  # the page's own dateline over a story that dates its event
-    if heading_span is not None and _posted(heading_span, main):
+    if heading_span is not None and _posted(heading_span, main, in_text):
         heading_span = None  # a news item's posting date over the days its story tells
     chosen = None
     labelled = _best(field_spans)
@@ -288,12 +288,14 @@ def _date_main(
         draft.take_date(chosen)
 
 
-def _posted(heading: DateSpan, main: Mention | None) -> bool:
+def _posted(heading: DateSpan, main: Mention | None, told: list[DateSpan]) -> bool:
     """Whether a heading's day is when an item was posted: its story dates its main event to
-    days that all end before it (`2025.01.10` over `visited … on December 18 and 19`)."""
+    days that all end before it (`2025.01.10` over `visited … on December 18 and 19`); a
+    headline without days leaves them to the story's sentences (`told`)."""
     if heading.is_range or heading.start.day is None or main is None:
         return False
     days = [s for s in main.dates if s.start.day is not None]
+    days = days or [s for s in told if s.start.day is not None]
     posted = heading.start.first_day()
     return (
         bool(days)

@@ -181,7 +181,7 @@ def _list_drafts(
     """Visits read section by section; on a programme page dated entries are its history."""
     drafts: list[Draft] = []
     for order, section in enumerate(sections):
-        if history and section.date_only and not _explicit(section):
+        if history and section.date_only and not _explicit(section, home):
             continue
         table = table_drafts(section, home, ctx)
         parts = [section] if table is not None else diary_rows(section) or [section]
@@ -304,9 +304,12 @@ _MOVED = re.compile(
 )
 
 
-def _explicit(section: Section) -> bool:
-    """A history entry is a visit only when it says someone came or went."""
-    return bool(_MOVED.search(section.full_text))
+def _explicit(section: Section, home: Home) -> bool:
+    """A history entry is a visit only when it says someone came or went (`来松` too, the
+    city's own word for coming to it)."""
+    text = section.full_text
+    short = home.city.short
+    return bool(_MOVED.search(text) or (short and f"来{short}" in text))
 
 
 def _same(a: ProgrammeDraft, b: ProgrammeDraft) -> bool:
