@@ -175,3 +175,29 @@ def test_a_call_paid_and_a_delegation_received_under_headings_of_their_own_are_t
         ("outbound", "2024-02-06"),
         ("inbound", "2024-02-08"),
     ]
+
+
+def test_a_heads_diary_names_the_head_written_in_full_before_its_title() -> None:
+    text = "\n".join(
+        (
+            "市長の動き(令和6年7月1日~7月7日)",
+            "掲載日:2024年7月8日",
+            "山田一郎市長の1週間の主な公務をお知らせします。",
+            "7月3日(水曜日)",
+            "・10時00分 駐日チリ共和国大使の表敬訪問(市役所)",
+        )
+    )
+    [visit] = _visits(_records(text, "date"))
+    assert visit.direction == "inbound" and "山田一郎市長" in visit.participants
+
+
+def test_calling_on_a_city_abroad_is_a_trip_there() -> None:
+    text = "\n".join(
+        (
+            "市長室から(令和5年11月)姉妹都市ナント市を訪ねて",
+            "更新日:2023年11月20日",
+            "私は、10月14日から18日まで、フランスの姉妹都市ナント市を訪ねました。",
+        )
+    )
+    [visit] = _visits(_records(text, "date"))
+    assert (visit.direction, visit.start, visit.end) == ("outbound", "2023-10-14", "2023-10-18")

@@ -448,8 +448,12 @@ def trip_draft(
     chosen = None
     for value in date_values:
         chosen = chosen or _best(dates_in(value, ctx))
-    chosen = chosen or _best([s for s in head.dates if not s.fiscal])
     cue_dates = [s for m in mentions for s in _trip_dates(m)]
+    head_span = _best([s for s in head.dates if not s.fiscal])
+    if head_span is not None and head_span.start.day is None:
+        # a headline's month (`市長室から(令和5年11月)`) gives way to the days the text tells
+        head_span = _best([s for s in cue_dates if s.is_range and s.start.day]) or head_span
+    chosen = chosen or head_span
     page_range = _first_event_date(sections, ctx, ranges_only=True)
     chosen = chosen or _best([s for s in cue_dates if s.is_range]) or page_range
     chosen = chosen or _best(cue_dates) or _first_event_date(sections, ctx)

@@ -44,7 +44,7 @@ Kind = Literal["in", "out", "move", "meet", "host"]
 # Japanese: the phrase before these is where someone went. (`市訪問` is checked behind the word,
 # `訪問(?<=[市…]訪問)`: a branch opening with a lookbehind would stop re skipping ahead.)
 _DEST_JA = re.compile(
-    r"(?:を|への?)(?:表敬)?訪問(?!団|者|先)|を訪れ|を歴訪|を視察|へ(?:の)?(?:出張|派遣|渡航)|"
+    r"(?:を|への?)(?:表敬)?訪問(?!団|者|先)|を訪れ|を訪ね|を歴訪|を視察|へ(?:の)?(?:出張|派遣|渡航)|"
     r"[をの]派遣(?!先|期間|者)|"
     r"へ(?:行|赴|向か|出向|移動)|に(?:出張|派遣|到着|赴|出向|渡航|移動)|"
     r"訪問(?<=[市都国州県区町村]訪問)(?!団|者|先|後|前|時|の際)|"

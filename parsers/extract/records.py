@@ -276,7 +276,10 @@ def _owner(text: str) -> tuple[str, ...]:
 # A title about the head's own doings (`知事の海外出張`, `市長の動き`), and the head named in
 # the text, surname first (`山田太郎知事は`).
 _HEAD_TITLE = re.compile(r"^(?:[^\s()]{0,8}?)(?P<role>市長|知事|区長|町長|村長)の")
-_HEAD_NAMED = r"(?<![\u4e00-\u9fff副])(?P<name>[\u4e00-\u9fff]{{2,5}}){role}(?=は|が|、|と)"
+_HEAD_NAMED = (
+    r"(?<![\u4e00-\u9fff副])(?:(?P<name>[\u4e00-\u9fff]{{2,5}}){role}(?=は|が|、|と)"
+    r"|(?P<full>[\u4e00-\u9fff]{{3,5}}){role}の)"  # `上條正人市長の1週間`: a full name
+)
 
 
 def _head_of(doc: Document) -> tuple[str, ...]:
@@ -287,7 +290,7 @@ def _head_of(doc: Document) -> tuple[str, ...]:
         return ()
     role = head.group("role")
     named = re.search(_HEAD_NAMED.format(role=role), doc.text())
-    return (f"{named.group('name')}{role}",) if named else (role,)
+    return (f"{named.group('name') or named.group('full')}{role}",) if named else (role,)
 
 
 def _programme_of(
