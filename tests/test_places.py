@@ -487,3 +487,13 @@ def test_places_by_pieces_on_cuts(monkeypatch: pytest.MonkeyPatch, text: str, co
     pieced, whole = _whole_and_pieces(text, monkeypatch)
     assert pieced == whole
     assert pieced[0][0].place.country == country
+
+
+def test_a_ward_right_after_a_city_abroad_is_in_its_country() -> None:
+    found = [
+        (m.place.name, m.place.country) for m in find_places("中華人民共和国 北京市東城区 代表団")
+    ]
+    assert ("東城区", "CN") in found
+    assert [m.place.name for m in find_places("横浜市中区")] == [
+        "横浜市"
+    ]  # at home: no such reading

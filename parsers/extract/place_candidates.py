@@ -220,9 +220,26 @@ def cjk_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
                     continue
             stop = base + e + len(suffix)
             yield Candidate(base + b, stop, base + b, stop, entries, suffix)
+            if ward := _ward_of(text, stop, entries, suffix):
+                yield ward
         yield from _unlisted_kanji(text, base, m.group())
         if province := _province(base, m.group()):
             yield province
+
+
+_RE_WARD = re.compile(r"[\u4e00-\u9fff]{1,3}区")
+
+
+def _ward_of(text: str, at: int, entries: tuple[_Entry, ...], suffix: str) -> Candidate | None:
+    """`北京市東城区`, `ソウル特別市瑞草区`: a ward right after a city abroad is in its country."""
+    countries = {x.country for x in entries}
+    if not suffix.endswith("市") or len(countries) != 1 or "JP" in countries:
+        return None
+    ward = _RE_WARD.match(text, at)
+    if ward is None:
+        return None
+    entry = _Entry(ward.group(), next(iter(countries)), 0)
+    return Candidate(at, ward.end(), at, ward.end(), (entry,), "区")
 
 
 # Kinds of place Japan has none of: a name with them is abroad.
