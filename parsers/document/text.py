@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from itertools import islice
 
 from parsers.document.columns import join_columns
 from parsers.document.meta import is_meta_line
@@ -298,7 +299,7 @@ def _letterhead_title(raw_lines: list[str]) -> str:
     line set to the right (`令和6年11月20日`, `X議会議長 様`, `国際交流課`, `資料2`), when the
     report opens with such lines; '' when it does not."""
     skipped = False
-    for raw in [line for line in raw_lines if line.strip()][:12]:
+    for raw in islice((line for line in raw_lines if line.strip()), 12):
         line = clean_line(raw)
         indent = len(raw) - len(raw.lstrip(" \u3000"))
         cells = _CELL_GAP.split(raw.strip())

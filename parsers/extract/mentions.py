@@ -429,12 +429,12 @@ def _hosted_abroad_with_home(sentence: str, home: Home) -> list[Place]:
 
 
 # A person or a group, then `表敬(訪問)` with no place it went to: they paid the call.
-_CALLER = re.compile(
-    r"(?:氏|様|大使|公使|総領事|領事|[\u4e00-\u9fff]官|代表団|訪問団|視察団|使節団|一行|市長|知事|"
-    r"議長|団長|会長|理事長|総裁|[)）])\s*"
-    r"(?:の|による|から)?表敬(?:訪問)?"
-    r"(?!先)"
+# Who pays a call: a person by title or honorific, or a group.
+_CALLERS = (
+    r"氏|様|大使|公使|総領事|領事|[\u4e00-\u9fff]官|代表団|訪問団|視察団|使節団|一行|市長|知事|"
+    r"議長|団長|会長|理事長|総裁"
 )
+_CALLER = re.compile(rf"(?:{_CALLERS}|[)）])\s*(?:の|による|から)?表敬(?:訪問)?(?!先)")
 
 
 # A diary's note of a call with its caller in brackets (`表敬訪問(駐日X国大使)`); a call the
@@ -443,9 +443,8 @@ _CALL_NOTE = re.compile(
     r"(?<![をへに])表敬(?:訪問)?(?:\s*[(（](?P<who>[^()（）|]{2,40})[)）]"
     r"|\s+(?P<named>[^()（）|]{2,40}?)(?=\s*[|(（]|\s*$))"
 )
-_CALLER_WORD = re.compile(
-    r"大使|領事|団|一行|市長|知事|議長|氏|様|代表|[\u4e00-\u9fff]官|生|チーム"
-)
+# (inside the note a group may go unnamed as such: `X高校生`, `Xチーム`, `X代表`)
+_CALLER_WORD = re.compile(rf"{_CALLERS}|団|代表|生|チーム")
 
 
 def _noted_caller(sentence: str, home: Home) -> bool:

@@ -107,8 +107,9 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
     the cap bounds the time a hostile or runaway page can take."""
     if len(doc.blocks) > MAX_BLOCKS:
         doc = dataclasses.replace(doc, blocks=doc.blocks[:MAX_BLOCKS])
-    home = Home(home_city(city), city, page_places(doc.text()))
-    english = is_english(doc.text())
+    text = doc.text()  # joined once: the page-wide readings below all take it
+    home = Home(home_city(city), city, page_places(text))
+    english = is_english(text)
     ctx = DateContext(
         title=doc.title,
         url=url or doc.url,
@@ -117,7 +118,7 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
     )
     sections = split_sections(doc, short=home.city.short)
     page_people = _owner("\n".join((doc.title, *(sections[0].lines[:6] if sections else ()))))
-    page_people = page_people or _head_of(doc)
+    page_people = page_people or _head_of(doc.title, text)
     headline = _trip_headline(_headlines(doc, sections), home, ctx)
     programme = None if headline else _programme_of(doc, sections, home, ctx)
     drafts = _list_drafts(sections, home, ctx, history=programme is not None, title=doc.title)
@@ -172,7 +173,7 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
         programmes = [p for p in programmes if p not in later]
     programmes = consolidate(programmes)
     records: list[Record] = [*visits, *(explain_programme(_programme(p), p) for p in programmes)]
-    return _page_countries(records, doc.text())
+    return _page_countries(records, text)
 
 
 def _list_drafts(
@@ -224,7 +225,7 @@ def _is_list(
 def _both_ways(drafts: list[Draft], sections: list[Section], home: Home, ctx: DateContext) -> bool:
     """Whether a page tells, under headings of their own, a visit out and a visit in on days
     apart (`■X大使と会談しました`, `■Y市の訪問団が来訪しました`): two visits, not one trip."""
-    headed = {"in": [], "out": []}  # type: dict[str, list[Draft]]
+    headed: dict[str, list[Draft]] = {"in": [], "out": []}
     for draft in drafts:
         if not (draft.dated() and draft.start and draft.start.day):
             continue
@@ -282,14 +283,14 @@ _HEAD_NAMED = (
 )
 
 
-def _head_of(doc: Document) -> tuple[str, ...]:
+def _head_of(title: str, text: str) -> tuple[str, ...]:
     """The head a page of the head's doings names (else the head's title alone): the implicit
-    participant of its rows. The page's text is joined only for such a title."""
-    head = _HEAD_TITLE.match(doc.title)
+    participant of its rows."""
+    head = _HEAD_TITLE.match(title)
     if head is None:
         return ()
     role = head.group("role")
-    named = re.search(_HEAD_NAMED.format(role=role), doc.text())
+    named = re.search(_HEAD_NAMED.format(role=role), text)
     return (f"{named.group('name') or named.group('full')}{role}",) if named else (role,)
 
 

@@ -87,6 +87,17 @@ class Webhook:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 status = owner._begin()
+
+                def received(answered: int) -> Received:
+                    return Received(
+                        method=self.command,
+                        path=self.path,
+                        headers=tuple(self.headers.items()),
+                        body=body,
+                        status=answered,
+                        at=time.monotonic(),
+                    )
+
                 recorded: Received | None = None
                 try:
                     delay = owner._delay
@@ -95,14 +106,7 @@ class Webhook:
                     payload = b"ok\n" if status < 300 else b"failing on purpose\n"
                     # Recorded before the answer leaves, so a client holding its answer finds
                     # the request counted (recording after the write raced the test's check).
-                    recorded = Received(
-                        method=self.command,
-                        path=self.path,
-                        headers=tuple(self.headers.items()),
-                        body=body,
-                        status=status,
-                        at=time.monotonic(),
-                    )
+                    recorded = received(status)
                     owner._end(recorded)
                     try:
                         self.send_response(status)
@@ -114,16 +118,7 @@ class Webhook:
                         owner._amend(recorded, dataclasses.replace(recorded, status=499))
                 finally:
                     if recorded is None:  # interrupted before it could answer
-                        owner._end(
-                            Received(
-                                method=self.command,
-                                path=self.path,
-                                headers=tuple(self.headers.items()),
-                                body=body,
-                                status=499,
-                                at=time.monotonic(),
-                            )
-                        )
+                        owner._end(received(499))
 
             do_POST = do_PUT = do_GET = _answer
 
