@@ -86,6 +86,13 @@ def _continues(line: str, kind: str) -> bool:
     return kind == "paragraph" and len(line) <= 30 and "。" not in line and not _dated(line)
 
 
+def _opens_dated(block: Block) -> bool:
+    """Whether a paragraph is a story that opens with its date (`令和5年8月22日から…`)."""
+    if block.kind != "paragraph" or len(block.text) < 30:
+        return False
+    return any(s.start.month is not None and s.begin < 3 for s in find_dates(block.text[:40]))
+
+
 def _dated(text: str) -> bool:
     return any(s.start.month is not None for s in find_dates(text))
 
@@ -119,6 +126,8 @@ class _Marks:
             return True
         if i + 1 < len(self.blocks) and is_field(self.blocks[i + 1].text) and self.dated(i + 1):
             return True
+        if i + 1 < len(self.blocks) and _opens_dated(self.blocks[i + 1]):
+            return True  # `(1) 現地調査` over `令和5年8月…、職員が…`: a story dated at its start
         return bool(_HEADING_CUE.search(text) or cue.search(text) or MEETING.search(text))
 
     def introduces(self, i: int) -> bool:

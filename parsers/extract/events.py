@@ -68,6 +68,8 @@ class Draft:
         return self.start is not None and self.start.month is not None
 
     def take_date(self, span: DateSpan) -> None:
+        if span.fiscal:
+            return  # a fiscal year (`令和5年度`) dates a programme's year, never a trip's days
         self.start, self.end = span.start, span.end
 
     def contains_draft(self, other: Draft) -> bool:
@@ -153,6 +155,7 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
     if heading is not None:
         mentions.insert(0, heading)
     mentions = [m for m in mentions if not AGREEMENT.search(m.text) or m.kind in ("in", "out")]
+    mentions = [m for m in mentions if not _ONLINE.search(m.text)]  # no one travelled
     date_value = _date_field(fields)
     place_value = _field(fields, _PLACE_FIELDS)
     visitors = _field(fields, _VISITOR_FIELDS)
@@ -179,7 +182,7 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
         if mention is main:
             continue
         if _separate(draft, mention):
-            if not _BACKGROUND.search(mention.text):
+            if not _BACKGROUND.search(mention.text) and not _vague_plan(mention):
                 extra.append(_from_mention(mention, section))
             continue  # `これまでに…を訪問し`: the story behind this visit, not another one
         if mention.kind == "out" and draft.direction in (None, "out"):
@@ -202,6 +205,23 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
 
 # Words that tell a visit as background to the page's news (`これまでも…訪問し`, `…以来`).
 _BACKGROUND = re.compile(r"これまで|以来|かつて|過去に|以前|previously|in the past|since", re.I)
+
+
+# A meeting held over the network (`オンラインで会談`, `a video conference`): no visit.
+_ONLINE = re.compile(
+    r"オンライン|ウェブ会議|Web会議|WEB会議|テレビ会議|ビデオ会議|リモートで|\bonline\b|"
+    r"\bvideo ?conference|\bvirtual(?:ly)?\b",
+    re.I,
+)
+
+# Words that make a visit a plan (`…を計画しています`, `…派遣を検討`).
+_PLAN = re.compile(r"予定|計画|検討|目指|\bwill\b|\bplan", re.I)
+
+
+def _vague_plan(mention: Mention) -> bool:
+    """Whether a mention only plans a visit for a month or a fiscal year, no day fixed yet
+    (`来年度に生徒を派遣する計画です`): an intention, not a trip."""
+    return bool(_PLAN.search(mention.text)) and not any(s.start.day for s in mention.dates)
 
 
 def _own_visitors(value: str, home: Home) -> bool:

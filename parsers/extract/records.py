@@ -17,6 +17,7 @@ from citywatch.model import Milestone, Place, Programme, Record, Visit
 from parsers.document.model import Document
 from parsers.document.segment import Section, is_caption, split_sections
 from parsers.document.text import is_date_line
+from parsers.extract.anaphora import same_place
 from parsers.extract.events import Draft, section_drafts, trip_draft
 from parsers.extract.evidence import explain_programme, explain_visit
 from parsers.extract.items import lists_items
@@ -189,11 +190,29 @@ def _list_drafts(
         for part in parts:
             for draft in section_drafts(part, home, ctx) if table is None else table:
                 draft.order = order
+                if not draft.international:
+                    _refer_back(draft, part, sections[:order], title, home)
                 if not part.heading and title:
                     draft.title = title  # the text before any heading is the page's own story
                 drafts.append(draft)
     drafts = [d for d in merge_neighbours(drafts) if d.international and d.dated()]
     return absorb_duplicates(drafts)
+
+
+def _refer_back(
+    draft: Draft, section: Section, before: list[Section], title: str, home: Home
+) -> None:
+    """A section that names its place only as `同省` or `同市` is about the place the page
+    named before it with that ending."""
+    earlier = "\n".join((title, *(s.full_text for s in before)))
+    place = same_place(section.full_text, earlier, home)
+    if place is None:
+        return
+    draft.international = True
+    if draft.direction == "out" and not draft.dests:
+        draft.dests.append(place)
+    elif place not in draft.places:
+        draft.places.append(place)
 
 
 def _spans_trip(draft: Draft, trip: Draft) -> bool:

@@ -1,0 +1,69 @@
+"""Pattern classes of cooperation-project pages, on texts composed for them.
+
+A project page names its partner once and then writes `同省` or `同市`; it numbers the year's
+steps under headings of their own, each story opening with its date; it tells of plans for a
+coming fiscal year and of meetings held over the network. These texts are new, with made-up
+details.
+"""
+
+from __future__ import annotations
+
+from tests.test_pattern_classes import _records, _visits
+
+_PROJECT = "\n".join(
+    (
+        "水と緑の都市間協力(タイ・チェンマイ県)",
+        "掲載日:2025年3月10日",
+        "本市は、令和6年度から、タイ王国チェンマイ県と連携して、下水汚泥の再生利用に取り組んでいます。",
+        "令和6年度の主な取組",
+        "(1)現地での技術指導",
+        "令和6年7月8日から11日まで、本市上下水道局の職員3名が同県を訪問し、処理場の運転について指導しました。",
+        "(2)研修会の開催",
+        "令和6年10月、オンラインで同県の技術者向けの研修会を開催しました。",
+        "(3)同県訪問団の受入れ",
+        "令和7年2月、同県副知事のソムチャイ・ウォンサワット氏ら5名が来訪し、市長を表敬訪問しました。",
+        "今後の予定",
+        "令和7年度には、市内の高校生を同県に派遣する交流事業を計画しています。",
+    )
+)
+
+
+def test_numbered_steps_each_dated_at_their_start_are_visits_of_their_own() -> None:
+    visits = _visits(_records(_PROJECT, "matsumoto"))
+    spans = sorted((v.direction, v.start, v.end) for v in visits)
+    assert spans == [("inbound", "2025-02", "2025-02"), ("outbound", "2024-07-08", "2024-07-11")]
+
+
+def test_the_same_province_written_as_dokenn_is_the_one_the_page_named_before() -> None:
+    visits = _visits(_records(_PROJECT, "matsumoto"))
+    out = next(v for v in visits if v.direction == "outbound")
+    assert [(p.name, p.country) for p in out.places] == [("チェンマイ県", "TH")]
+
+
+def test_a_meeting_held_online_is_no_visit() -> None:
+    visits = _visits(_records(_PROJECT, "matsumoto"))
+    assert not any(v.start == "2024-10" for v in visits)
+
+
+def test_a_trip_only_planned_for_a_coming_fiscal_year_is_no_visit() -> None:
+    text = "\n".join(
+        (
+            "ダナン市との交流について",
+            "2024年10月2日、ベトナム・ダナン市の訪問団が市役所を訪れ、市長と懇談しました。",
+            "2025年度には、市内の中学生をダナン市へ派遣する事業を検討しています。",
+        )
+    )
+    visits = _visits(_records(text, "matsumoto"))
+    assert [(v.direction, v.start) for v in visits] == [("inbound", "2024-10-02")]
+
+
+def test_a_fiscal_year_never_dates_a_visit() -> None:
+    text = "\n".join(
+        (
+            "海外都市との交流(令和5年度)",
+            "■令和5年度の取組",
+            "本市職員がドイツ・フライブルク市を訪問し、環境施策について意見交換しました。",
+        )
+    )
+    visits = _visits(_records(text, "matsumoto"))
+    assert all(v.start != "2023-04" for v in visits)
