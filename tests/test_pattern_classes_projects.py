@@ -67,3 +67,18 @@ def test_a_fiscal_year_never_dates_a_visit() -> None:
     )
     visits = _visits(_records(text, "matsumoto"))
     assert all(v.start != "2023-04" for v in visits)
+
+
+def test_a_place_a_journey_only_passes_through_is_no_stop() -> None:
+    text = "\n".join(
+        (
+            "市長がポルトガル・ポルト市を訪問しました",
+            "令和6年5月12日から17日まで、市長がポルトガルのポルト市を訪問しました。",
+            "5月12日 成田空港発、ドバイ経由ポルト着",
+            "5月15日 ポルト発、リスボン着(マドリード乗り継ぎ)",
+            "5月17日 リスボン発、via Doha 成田着",
+        )
+    )
+    (visit,) = _visits(_records(text, "matsumoto"))
+    assert {p.country for p in visit.places} == {"PT"}
+    assert any(p.name.startswith("リスボン") for p in visit.places)

@@ -7,6 +7,7 @@ heads each item with the day it was posted. These texts are new, with made-up de
 
 from __future__ import annotations
 
+from parsers.document.stacked import join_stacked
 from parsers.document.text import clean_line, is_date_line
 from parsers.extract.people import find_actors
 from parsers.extract.places import find_places
@@ -295,3 +296,67 @@ def test_a_news_item_whose_headline_has_no_days_is_dated_by_its_story() -> None:
     )
     [visit] = _visits(_records(text, "tottori-pref"))
     assert (visit.direction, visit.start, visit.end) == ("outbound", "2025-02-24", "2025-02-26")
+
+
+_STACKED = "\n".join(
+    (
+        "海外からの表敬訪問(令和6年度)",
+        "令和6年度に市長が対応した主な表敬訪問は次のとおりです。",
+        "訪問日 / 訪問者 / 対応者 / 概要",
+        "5月14日(火曜日)",
+        "オーストリア共和国グラーツ市 副市長 ほか3名",
+        "市長 田中 太郎",
+        "音楽分野での交流について懇談",
+        "",
+        "9月2日(月曜日)~3日(火曜日)",
+        "大韓民国大田広域市 市議会議員団 6名",
+        "副市長 鈴木 花子",
+        "科学技術分野の交流について意見交換",
+        "",
+        "1月20日(月曜日)",
+        "駐日カナダ大使館 公使",
+        "市長 田中 太郎",
+        "",
+        "※上記のほか、多数の視察を受け入れています。",
+    )
+)
+
+
+def test_a_table_copied_one_cell_a_line_is_read_row_by_row() -> None:
+    lines = join_stacked(_STACKED.splitlines())
+    rows = [line.split("\t") for line in lines if "\t" in line]
+    assert rows == [
+        [
+            "5月14日(火曜日)",
+            "オーストリア共和国グラーツ市 副市長 ほか3名",
+            "市長 田中 太郎",
+            "音楽分野での交流について懇談",
+        ],
+        [
+            "9月2日(月曜日)~3日(火曜日)",
+            "大韓民国大田広域市 市議会議員団 6名",
+            "副市長 鈴木 花子",
+            "科学技術分野の交流について意見交換",
+        ],
+        ["1月20日(月曜日)", "駐日カナダ大使館 公使", "市長 田中 太郎"],
+    ]
+    assert lines[-1] == "※上記のほか、多数の視察を受け入れています。"
+    # lines under no header of labels stay as they are
+    plain = [
+        "5月14日(火曜日)",
+        "グラーツ市の副市長が来訪",
+        "",
+        "9月2日(月曜日)",
+        "大田広域市の議員団が来訪",
+    ]
+    assert join_stacked(plain) == plain
+
+
+def test_each_row_of_a_stacked_table_of_calls_is_a_visit_received() -> None:
+    visits = _visits(_records(_STACKED, "matsumoto"))
+    got = sorted((v.direction, v.start, v.end, v.places[0].country) for v in visits)
+    assert got == [
+        ("inbound", "2024-05-14", "2024-05-14", "JP"),
+        ("inbound", "2024-09-02", "2024-09-03", "JP"),
+        ("inbound", "2025-01-20", "2025-01-20", "JP"),
+    ]

@@ -92,6 +92,9 @@ CAPITAL_JP = "東京"
 _LOCAL = re.compile(r"(?:市|区)内(?:の|を)?(?:視察|見学|訪問|案内)|市内視察")
 # Agreement names that embed a place (`パリ協定`, `横浜宣言`) name no place.
 _PLACE_IN_NAME = re.compile(r"^(?:協定|宣言|条約|議定書|方式|モデル|会議所)")
+# A place a journey only passes through (`パリ経由`, `X空港で乗り継ぎ`, `via Doha`): no stop.
+_TRANSIT_AFTER = re.compile(r"^(?:国際)?(?:空港)?(?:経由|で乗り?継|乗り?継ぎ|トランジット)")
+_TRANSIT_BEFORE = re.compile(r"\b(?:via|transit(?:ing)? (?:in|at|through))\s+(?:the\s+)?$", re.I)
 
 
 @cache
@@ -168,6 +171,10 @@ def _places_of(text: str, home: Home) -> tuple[Place, ...]:
     matches = find_places(text)
     for match in matches:
         if _PLACE_IN_NAME.match(text[match.stop : match.stop + 4]):
+            continue
+        if _TRANSIT_AFTER.match(text[match.stop : match.stop + 8]) or _TRANSIT_BEFORE.search(
+            text[max(0, match.begin - 20) : match.begin]
+        ):
             continue
         if not home.is_home(match.place) and match.place not in out:
             out.append(match.place)
