@@ -68,3 +68,32 @@ def test_an_agreement_capitalised_is_signed_with_its_party_not_its_venue() -> No
     [programme] = _programmes(_records(text, "toyama-pref"))
     assert programme.start == "2024-05-14"
     assert [p.name for p in programme.places] == ["Oregon"]
+
+
+def test_a_delegation_from_abroad_paying_a_call_at_home_is_received() -> None:
+    text = "\n".join(
+        (
+            "International News",
+            "Last Updated: October 3, 2023",
+            "Auckland Council delegation pays a courtesy call",
+            "On 2 October, a delegation of six members of Auckland Council, led by Councillor"
+            " Mere Tane, paid a courtesy call on Deputy Mayor Jiro Aoki at Kobe City Hall.",
+        )
+    )
+    (visit,) = _visits(_records(text, "kobe"))
+    assert (visit.direction, visit.start) == ("inbound", "2023-10-02")
+    assert visit.places[0].country == "JP"
+
+
+def test_officials_from_abroad_on_a_course_in_the_city_are_received() -> None:
+    text = "\n".join(
+        (
+            "Hue officials learn flood management in Kobe",
+            "Posted on 20 November 2022",
+            "From 14 to 18 November 2022, six officials from Hue City (Viet Nam) took part in a"
+            " five-day course on river and flood management in Kobe, Japan.",
+        )
+    )
+    (visit,) = _visits(_records(text, "kobe"))
+    assert (visit.direction, visit.start, visit.end) == ("inbound", "2022-11-14", "2022-11-18")
+    assert any("Hue" in c for c in visit.counterparts)

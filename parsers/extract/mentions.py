@@ -66,7 +66,7 @@ _HOST_EN = re.compile(r"\b(?:held|hosted|took place|organi[sz]ed)\b")
 _RE_LATIN = re.compile("[A-Za-z]")
 _DEST_EN = re.compile(
     r"\b(?:visit(?:s|ed|ing)?|(?:courtesy )?(?:call|visit|trip|travel(?:l?ed)?|mission|"
-    r"delegation|tour) (?:to|of)|arrived in|went to|came to|toured)\s+",
+    r"delegation|tour) to|(?:trip|tour) of|arrived in|went to|came to|toured)\s+",
     re.I,
 )
 _EN_DEST_END = re.compile(
@@ -413,6 +413,9 @@ def _from_home(sentence: str, home: Home) -> bool:
     return any(re.search(rf"\bfrom (?:the )?{re.escape(n)}\b", subject) for n in names)
 
 
+# English arrival words whose subject is the host, not the guest (`X City welcomed …`).
+_RECEIVES = re.compile(r"welcomed|received|hosted", re.I)
+
 _VISITORS_VERB = re.compile(r"\b(?:visited|came|paid|made|called on|arrived)\b")
 
 
@@ -483,6 +486,23 @@ def _guests(sentence: str, home: Home) -> bool:
     return False
 
 
+_FROM_EN = re.compile(r"\bfrom\b")
+
+
+def _guests_from_abroad(sentence: str, verb_at: int, home: Home) -> bool:
+    """Whether an English sentence's subject comes `from` a place abroad and what it did
+    happened in the page city (`officials from X … took part in a course in <city>`)."""
+    if _RE_CJK.search(sentence):
+        return False
+    subject = sentence[:verb_at]
+    origin = _FROM_EN.search(subject)
+    if origin is None or not foreign_places(subject[origin.end() :], home):
+        return False
+    rest = sentence[verb_at:]
+    names = [n for n in home.city.names if n[:1].isupper()]
+    return any(re.search(rf"\b(?:in|to|at) (?:the City of )?{re.escape(n)}\b", rest) for n in names)
+
+
 # Built once per city rather than once per sentence.
 _arrival_words = cache(inbound_words)
 
@@ -510,7 +530,11 @@ def _reading(
     meet = MEETING.search(sentence)
     hosted = _HOST_JA.search(sentence) or (_RE_LATIN.search(sentence) and _HOST_EN.search(sentence))
     inbound = arrival.search(sentence)
-    if inbound and _foreign_host(sentence, inbound.start(), home):
+    if (
+        inbound
+        and _RECEIVES.match(inbound.group())
+        and _foreign_host(sentence, inbound.start(), home)
+    ):
         inbound = None  # `X City hosted …`: another city received the guests
     attend = _ATTEND.search(sentence)
     if not (move or meet or inbound or hosted or attend):
@@ -534,6 +558,8 @@ def _reading(
         kind = "out"
         if move and _foreign_subject(sentence, move.start(), home) and not dests_en:
             kind = "in" if home_ja else "out"
+    elif (verb := attend or move or meet) and _guests_from_abroad(sentence, verb.start(), home):
+        kind = "in"  # `officials from X took part in a training in <the city>`
     elif (
         attend
         and (at := _venue(sentence, home))
