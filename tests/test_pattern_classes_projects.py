@@ -82,3 +82,23 @@ def test_a_place_a_journey_only_passes_through_is_no_stop() -> None:
     (visit,) = _visits(_records(text, "matsumoto"))
     assert {p.country for p in visit.places} == {"PT"}
     assert any(p.name.startswith("リスボン") for p in visit.places)
+
+
+def test_a_group_bearing_the_citys_own_name_is_sent_not_received() -> None:
+    text = "\n".join(
+        (
+            "ブレスト市姉妹都市提携20周年記念 松本市訪問団の派遣について",
+            "掲載日:2019年10月4日",
+            "本市とフランス・ブレスト市は、今年で姉妹都市提携20周年を迎えました。",
+            "■訪問期間",
+            "2019年9月16日(月)~9月20日(金)",
+            "■主な行事",
+            "9月17日(火)",
+            "・ブレスト市役所表敬訪問(市長と会談)",
+            "※6月には、ブレスト市の訪問団が来松し、記念植樹を行いました。",
+        )
+    )
+    visits = _visits(_records(text, "matsumoto"))
+    trip = next(v for v in visits if v.start == "2019-09-16")
+    assert (trip.direction, trip.end) == ("outbound", "2019-09-20")
+    assert [p.country for p in trip.places] == ["FR"]

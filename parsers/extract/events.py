@@ -534,7 +534,7 @@ _DAY_STOP = re.compile(r"^[^()（）]{3,24}[(（]([^()（）\d]{2,30})[)）]\s*$
 # A headline's word for going abroad (`市長の海外出張`, `海外視察団の派遣`), or a report of the
 # city's own people sent (`議員派遣報告書`).
 _ABROAD = re.compile(
-    r"海外|外国|訪欧|訪米|訪中|訪韓|訪豪|訪台|渡航|議員派遣|派遣報告|出張報告|\boverseas\b|\babroad\b",
+    r"海外|外国|訪欧|訪米|訪中|訪韓|訪豪|訪台|渡航|議員派遣|派遣報告|出張報告|団の派遣|団を派遣|\boverseas\b|\babroad\b",
     re.I,
 )
 

@@ -481,6 +481,8 @@ def _guests(sentence: str, home: Home) -> bool:
         phrase = _clause_before(sentence, match.start())
         if _SENT_TO.search(phrase):
             continue  # `X市へ訪問団を派遣`: a group sent there, not one from there
+        if _named_after_home(phrase, home):
+            continue  # `X市提携30周年 本市訪問団`: the group bears the city's own name
         if phrase and not home.own_phrase(phrase) and foreign_places(phrase, home):
             return True
     return False
@@ -501,6 +503,13 @@ def _guests_from_abroad(sentence: str, verb_at: int, home: Home) -> bool:
     rest = sentence[verb_at:]
     names = [n for n in home.city.names if n[:1].isupper()]
     return any(re.search(rf"\b(?:in|to|at) (?:the City of )?{re.escape(n)}\b", rest) for n in names)
+
+
+def _named_after_home(phrase: str, home: Home) -> bool:
+    """Whether the words right before a group's name are the page city's own (`本市`, `X市`)."""
+    tail = phrase.rstrip(" ・")
+    own = (*(n for n in home.city.names if len(n) > 1), "本市", "本県", "本町", "本村", "本区")
+    return tail.endswith(own)
 
 
 # Built once per city rather than once per sentence.
