@@ -102,3 +102,19 @@ def test_a_group_bearing_the_citys_own_name_is_sent_not_received() -> None:
     trip = next(v for v in visits if v.start == "2019-09-16")
     assert (trip.direction, trip.end) == ("outbound", "2019-09-20")
     assert [p.country for p in trip.places] == ["FR"]
+
+
+def test_a_call_runs_on_to_the_last_day_its_guests_stayed() -> None:
+    text = "\n".join(
+        (
+            "海外からの表敬訪問(令和7年)",
+            "■2025年5月20日(火曜日)",
+            "フィンランド・タンペレ市 副市長 ほか3名",
+            "市長を表敬訪問。一行は22日にかけて、市内の図書館や浄水場を視察しました。",
+            "■2025年6月2日(月曜日)",
+            "台湾・台南市 市議会議員団",
+            "市長を表敬訪問。6月20日から24日まで開かれる物産展への参加を呼びかけました。",
+        )
+    )
+    spans = sorted((v.start, v.end) for v in _visits(_records(text, "matsumoto")))
+    assert spans == [("2025-05-20", "2025-05-22"), ("2025-06-02", "2025-06-02")]

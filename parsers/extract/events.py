@@ -177,6 +177,7 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
     if main is not None:
         _add(draft.dests, main.dests if draft.direction != "in" else ())
     _date_main(draft, section, ctx, date_value, main, mentions)
+    _stay_until(draft, section.text)
     extra: list[Draft] = []
     for mention in mentions:
         if mention is main:
@@ -222,6 +223,35 @@ def _vague_plan(mention: Mention) -> bool:
     """Whether a mention only plans a visit for a month or a fiscal year, no day fixed yet
     (`来年度に生徒を派遣する計画です`): an intention, not a trip."""
     return bool(_PLAN.search(mention.text)) and not any(s.start.day for s in mention.dates)
+
+
+# The last day of a stay told after its first (`一行は13日にかけて市内を視察`, `15日まで滞在`).
+_STAY_END = re.compile(r"(?:(?P<month>\d{1,2})月)?(?P<day>\d{1,2})日(?:まで|にかけて)")
+_RANGE_FROM = re.compile(r"(?P<day>\d{1,2})日?(?:\([^)]{1,4}\))?\s*(?:から|~)\s*$")
+_STAY_WORDS = re.compile(r"一行|滞在|視察|研修|訪問団|代表団")
+
+
+def _stay_until(draft: Draft, text: str) -> None:
+    """A visit dated to one day runs on to the last day its text says the guests stayed."""
+    start = draft.start
+    if start is None or start.day is None or draft.end != start or start.year is None:
+        return
+    for sentence in sentence_texts(text):
+        if not _STAY_WORDS.search(sentence):
+            continue
+        for match in _STAY_END.finditer(sentence):
+            opened = _RANGE_FROM.search(sentence[max(0, match.start() - 12) : match.start()])
+            if opened and int(opened.group("day")) != start.day:
+                continue  # `28日から12月1日まで`: another range of its own, not this stay's end
+            month = int(match.group("month") or start.month or 0)
+            try:
+                end = PartialDate(start.year, month, int(match.group("day")))
+            except ValueError:
+                continue
+            first, last = start.first_day(), end.first_day()
+            if first and last and 0 < (last - first).days <= 10:
+                draft.end = end
+                return
 
 
 def _own_visitors(value: str, home: Home) -> bool:

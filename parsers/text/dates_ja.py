@@ -71,9 +71,10 @@ _JA_BRANCHES = (
     # H25.8.31, R5.10.27
     r"(?P<ab>(?<![A-Za-z0-9])(?P<ab_e>[RHS])(?P<ab_y>\d{1,2})\.(?P<ab_m>\d{1,2})\."
     rf"(?P<ab_d>\d{{1,2}})(?!\d|\.\d){_WD_JA})",
-    # 7/27(木): a bare month/day only counts with its weekday beside it
+    # 7/27(木), 7/27~7/29: a bare month/day only counts with its weekday beside it, or as the
+    # first of a range of two (a fraction or a score has no such partner)
     r"(?P<sl>(?<![\d/.])(?P<sl_m>\d{1,2})/(?P<sl_d>\d{1,2})"
-    r"(?= ?\([月火水木金土日])" + _WD_JA + ")",
+    r"(?= ?\([月火水木金土日]|\s?~\s?\d{1,2}/\d{1,2}(?![\d/]))" + _WD_JA + ")",
     # 6月20日(木), 11月7~8日, 3月
     rf"(?P<md>(?<![\d.,/第])(?P<md_m>\d{{1,2}})月(?![曜額間目])"
     rf"(?:(?P<md_d>\d{{1,2}})(?:日|{_TILDE_DAY}))?{_WD_JA})",
