@@ -97,3 +97,27 @@ def test_officials_from_abroad_on_a_course_in_the_city_are_received() -> None:
     (visit,) = _visits(_records(text, "kobe"))
     assert (visit.direction, visit.start, visit.end) == ("inbound", "2022-11-14", "2022-11-18")
     assert any("Hue" in c for c in visit.counterparts)
+
+
+def test_an_english_list_of_linked_cities_dates_each_link_by_its_year() -> None:
+    text = "\n".join(
+        (
+            "Sister Cities",
+            "Last Updated: May 2, 2024",
+            "Our city keeps relationships with cities around the world.",
+            "Sister Cities",
+            "Bordeaux (France)",
+            "Established in 1962",
+            "Exchanges in wine, music and youth programmes.",
+            "Partner Cities",
+            "Tainan (Taiwan)",
+            "Partner city agreement signed in 2014",
+            "Sister Ports",
+            "The city's port has sister port agreements with the following ports.",
+            "- Port of Tacoma (U.S.A.) - since 1972",
+        )
+    )
+    got = sorted((p.start, p.places[0].name) for p in _programmes(_records(text, "sendai")))
+    assert ("1962", "Bordeaux") in got
+    assert ("2014", "Tainan") in got
+    assert ("1972", "Tacoma") in got

@@ -16,6 +16,7 @@ from parsers.extract.programmes import ProgrammeDraft, english_text, new_draft, 
 from parsers.extract.table_visits import is_visit_header
 from parsers.extract.when import DateContext, dates_in
 from parsers.text.cues import AGREEMENT, SIGNING, movement
+from parsers.text.dates import PartialDate
 
 __all__ = [
     "consolidate",
@@ -50,13 +51,17 @@ def table_programmes(
         heading = section.heading
         spaced = bool(_TABLE_HEADER.search(heading)) and len(heading.split()) >= 3
         spaced = spaced and not re.search(r"\d", heading)  # column names, not a dated line
+        label = ""  # a short line over the list inside the section (`Sister Ports`, `姉妹都市`)
         for line, kind in zip(section.lines, section.kinds, strict=False):
+            if kind in ("paragraph", "heading") and len(line) <= _LABEL_MAX and not spaced:
+                label = line
             if kind not in ("row", "item") and not (spaced and len(line) <= 80):
                 continue
             if kind == "row" and not header:
                 header = line
                 visits = is_visit_header(header)
-            if not (_LINKED.search(about) or _LINKED.search(header) or _SIGNED.search(line)):
+            linked = _LINKED.search(about) or _LINKED.search(header) or _LINKED.search(label)
+            if not (linked or _SIGNED.search(line)):
                 continue
             if kind == "row" and (visits or _history_row(line)):
                 # a table of trips or guests holds visits; a row of a chronology (`2014年7月 |
@@ -68,13 +73,28 @@ def table_programmes(
                 and (movement(line) or _DEPART.search(line))
             ):
                 continue  # `- April 9: courtesy call on …`: a day of a trip, not a link
-            spans = [s for s in dates_in(line, ctx) if s.start.year is not None]
+            starts = _link_starts(line, ctx, english_year=True)
             places = [m.place for m in find_places(line) if not home.is_home(m.place)]
-            if kind == "row" and spans:
+            if kind == "row" and starts:
                 places = _row_partner(line, places)
-            if spans and places:
-                found.append(new_draft(spans[0].start, places[:1], line, line, home))
+            if starts and places:
+                found.append(new_draft(starts[0], places[:1], line, line, home))
     return found
+
+
+_LABEL_MAX = 30
+
+# A year alone in English, as a link's date is often given (`Established in 1965`).
+_EN_YEAR = re.compile(r"\b(?:in|since) (?P<year>1[89]\d\d|20\d\d)\b")
+
+
+def _link_starts(line: str, ctx: DateContext, *, english_year: bool) -> list[PartialDate]:
+    """When a line says a link was made: its dates with a year, else (where the line says it
+    is a link) an English year alone (`since 1967`)."""
+    starts = [s.start for s in dates_in(line, ctx) if s.start.year is not None]
+    if not starts and english_year and (year := _EN_YEAR.search(line)):
+        starts = [PartialDate(int(year.group("year")))]
+    return starts
 
 
 # What may stand beside a place on a line that only names it (`ボン市(ドイツ連邦共和国)`,
@@ -125,10 +145,10 @@ def entry_programmes(
             bare_date = _only_a_date(line, sctx) and _LINKED.search(about)
             if not (says_link or bare_date):
                 continue  # under a heading about links, a line that is just a date will do
-            spans = [s for s in dates_in(line, sctx) if s.start.year is not None]
+            starts = _link_starts(line, sctx, english_year=bool(says_link))
             others = [m.place for m in find_places(line) if not home.is_home(m.place)]
-            if spans and not any(p.country not in ("JP", place.country) for p in others):
-                found.append(new_draft(spans[0].start, [place], line, line, home))
+            if starts and not any(p.country not in ("JP", place.country) for p in others):
+                found.append(new_draft(starts[0], [place], line, line, home))
                 dated = True
     return found
 
