@@ -7,7 +7,7 @@ heads each item with the day it was posted. These texts are new, with made-up de
 
 from __future__ import annotations
 
-from parsers.document.stacked import join_stacked
+from parsers.document.stacked import join_range_tails, join_stacked
 from parsers.document.text import clean_line, is_date_line
 from parsers.extract.people import find_actors
 from parsers.extract.places import find_places
@@ -359,4 +359,45 @@ def test_each_row_of_a_stacked_table_of_calls_is_a_visit_received() -> None:
         ("inbound", "2024-05-14", "2024-05-14", "JP"),
         ("inbound", "2024-09-02", "2024-09-03", "JP"),
         ("inbound", "2025-01-20", "2025-01-20", "JP"),
+    ]
+
+
+_SENT = "\n".join(
+    (
+        "副知事等の海外派遣実績",
+        "令和6年4月",
+        "派遣期間",
+        "派遣先",
+        "派遣者",
+        "令和4年11月7日",
+        "～11月10日",
+        "ベトナム社会主義共和国",
+        "(ハノイ市)",
+        "副知事",
+        "ほか3名",
+        "・人民委員会との会談",
+        "令和5年9月3日",
+        "～9月9日",
+        "カナダ",
+        "(トロント市)",
+        "副知事",
+        "・州政府との会談",
+    )
+)
+
+
+def test_a_range_a_narrow_cell_broke_after_its_first_date_is_one_range() -> None:
+    assert join_range_tails(["令和4年11月7日", "～11月10日", "副知事"]) == [
+        "令和4年11月7日～11月10日",
+        "副知事",
+    ]
+    assert join_range_tails(["団長", "～以上"]) == ["団長", "～以上"]
+
+
+def test_entries_under_a_title_of_trips_sent_are_trips_out() -> None:
+    visits = _visits(_records(_SENT, "shizuoka-pref"))
+    got = sorted((v.direction, v.start, v.end, v.places[0].country) for v in visits)
+    assert got == [
+        ("outbound", "2022-11-07", "2022-11-10", "VN"),
+        ("outbound", "2023-09-03", "2023-09-09", "CA"),
     ]

@@ -13,6 +13,9 @@ slashes) and then each row as a run of lines, one cell a line, rows set apart by
 already takes for a copied table. A run is read only under a header of short labels, one of
 them a date's (`日`, `日時`, `訪問日`, `Date`), and only while each row opens with a date and
 has as many lines as the header has cells (or one fewer: a last cell left empty).
+
+`join_range_tails` first mends a date range a narrow cell broke after its first date
+(`平成29年7月12日` / `～7月17日`): the line opening with the range mark joins the line above.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import re
 from parsers.text.dates import find_dates
 from parsers.text.normalize import normalize
 
-__all__ = ["join_stacked"]
+__all__ = ["join_range_tails", "join_stacked"]
 
 _SPLIT = re.compile(r"[ \u3000]*\t[ \u3000\t]*| +[/|｜／] +|[ \u3000]*[｜|][ \u3000]*")
 _DATE_LABEL = re.compile(r"(?:日|日時|日程|期日|期間|年月日|Date|Dates|Period)$", re.I)
@@ -56,6 +59,25 @@ def _rows(group: list[str], width: int) -> list[str] | None:
                 for i in range(0, len(group), size)
             ]
     return None
+
+
+_RANGE_TAIL = re.compile(r"^[ \u3000]*[~～〜]\s*\S")
+
+
+def join_range_tails(lines: list[str]) -> list[str]:
+    """`lines` with each line that opens with a range mark joined to a date line above it."""
+    out: list[str] = []
+    for line in lines:
+        if out and _RANGE_TAIL.match(line) and _ends_dated(out[-1]):
+            out[-1] = out[-1].rstrip() + line.strip()
+        else:
+            out.append(line)
+    return out
+
+
+def _ends_dated(line: str) -> bool:
+    text = normalize(line.rstrip())
+    return any(s.stop == len(text) and s.start.day is not None for s in find_dates(text))
 
 
 def join_stacked(lines: list[str]) -> list[str]:

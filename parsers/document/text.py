@@ -14,7 +14,7 @@ from itertools import islice
 from parsers.document.columns import join_columns
 from parsers.document.meta import is_meta_line
 from parsers.document.model import Block
-from parsers.document.stacked import join_stacked
+from parsers.document.stacked import join_range_tails, join_stacked
 from parsers.text.normalize import normalize, squeeze_spaced
 
 __all__ = [
@@ -276,7 +276,8 @@ def text_blocks(text: str) -> tuple[str, list[Block]]:
     step is only the section the page sits in (`News`).
     """
     raw_lines = text.splitlines()
-    lines = drop_furniture(clean_line(raw) for raw in join_stacked(join_columns(raw_lines)))
+    joined = join_stacked(join_range_tails(join_columns(raw_lines)))
+    lines = drop_furniture(clean_line(raw) for raw in joined)
     title = _letterhead_title(raw_lines)
     for i, line in enumerate(lines[:12]):
         if is_breadcrumb(line):

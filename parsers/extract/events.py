@@ -194,7 +194,7 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
         if not draft.dated() and dating and (span := _best(mention.dates)):
             draft.take_date(span)
     if draft.direction is None:
-        draft.direction = _default_direction(draft, main)
+        draft.direction = _default_direction(draft, main, (ctx.title, *section.context))
     if draft.direction == "out" and draft.start and draft.end and draft.start != draft.end:
         _add(draft.dests, _itinerary_places([section], home, ctx, draft))
     if draft.direction == "out" and not draft.dests:
@@ -398,9 +398,23 @@ def _from_mention(mention: Mention, section: Section) -> Draft:
     return draft
 
 
-def _default_direction(draft: Draft, main: Mention | None) -> Way:
+# What a list's title or group heading says its entries are: trips made, or guests received.
+_SENT_LIST = re.compile(r"派遣|出張|海外訪問|訪問実績|\b(?:overseas )?(?:trips|missions)\b", re.I)
+_RECEIVED_LIST = re.compile(
+    r"受入|受け入れ|来訪|来日|表敬訪問|\b(?:courtesy calls|visitors)\b", re.I
+)
+
+
+def _default_direction(draft: Draft, main: Mention | None, over: tuple[str, ...]) -> Way:
+    """A visit's direction when no sentence gives one: where it went, else what the page's
+    title or the group heading over it says its entries are (`知事の海外派遣実績`), else a
+    move means a trip."""
     if draft.dests:
         return "out"
+    for heading in reversed(over):
+        sent, received = _SENT_LIST.search(heading), _RECEIVED_LIST.search(heading)
+        if bool(sent) != bool(received):
+            return "out" if sent else "in"
     if main is not None and main.kind == "move":
         return "out"
     return "in"
