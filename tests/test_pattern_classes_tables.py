@@ -401,3 +401,26 @@ def test_entries_under_a_title_of_trips_sent_are_trips_out() -> None:
         ("outbound", "2022-11-07", "2022-11-10", "VN"),
         ("outbound", "2023-09-03", "2023-09-09", "CA"),
     ]
+
+
+_RECEIVED = "\n".join(
+    (
+        "令和5年度 海外からの研修員の受入れ実績",
+        "No.\t受入れ日\t国・地域\t受入れ団体・研修名\t人数",
+        "1\t5月16日\tタイ\tチェンマイ県 水道局\t4",
+        "2\t9月4日～8日\tモンゴル\tウランバートル市 環境局\t6",
+        "3\t11月20日\tラオス\tビエンチャン都 職員(オンライン研修)\t12",
+        "4\t2月―\tネパール\tカトマンズ市 視察団(先方都合により中止)\t―",
+        "5\t3月12日\t韓国\t大田広域市 環境局\t3",
+    )
+)
+
+
+def test_a_table_of_groups_received_gives_a_visit_per_row_but_not_online_or_called_off() -> None:
+    visits = _visits(_records(_RECEIVED, "matsumoto"))
+    got = sorted((v.direction, v.start, v.end) for v in visits)
+    assert got == [
+        ("inbound", "2023-05-16", "2023-05-16"),
+        ("inbound", "2023-09-04", "2023-09-08"),
+        ("inbound", "2024-03-12", "2024-03-12"),
+    ]

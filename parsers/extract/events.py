@@ -28,7 +28,7 @@ from parsers.extract.mentions import (
 )
 from parsers.extract.places import country_code, find_places, resolve_place
 from parsers.extract.when import DateContext, dates_in
-from parsers.text.cues import AGREEMENT
+from parsers.text.cues import AGREEMENT, NO_TRAVEL
 from parsers.text.dates import DateSpan, PartialDate, find_dates
 
 __all__ = ["Draft", "Way", "section_drafts", "trip_draft"]
@@ -155,7 +155,7 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
     if heading is not None:
         mentions.insert(0, heading)
     mentions = [m for m in mentions if not AGREEMENT.search(m.text) or m.kind in ("in", "out")]
-    mentions = [m for m in mentions if not _ONLINE.search(m.text)]  # no one travelled
+    mentions = [m for m in mentions if not NO_TRAVEL.search(m.text)]  # no one travelled
     date_value = _date_field(fields)
     place_value = _field(fields, _PLACE_FIELDS)
     visitors = _field(fields, _VISITOR_FIELDS)
@@ -207,13 +207,6 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
 # Words that tell a visit as background to the page's news (`これまでも…訪問し`, `…以来`).
 _BACKGROUND = re.compile(r"これまで|以来|かつて|過去に|以前|previously|in the past|since", re.I)
 
-
-# A meeting held over the network (`オンラインで会談`, `a video conference`): no visit.
-_ONLINE = re.compile(
-    r"オンライン|ウェブ会議|Web会議|WEB会議|テレビ会議|ビデオ会議|リモートで|\bonline\b|"
-    r"\bvideo ?conference|\bvirtual(?:ly)?\b",
-    re.I,
-)
 
 # Words that make a visit a plan (`…を計画しています`, `…派遣を検討`).
 _PLAN = re.compile(r"予定|計画|検討|目指|\bwill\b|\bplan", re.I)

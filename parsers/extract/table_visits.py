@@ -16,11 +16,14 @@ from parsers.document.text import is_date_line
 from parsers.extract.events import Draft
 from parsers.extract.mentions import Home, foreign_places, international
 from parsers.extract.when import DateContext, dates_in
+from parsers.text.cues import NO_TRAVEL
 
 __all__ = ["diary_rows", "is_visit_header", "table_drafts"]
 
 _VISITORS = re.compile(
-    r"来訪者|来訪団|訪問者|来庁者|来日者|来賓|訪問団体|Visitors?\b|Delegations?\b", re.I
+    r"来訪者|来訪団|訪問者|来庁者|来日者|来賓|訪問団体|受け?入れ?(?:団体|者)|研修員|視察者|"
+    r"Visitors?\b|Delegations?\b",
+    re.I,
 )
 _DESTINATIONS = re.compile(r"訪問先|出張先|派遣先|渡航先|訪問都市|Destinations?\b", re.I)
 _CELL = " | "
@@ -96,8 +99,8 @@ def _row(
     if index >= len(cells):
         return None
     spans = [s for s in dates_in(line, ctx) if s.start.month is not None]
-    if not spans:
-        return None
+    if not spans or NO_TRAVEL.search(line):
+        return None  # undated, or held online or called off: no visit
     places = foreign_places(cells[index], home)
     draft = Draft(direction="in" if way == "in" else "out", title=line, listed=True)
     draft.take_date(spans[0])

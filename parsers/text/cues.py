@@ -19,6 +19,7 @@ __all__ = [
     "GOVERNMENT",
     "INTERNATIONAL",
     "MEETING",
+    "NO_TRAVEL",
     "PROGRAMME_TITLE",
     "RELATIVE_NOW",
     "SIGNED_NOW",
@@ -139,6 +140,15 @@ MEETING = re.compile(
     r"面会|会談|懇談|表敬|意見交換|面談|会見(?<!記者会見)|"
     r"m(?<!\wm)(?:et|eet(?:s|ing)?)\b|t(?<!\wt)alks\b|c(?<!\wc)ourtesy (?:call|visit)\b"
 )
+# A meeting held over the network, or a visit called off: no one travelled (`オンラインで会談`,
+# `先方の都合により中止`, `a video conference`, `postponed`).
+NO_TRAVEL = re.compile(
+    r"オンライン|ウェブ会議|Web会議|WEB会議|テレビ会議|ビデオ会議|リモートで|"
+    r"中止|延期|見送|取りやめ|取り止め|"
+    r"\bonline\b|\bvideo ?conference|\bvirtual(?:ly)?\b|\bcancell?ed\b|\bpostponed\b",
+    re.I,
+)
+
 # Arrival words that say someone came to the writer's city.
 _INBOUND_JA = (
     r"来(?<![将以従元由未]来)(?:日|訪|庁|市|県|町|村|区|館)|お越し|受け入れ|受入れ|受入|"
