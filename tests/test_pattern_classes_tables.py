@@ -424,3 +424,34 @@ def test_a_table_of_groups_received_gives_a_visit_per_row_but_not_online_or_call
         ("inbound", "2023-09-04", "2023-09-08"),
         ("inbound", "2024-03-12", "2024-03-12"),
     ]
+
+
+_DIARY = "\n".join(
+    (
+        "市長の動き(令和6年11月)",
+        "更新日:2024年12月2日",
+        "11月5日(火曜日)",
+        "庁議(市役所)",
+        "11月6日(水曜日)から11月9日(土曜日)",
+        "ドイツ・オーストリア出張",
+        "(姉妹都市フライブルク市における記念式典への出席、ウィーン市における環境視察)",
+        "11月11日(月曜日)",
+        "出張報告(庁議)(市役所)",
+        "11月12日(火曜日)",
+        "台湾・台南市青少年交流団による表敬訪問(市役所)",
+    )
+)
+
+
+def test_a_diarys_trip_told_by_its_countries_went_to_the_cities_it_names() -> None:
+    visits = _visits(_records(_DIARY, "matsumoto"))
+    trip = next(v for v in visits if v.direction == "outbound")
+    assert (trip.start, trip.end) == ("2024-11-06", "2024-11-09")
+    assert sorted(p.name for p in trip.places) == ["ウィーン市", "フライブルク市"]
+
+
+def test_a_diarys_report_of_a_trip_is_no_trip_and_a_groups_call_is_received() -> None:
+    visits = _visits(_records(_DIARY, "matsumoto"))
+    assert not any(v.start == "2024-11-11" for v in visits)
+    call = next(v for v in visits if v.start == "2024-11-12")
+    assert call.direction == "inbound"

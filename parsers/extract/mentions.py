@@ -471,7 +471,9 @@ def _foreign_subject_is_home(sentence: str, home: Home) -> bool:
     return match is not None and home.own_phrase(_clause_before(sentence, match.start() + 1))
 
 
-_GROUP = re.compile(r"(?:からの|の)?(?:訪問団|代表団|使節団|視察団|ミッション団|一行)")
+_GROUP = re.compile(
+    r"(?:からの|の)?(?:訪問団|代表団|使節団|視察団|ミッション団|交流団|研修団|議員団|親善団|一行)"
+)
 
 
 def _guests(sentence: str, home: Home) -> bool:

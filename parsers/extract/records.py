@@ -393,6 +393,23 @@ def _tidy_places(places: list[Place]) -> tuple[Place, ...]:
     return tuple(kept)
 
 
+def _cities_within(dests: list[Place], named: list[Place]) -> list[Place]:
+    """A trip told by its countries (`X国・Y国出張`) went to the cities its text names in them."""
+    if not dests or not all(_is_country(p) for p in dests):
+        return dests
+    countries = [p.country for p in dests]
+    within: list[Place] = []
+    for place in named:
+        if place.country not in countries:
+            # a homonym read elsewhere (ハミルトン: Canada) may be the one in a country the
+            # trip went to (New Zealand)
+            again = [resolve_place(place.name, country=c) for c in countries if c]
+            place = next((p for p in again if p is not None and p.country in countries), place)
+        if place.country in countries and not _is_country(place) and place not in within:
+            within.append(place)
+    return [*dests, *(p for p in within if p not in dests)]
+
+
 def _one_name(a: Place, b: Place) -> bool:
     return a.name.startswith(b.name) or b.name.startswith(a.name)
 
@@ -418,7 +435,7 @@ def _visit(draft: Draft, home: Home, english: bool, page_people: tuple[str, ...]
         places: tuple[Place, ...] = (Place(name if english else home.city.place.name, "JP"),)
         foreign = [p.name for p in draft.places if p.country != "JP"]
     else:
-        places = _tidy_places(draft.dests)
+        places = _tidy_places(_cities_within(draft.dests, draft.places))
         foreign = [p.name for p in places] + [p.name for p in draft.places if p.country != "JP"]
     counterparts = tuple(dict.fromkeys(_actor(a) for a in (*other, *foreign) if _actor(a)))
     own = tuple(dict.fromkeys(_actor(a) for a in own if _actor(a)))
