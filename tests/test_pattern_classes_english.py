@@ -121,3 +121,19 @@ def test_an_english_list_of_linked_cities_dates_each_link_by_its_year() -> None:
     assert ("1962", "Bordeaux") in got
     assert ("2014", "Tainan") in got
     assert ("1972", "Tacoma") in got
+
+
+def test_a_visit_to_a_country_named_alone_is_a_trip_there() -> None:
+    text = "\n".join(
+        (
+            "Governor Ueda to Visit Viet Nam for Trade Promotion",
+            "Published: May 7, 2025",
+            "1. Period",
+            "Monday, June 2 to Thursday, June 5, 2025",
+            "2. Destinations",
+            "Hanoi and Hai Phong, Viet Nam",
+        )
+    )
+    (visit,) = _visits(_records(text, "mie-pref"))
+    assert (visit.direction, visit.start, visit.end) == ("outbound", "2025-06-02", "2025-06-05")
+    assert {p.country for p in visit.places} == {"VN"}

@@ -455,3 +455,23 @@ def test_a_diarys_report_of_a_trip_is_no_trip_and_a_groups_call_is_received() ->
     assert not any(v.start == "2024-11-11" for v in visits)
     call = next(v for v in visits if v.start == "2024-11-12")
     assert call.direction == "inbound"
+
+
+def test_a_months_diary_table_with_days_alone_dates_each_entry_in_that_month() -> None:
+    text = "\n".join(
+        (
+            "知事日程(令和6年5月)",
+            "令和6年5月",
+            "日付\t時間\t内容\t場所",
+            "7日(火)\t10:00\t庁議\t県庁",
+            "9日(木)\t14:00\tタイ・チェンマイ県知事 表敬訪問\t県庁",
+            "13日(月)\t11:00\t定例記者会見\t県庁",
+            "27日(月)~6月1日(土)\t\t海外出張(フランス・リヨン市)\t",
+        )
+    )
+    visits = _visits(_records(text, "nagano-pref"))
+    got = sorted((v.direction, v.start, v.end) for v in visits)
+    assert got == [
+        ("inbound", "2024-05-09", "2024-05-09"),
+        ("outbound", "2024-05-27", "2024-06-01"),
+    ]

@@ -326,7 +326,13 @@ def _date_main(
         kinds = ("in", "out", "move", "meet") if travel else ("in", "out", "move", "meet", "host")
         chosen = _best([s for m in mentions if m.kind in kinds for s in m.dates])
     if chosen is None and section.context:
-        chosen = _refine(_best(dates_in(section.context[0], ctx)), in_text)
+        base = _best(dates_in(section.context[0], ctx))
+        if base is not None and base.start.day is None and section.heading:
+            # `8日(火) …` under `令和元年10月`: the entry's day in the group heading's month
+            year, month = base.start.year, base.start.month
+            days = [s for s in find_dates(section.heading, year=year, month=month) if s.start.day]
+            chosen = _best(days)
+        chosen = chosen or _refine(base, in_text)
     if chosen is not None:
         draft.take_date(chosen)
 

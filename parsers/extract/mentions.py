@@ -273,7 +273,8 @@ def _english_dests(sentence: str, home: Home) -> tuple[list[Place], bool]:
         phrase = tail[: end.start()] if end else tail
         if _EN_SELF.search(phrase) or any(n in phrase for n in home.city.names if n[:1].isupper()):
             to_home = True
-        dests += [p for p in _places(phrase, home) if p not in dests]
+        named = _places(phrase, home) or [c for c in _countries(phrase) if c.country != "JP"]
+        dests += [p for p in named if p not in dests]  # `visit Taiwan`: a country will do
     return dests, to_home
 
 

@@ -113,12 +113,20 @@ def _row(
     return draft
 
 
+# A day alone, as a month's diary writes it under the month (`8日(火)`, `28日(月)~11月1日(金)`).
+_DAY_CELL = re.compile(r"^\d{1,2}日\s*(?:\([月火水木金土日](?:曜日?)?\))?(?:\s*~\s*\S.*)?$")
+
+
+def _date_cell(cell: str) -> bool:
+    return is_date_line(cell) or bool(_DAY_CELL.match(cell))
+
+
 def diary_rows(section: Section) -> list[Section] | None:
     """A table whose rows each open with a date cell and whose header names neither visitors
     nor destinations (`日付 | 主な公務`) is a diary: each row an entry of its own, read as a
     dated heading would be. None when the section holds no such table."""
     rows = [line for line, kind in zip(section.lines, section.kinds, strict=False) if kind == "row"]
-    dated = [r for r in rows if is_date_line(r.split(_CELL, 1)[0].strip())]
+    dated = [r for r in rows if _date_cell(r.split(_CELL, 1)[0].strip())]
     if len(dated) < 2:
         return None
     context = (*section.context, section.heading) if section.heading else section.context
