@@ -118,3 +118,22 @@ def test_a_call_runs_on_to_the_last_day_its_guests_stayed() -> None:
     )
     spans = sorted((v.start, v.end) for v in _visits(_records(text, "matsumoto")))
     assert spans == [("2025-05-20", "2025-05-22"), ("2025-06-02", "2025-06-02")]
+
+
+def test_a_labelled_block_sending_the_head_to_ministries_is_a_trip_to_the_capital() -> None:
+    text = "\n".join(
+        (
+            "国の予算に関する要望活動を行いました",
+            "最終更新日:2024年11月20日",
+            "1 知事による要望活動",
+            "日時: 令和6年11月18日(月曜日)",
+            "訪問先: 財務省(主計局長)",
+            "国土交通省(道路局長)",
+            "2 会議の開催",
+            "日時: 令和6年11月25日(月曜日)",
+            "場所: 県庁本館3階会議室",
+        )
+    )
+    (visit,) = _visits(_records(text, "nagano-pref"))
+    assert (visit.direction, visit.start) == ("outbound", "2024-11-18")
+    assert [(p.name, p.country) for p in visit.places] == [("東京", "JP")]

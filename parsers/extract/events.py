@@ -28,7 +28,7 @@ from parsers.extract.mentions import (
 )
 from parsers.extract.places import country_code, find_places, resolve_place
 from parsers.extract.when import DateContext, dates_in
-from parsers.text.cues import AGREEMENT, NO_TRAVEL
+from parsers.text.cues import AGREEMENT, GOVERNMENT, NO_TRAVEL
 from parsers.text.dates import DateSpan, PartialDate, find_dates
 
 __all__ = ["Draft", "Way", "section_drafts", "trip_draft"]
@@ -162,7 +162,8 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
     attendees = _field(fields, _ATTENDEE_FIELDS) or ""
     if visitors and _own_visitors(visitors, home):
         attendees, visitors = attendees or visitors, None  # `訪問者:本市長…`: it went
-    field_event = date_value is not None and bool(visitors or attendees)
+    elsewhere = bool(place_value) and _names_elsewhere(place_value or "", home)
+    field_event = date_value is not None and bool(visitors or attendees or elsewhere)
     if not mentions and not field_event:
         return []
     main = _pick_main(mentions)
@@ -263,6 +264,13 @@ def _pick_main(mentions: list[Mention]) -> Mention | None:
     return None
 
 
+def _names_elsewhere(value: str, home: Home) -> bool:
+    """Whether a destination field names somewhere the city's people went (a place outside
+    the city, or a ministry), not a room at home."""
+    places = [m.place for m in find_places(value) if not home.is_home(m.place)]
+    return bool(places or foreign_places(value, home) or GOVERNMENT.search(value))
+
+
 def _direction_from_fields(
     draft: Draft, home: Home, visitors: str | None, place_value: str | None
 ) -> None:
@@ -273,6 +281,8 @@ def _direction_from_fields(
         return
     places = [p for p in (m.place for m in find_places(place_value)) if not home.is_home(p)]
     places += [p for p in foreign_places(place_value, home) if p not in places]
+    if not places and GOVERNMENT.search(place_value):
+        places = _capital_for_government(place_value, home)  # `訪問先: 財務省`: in the capital
     if places:
         draft.direction = "out"
         _add(draft.dests, places)
@@ -426,8 +436,6 @@ def _fallback_dests(section: Section, home: Home, draft: Draft) -> list[Place]:
     if heading_places:
         return heading_places
     capital = _capital_for_government(section.full_text, home) if draft.international else []
-    from parsers.text.cues import GOVERNMENT
-
     if capital and GOVERNMENT.search(section.full_text):
         return capital
     return foreign_places(section.full_text, home)
@@ -477,8 +485,8 @@ def trip_draft(
         draft.direction = head.kind
     elif visitors:
         draft.direction = "in"
-    elif _ABROAD.search(headline) or any(foreign_places(v, home) for v in place_values):
-        draft.direction = "out"  # `海外出張`, or a destination field naming a place abroad
+    elif _ABROAD.search(headline) or any(_names_elsewhere(v, home) for v in place_values):
+        draft.direction = "out"  # `海外出張`, or a destination field naming a place away
     else:
         # the legs of an itinerary (`8月24日 X発、本市着`) are the trip's own, not visits
         # (a visit a closing line only plans, `…を受け入れる予定です`, is no vote)
@@ -492,6 +500,8 @@ def trip_draft(
         _add(draft.dests, head.dests)
         for value in place_values:
             _add(draft.dests, [p for p in foreign_places(value, home)])
+            if GOVERNMENT.search(value) and not foreign_places(value, home):
+                _add(draft.dests, _capital_for_government(value, home))  # `訪問先: 財務省`
         for mention in mentions:
             if mention.kind == "out" and not _BACKGROUND.search(mention.text):
                 _add(draft.dests, mention.dests)

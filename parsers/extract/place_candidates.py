@@ -294,6 +294,8 @@ def _province(base: int, run: str) -> Candidate | None:
     name = match.group("name")
     if name in _MINISTRIES or name[-1] in _MINISTRY_ENDINGS:
         return None
+    if "県" in name or name.startswith(("友好", "姉妹")):
+        return None  # `友好県省`: a prefecture's partner province, named by the tie, not a place
     begin, stop = base + match.start("name"), base + match.end()
     entry = _Entry(run[match.start("name") : match.end()], "CN", 0)
     return Candidate(begin, stop, begin, stop, (entry,), "省")
