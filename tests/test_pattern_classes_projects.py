@@ -137,3 +137,21 @@ def test_a_labelled_block_sending_the_head_to_ministries_is_a_trip_to_the_capita
     (visit,) = _visits(_records(text, "nagano-pref"))
     assert (visit.direction, visit.start) == ("outbound", "2024-11-18")
     assert [(p.name, p.country) for p in visit.places] == [("東京", "JP")]
+
+
+def test_a_trip_headed_by_its_month_runs_from_its_first_day_heading_to_its_last() -> None:
+    text = "\n".join(
+        (
+            "知事のベトナム訪問(令和6年3月)",
+            "更新日:2024年4月2日",
+            "望月知事を団長とする訪問団がベトナムを訪問しました。",
+            "■3月18日(月曜日) ハノイ市",
+            "ハノイ市人民委員会を訪問し、委員長と会談しました。",
+            "■3月19日(火曜日) ハノイ市",
+            "県産品のプロモーションを行いました。",
+            "■3月21日(木曜日) ダナン市~帰国",
+            "ダナン市の港湾施設を視察しました。",
+        )
+    )
+    (visit,) = _visits(_records(text, "nagano-pref"))
+    assert (visit.direction, visit.start, visit.end) == ("outbound", "2024-03-18", "2024-03-21")

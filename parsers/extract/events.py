@@ -524,8 +524,11 @@ def trip_draft(
     cue_dates = [s for m in mentions for s in _trip_dates(m)]
     head_span = _best([s for s in head.dates if not s.fiscal])
     if head_span is not None and head_span.start.day is None:
-        # a headline's month (`市長室から(令和5年11月)`) gives way to the days the text tells
-        head_span = _best([s for s in cue_dates if s.is_range and s.start.day]) or head_span
+        # a headline's month (`市長室から(令和5年11月)`) gives way to the days the text tells,
+        # or to the first and last of the trip's day headings (`■10月23日(月) X市`)
+        told = _best([s for s in cue_dates if s.is_range and s.start.day])
+        days = _heading_days(sections, ctx, head_span) if draft.direction == "out" else None
+        head_span = told or days or head_span
     chosen = chosen or head_span
     page_range = _first_event_date(sections, ctx, ranges_only=True)
     chosen = chosen or _best([s for s in cue_dates if s.is_range]) or page_range
@@ -536,6 +539,31 @@ def trip_draft(
     if draft.direction == "out" and draft.start and draft.end:
         _add(draft.dests, _itinerary_places(sections, home, ctx, draft))
     return draft
+
+
+_TRIP_DAYS = 21
+
+
+def _heading_days(sections: list[Section], ctx: DateContext, month: DateSpan) -> DateSpan | None:
+    """From the first to the last day the sections' headings date within `month` and the
+    month after (a trip over a month's end), when at least two headings do."""
+    first = month.start.first_day()
+    days = [
+        d
+        for section in sections
+        if section.heading
+        for s in dates_in(section.heading, ctx.with_headings(section.heading))
+        if s.begin < 3 and (d := s.start.first_day()) is not None
+    ]
+    days = [d for d in days if first is not None and 0 <= (d - first).days < 62]
+    if len(days) < 2:
+        return None
+    low, high = min(days), max(days)
+    if (high - low).days > _TRIP_DAYS:
+        return None  # a month's entries, not one journey's days
+    start = PartialDate(low.year, low.month, low.day)
+    end = PartialDate(high.year, high.month, high.day)
+    return DateSpan(start, end, 0, 0, "")
 
 
 # A line of an itinerary: a day, then what was done (`・4月17日:X市訪問`, `5/2 X市表敬`).
