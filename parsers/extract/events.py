@@ -27,6 +27,17 @@ from parsers.extract.mentions import (
     sentence_texts,
 )
 from parsers.extract.places import country_code, find_places, resolve_place
+from parsers.extract.spans import (
+    PUBLICATION,
+    best,
+    first_event_date,
+    heading_days,
+    posted,
+    refine,
+    stay_end,
+    trip_dates,
+    widen,
+)
 from parsers.extract.when import DateContext, dates_in
 from parsers.text.cues import AGREEMENT, GOVERNMENT, NO_TRAVEL
 from parsers.text.dates import DateSpan, PartialDate, find_dates
@@ -104,34 +115,6 @@ def _date_field(fields: dict[str, str]) -> str | None:
     return loose
 
 
-def _best(spans: list[DateSpan] | tuple[DateSpan, ...]) -> DateSpan | None:
-    """A range over a single date, a day over a fiscal year; the earliest-written otherwise."""
-    usable = [s for s in spans if s.start.month is not None and s.start.year is not None]
-    plain = [s for s in usable if not s.fiscal]
-    ranges = [s for s in plain if s.is_range]
-    chosen = ranges or plain or usable
-    return chosen[0] if chosen else None
-
-
-def _refine(chosen: DateSpan | None, candidates: list[DateSpan]) -> DateSpan | None:
-    """A month from a heading gives way to a day inside it written in the text; a day to a
-    range the text says starts on it."""
-    if chosen is None or chosen.start.day is not None:
-        return _widen(chosen, candidates)
-    for span in candidates:
-        s = span.start
-        if s.day and s.year == chosen.start.year and s.month == chosen.start.month:
-            return span
-    return chosen
-
-
-def _widen(chosen: DateSpan | None, candidates: list[DateSpan]) -> DateSpan | None:
-    """A day gives way to a range the text says starts on it (`5月10日` over `5月10日から13日`)."""
-    if chosen is None or chosen.start.day is None or chosen.is_range:
-        return chosen
-    return next((s for s in candidates if s.is_range and s.start == chosen.start), chosen)
-
-
 def _add(target: list[Place], places: list[Place] | tuple[Place, ...]) -> None:
     for place in places:
         if place not in target:
@@ -178,7 +161,7 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
     if main is not None:
         _add(draft.dests, main.dests if draft.direction != "in" else ())
     _date_main(draft, section, ctx, date_value, main, mentions)
-    _stay_until(draft, section.text)
+    draft.end = stay_end(draft.start, draft.end, section.text)
     extra: list[Draft] = []
     for mention in mentions:
         if mention is main:
@@ -192,7 +175,7 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
         _add(draft.places, mention.places)
         travel = main is not None and main.kind in ("in", "out", "move")
         dating = mention.kind != "host" or not travel
-        if not draft.dated() and dating and (span := _best(mention.dates)):
+        if not draft.dated() and dating and (span := best(mention.dates)):
             draft.take_date(span)
     if draft.direction is None:
         draft.direction = _default_direction(draft, main, (ctx.title, *section.context))
@@ -217,35 +200,6 @@ def _vague_plan(mention: Mention) -> bool:
     """Whether a mention only plans a visit for a month or a fiscal year, no day fixed yet
     (`来年度に生徒を派遣する計画です`): an intention, not a trip."""
     return bool(_PLAN.search(mention.text)) and not any(s.start.day for s in mention.dates)
-
-
-# The last day of a stay told after its first (`一行は13日にかけて市内を視察`, `15日まで滞在`).
-_STAY_END = re.compile(r"(?:(?P<month>\d{1,2})月)?(?P<day>\d{1,2})日(?:まで|にかけて)")
-_RANGE_FROM = re.compile(r"(?P<day>\d{1,2})日?(?:\([^)]{1,4}\))?\s*(?:から|~)\s*$")
-_STAY_WORDS = re.compile(r"一行|滞在|視察|研修|訪問団|代表団")
-
-
-def _stay_until(draft: Draft, text: str) -> None:
-    """A visit dated to one day runs on to the last day its text says the guests stayed."""
-    start = draft.start
-    if start is None or start.day is None or draft.end != start or start.year is None:
-        return
-    for sentence in sentence_texts(text):
-        if not _STAY_WORDS.search(sentence):
-            continue
-        for match in _STAY_END.finditer(sentence):
-            opened = _RANGE_FROM.search(sentence[max(0, match.start() - 12) : match.start()])
-            if opened and int(opened.group("day")) != start.day:
-                continue  # `28日から12月1日まで`: another range of its own, not this stay's end
-            month = int(match.group("month") or start.month or 0)
-            try:
-                end = PartialDate(start.year, month, int(match.group("day")))
-            except ValueError:
-                continue
-            first, last = start.first_day(), end.first_day()
-            if first and last and 0 < (last - first).days <= 10:
-                draft.end = end
-                return
 
 
 def _own_visitors(value: str, home: Home) -> bool:
@@ -302,12 +256,12 @@ def _date_main(
 ) -> None:
     in_text = [s for m in mentions for s in m.dates]
     field_spans = dates_in(date_value, ctx) if date_value else []
-    heading_span = _best(dates_in(section.heading, ctx)) if section.heading else None
+    heading_span = best(dates_in(section.heading, ctx)) if section.heading else None
     if heading_span is not None and _LINK_DATE.search(section.heading):
         heading_span = None  # `提携日:…`: when a link was made, never when someone travelled
     if heading_span is not None and heading_span.fiscal:
         heading_span = None  # `■令和5年度`: a fiscal year gives the year, never a trip's days
-    if section.date_only and any(_PUBLICATION.search(c) for c in (*section.context, ctx.title)):
+    if section.date_only and any(PUBLICATION.search(c) for c in (*section.context, ctx.title)):
         # `記者発表資料` over a date line: the release's own date, not the event's.
         heading_span = None
     if (
@@ -318,49 +272,33 @@ def _date_main(
         and any(s.start.month is not None for s in in_text)
     ):
         heading_span = None  # the page's own dateline over a story that dates its event
-    if heading_span is not None and _posted(heading_span, main, in_text):
+    if heading_span is not None and posted(heading_span, main, in_text):
         heading_span = None  # a news item's posting date over the days its story tells
     chosen = None
-    labelled = _best(field_spans)
+    labelled = best(field_spans)
     if labelled is not None and labelled.start.day is not None:
         chosen = labelled  # `日時: …` says when the event is, beside any heading's date
     if chosen is None and heading_span is not None:
-        chosen = _refine(heading_span, [*in_text, *field_spans])
+        chosen = refine(heading_span, [*in_text, *field_spans])
     if chosen is None:
         chosen = labelled
     if chosen is None and main is not None:
-        chosen = _best(main.dates)
+        chosen = best(main.dates)
     if chosen is None:
         # Other mentions' dates; an event held nearby dates a trip only when no travel is told.
         travel = main is not None and main.kind in ("in", "out", "move")
         kinds = ("in", "out", "move", "meet") if travel else ("in", "out", "move", "meet", "host")
-        chosen = _best([s for m in mentions if m.kind in kinds for s in m.dates])
+        chosen = best([s for m in mentions if m.kind in kinds for s in m.dates])
     if chosen is None and section.context:
-        base = _best(dates_in(section.context[0], ctx))
+        base = best(dates_in(section.context[0], ctx))
         if base is not None and base.start.day is None and section.heading:
             # `8日(火) …` under `令和元年10月`: the entry's day in the group heading's month
             year, month = base.start.year, base.start.month
             days = [s for s in find_dates(section.heading, year=year, month=month) if s.start.day]
-            chosen = _best(days)
-        chosen = chosen or _refine(base, in_text)
+            chosen = best(days)
+        chosen = chosen or refine(base, in_text)
     if chosen is not None:
         draft.take_date(chosen)
-
-
-def _posted(heading: DateSpan, main: Mention | None, told: list[DateSpan]) -> bool:
-    """Whether a heading's day is when an item was posted: its story dates its main event to
-    days that all end before it (`2025.01.10` over `visited … on December 18 and 19`); a
-    headline without days leaves them to the story's sentences (`told`)."""
-    if heading.is_range or heading.start.day is None or main is None:
-        return False
-    days = [s for s in main.dates if s.start.day is not None]
-    days = days or [s for s in told if s.start.day is not None]
-    posted = heading.start.first_day()
-    return (
-        bool(days)
-        and posted is not None
-        and all((last := s.end.last_day()) is not None and last < posted for s in days)
-    )
 
 
 # A list item that opens with its own date (`・令和5年8月21日から…`).
@@ -376,7 +314,7 @@ _LINK_DATE = re.compile(
 
 def _separate(draft: Draft, mention: Mention) -> bool:
     """Whether a mention is another visit than the section's main one."""
-    span = _best(mention.dates)
+    span = best(mention.dates)
     if (
         mention.kind in ("in", "out")
         and _DATED_ITEM.match(mention.text)
@@ -402,7 +340,7 @@ def _from_mention(mention: Mention, section: Section) -> Draft:
     if direction == "out":
         _add(draft.dests, mention.dests)
     _add(draft.places, mention.places)
-    if span := _best(mention.dates):
+    if span := best(mention.dates):
         draft.take_date(span)
     return draft
 
@@ -520,50 +458,25 @@ def trip_draft(
         _add(draft.places, mention.places)
     chosen = None
     for value in date_values:
-        chosen = chosen or _best(dates_in(value, ctx))
-    cue_dates = [s for m in mentions for s in _trip_dates(m)]
-    head_span = _best([s for s in head.dates if not s.fiscal])
+        chosen = chosen or best(dates_in(value, ctx))
+    cue_dates = [s for m in mentions for s in trip_dates(m)]
+    head_span = best([s for s in head.dates if not s.fiscal])
     if head_span is not None and head_span.start.day is None:
         # a headline's month (`市長室から(令和5年11月)`) gives way to the days the text tells,
         # or to the first and last of the trip's day headings (`■10月23日(月) X市`)
-        told = _best([s for s in cue_dates if s.is_range and s.start.day])
-        days = _heading_days(sections, ctx, head_span) if draft.direction == "out" else None
+        told = best([s for s in cue_dates if s.is_range and s.start.day])
+        days = heading_days(sections, ctx, head_span) if draft.direction == "out" else None
         head_span = told or days or head_span
     chosen = chosen or head_span
-    page_range = _first_event_date(sections, ctx, ranges_only=True)
-    chosen = chosen or _best([s for s in cue_dates if s.is_range]) or page_range
-    chosen = chosen or _best(cue_dates) or _first_event_date(sections, ctx)
-    chosen = _widen(chosen, cue_dates)
+    page_range = first_event_date(sections, ctx, ranges_only=True)
+    chosen = chosen or best([s for s in cue_dates if s.is_range]) or page_range
+    chosen = chosen or best(cue_dates) or first_event_date(sections, ctx)
+    chosen = widen(chosen, cue_dates)
     if chosen is not None:
         draft.take_date(chosen)
     if draft.direction == "out" and draft.start and draft.end:
         _add(draft.dests, _itinerary_places(sections, home, ctx, draft))
     return draft
-
-
-_TRIP_DAYS = 21
-
-
-def _heading_days(sections: list[Section], ctx: DateContext, month: DateSpan) -> DateSpan | None:
-    """From the first to the last day the sections' headings date within `month` and the
-    month after (a trip over a month's end), when at least two headings do."""
-    first = month.start.first_day()
-    days = [
-        d
-        for section in sections
-        if section.heading
-        for s in dates_in(section.heading, ctx.with_headings(section.heading))
-        if s.begin < 3 and (d := s.start.first_day()) is not None
-    ]
-    days = [d for d in days if first is not None and 0 <= (d - first).days < 62]
-    if len(days) < 2:
-        return None
-    low, high = min(days), max(days)
-    if (high - low).days > _TRIP_DAYS:
-        return None  # a month's entries, not one journey's days
-    start = PartialDate(low.year, low.month, low.day)
-    end = PartialDate(high.year, high.month, high.day)
-    return DateSpan(start, end, 0, 0, "")
 
 
 # A line of an itinerary: a day, then what was done (`・4月17日:X市訪問`, `5/2 X市表敬`).
@@ -617,43 +530,4 @@ _DAY_STOP = re.compile(r"^[^()（）]{3,24}[(（]([^()（）\d]{2,30})[)）]\s*$
 _ABROAD = re.compile(
     r"海外|外国|訪欧|訪米|訪中|訪韓|訪豪|訪台|渡航|議員派遣|派遣報告|出張報告|団の派遣|団を派遣|\boverseas\b|\babroad\b",
     re.I,
-)
-
-_AGREEMENT_DATE = re.compile(
-    r"^[\s、]*(?:の|に|には)?\s*[^\sがは、。]{0,8}?(?:覚書|協定|合意書|共同声明|提携)"
-)
-
-
-def _trip_dates(mention: Mention) -> list[DateSpan]:
-    """A mention's dates that can date a trip: not fiscal years, not an agreement's own date
-    (`平成5年4月1日の友好都市提携から30周年…訪問団`)."""
-    spans = [s for s in mention.dates if not s.fiscal]
-    if AGREEMENT.search(mention.text):
-        spans = [s for s in spans if not _AGREEMENT_DATE.match(mention.text[s.stop :])]
-    return spans
-
-
-def _first_event_date(
-    sections: list[Section], ctx: DateContext, *, ranges_only: bool = False
-) -> DateSpan | None:
-    """A trip page's first range, else its first full date outside agreements and notes."""
-    singles: list[DateSpan] = []
-    for section in sections:
-        sctx = ctx.with_headings(section.heading, *section.context)
-        for line in (section.heading, *section.lines):
-            if AGREEMENT.search(line) or line.startswith("※") or _PUBLICATION.search(line):
-                continue
-            for span in dates_in(line, sctx):
-                if span.start.year is None or span.start.month is None or span.fiscal:
-                    continue  # a fiscal year dates a programme, never a trip
-                if span.is_range:
-                    return span
-                if span.start.day is not None:
-                    singles.append(span)
-    return singles[0] if singles and not ranges_only else None
-
-
-_PUBLICATION = re.compile(
-    r"記者(?:資料|発表)|発表資料|資料提供|掲載|公開|更新|作成|Posted|Published|"
-    r"\d{1,2}時\d{2}分|\b\d{1,2}:\d{2}\b"
 )
