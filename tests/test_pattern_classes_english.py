@@ -137,3 +137,19 @@ def test_a_visit_to_a_country_named_alone_is_a_trip_there() -> None:
     (visit,) = _visits(_records(text, "mie-pref"))
     assert (visit.direction, visit.start, visit.end) == ("outbound", "2025-06-02", "2025-06-05")
     assert {p.country for p in visit.places} == {"VN"}
+
+
+def test_the_citys_people_joining_an_event_abroad_travelled_there() -> None:
+    text = "\n".join(
+        (
+            "News",
+            "Kobe engineers run a water safety workshop in Surabaya",
+            "Posted on 12 October 2024",
+            "From 7 to 9 October 2024, three engineers from the City of Kobe's Waterworks"
+            " Bureau joined the network's team in Surabaya, Indonesia, to run a workshop on"
+            " water safety planning for local officials.",
+        )
+    )
+    (visit,) = _visits(_records(text, "kobe"))
+    assert (visit.direction, visit.start, visit.end) == ("outbound", "2024-10-07", "2024-10-09")
+    assert [p.country for p in visit.places] == ["ID"]

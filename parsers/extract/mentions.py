@@ -55,7 +55,10 @@ _DEST_JA = re.compile(
 _DEST_INSIDE = re.compile(r"(?:出張|訪問|視察)\((?P<inner>[^)]{2,40})\)")
 # The place an event happened at: `…で開催`, `…において`, `(大阪市)`.
 _VENUE_JA = re.compile(r"(?:で|において|にて)(?:開催|開かれ|行われ|実施|行い|催され)")
-_VENUE_EN = re.compile(r"\b(?:held|hosted|took place|organi[sz]ed|convened)\s+(?:in|at)\s+")
+_VENUE_EN = re.compile(
+    r"\b(?:held|hosted|took place|organi[sz]ed|convened)\s+(?:in|at)\s+|"
+    r"\b(?:joined|attended|took part in|participated in)\b[^.;]{0,60}?\bin\s+(?=[A-Z])"
+)
 _ATTEND = re.compile(
     r"出席|参加|登壇|講演|participat(?:ed|es|ing) in|attend(?:ed|s|ing)?|joined|took part", re.I
 )
