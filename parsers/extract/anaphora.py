@@ -12,11 +12,16 @@ import re
 
 from citywatch.model import Place
 from parsers.extract.mentions import Home, foreign_places
-from parsers.extract.places import country_code
+from parsers.extract.places import is_country
 
-__all__ = ["same_place"]
+__all__ = ["refers_back", "same_place"]
 
 _SAME = re.compile(r"同(?P<kind>省|州|市|国|県|道|区|郡)(?!士|様|時|年|月|日|内容|趣旨)")
+
+
+def refers_back(text: str) -> bool:
+    """Whether `text` names a place only by reference (`同省`, `同市`)."""
+    return _SAME.search(text) is not None
 
 
 def same_place(text: str, before: str, home: Home) -> Place | None:
@@ -28,12 +33,8 @@ def same_place(text: str, before: str, home: Home) -> Place | None:
     kind = match.group("kind")
     best: tuple[int, Place] | None = None
     for place in foreign_places(before, home):
-        fits = _is_country(place) if kind == "国" else place.name.endswith(kind)
+        fits = is_country(place) if kind == "国" else place.name.endswith(kind)
         at = before.rfind(place.name)
         if fits and at >= 0 and (best is None or at > best[0]):
             best = (at, place)
     return best[1] if best else None
-
-
-def _is_country(place: Place) -> bool:
-    return country_code(place.name) == place.country

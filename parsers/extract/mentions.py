@@ -514,8 +514,8 @@ def _guests_from_abroad(sentence: str, verb_at: int, home: Home) -> bool:
 def _named_after_home(phrase: str, home: Home) -> bool:
     """Whether the words right before a group's name are the page city's own (`本市`, `X市`)."""
     tail = phrase.rstrip(" ・")
-    own = (*(n for n in home.city.names if len(n) > 1), "本市", "本県", "本町", "本村", "本区")
-    return tail.endswith(own)
+    names = tuple(n for n in home.city.names if len(n) > 1)
+    return tail.endswith(names) or _SELF.fullmatch(tail[-2:]) is not None
 
 
 # Built once per city rather than once per sentence.

@@ -45,6 +45,7 @@ __all__ = [
     "find_countries",
     "find_places",
     "home",
+    "is_country",
     "resolve_place",
 ]
 
@@ -355,3 +356,8 @@ def resolve_place(name: str, *, country: str | None = None) -> Place | None:
         return Place(text, best.country)
     whole = country_code(text)
     return Place(text, whole) if whole else None
+
+
+def is_country(place: Place) -> bool:
+    """Whether a place is a country named bare (`ドイツ`, `Taiwan`), not a town or state in it."""
+    return country_code(place.name) == place.country

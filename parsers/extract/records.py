@@ -17,14 +17,14 @@ from citywatch.model import Milestone, Place, Programme, Record, Visit
 from parsers.document.model import Document
 from parsers.document.segment import Section, is_caption, split_sections
 from parsers.document.text import is_date_line
-from parsers.extract.anaphora import same_place
+from parsers.extract.anaphora import refers_back, same_place
 from parsers.extract.events import Draft, section_drafts, trip_draft
 from parsers.extract.evidence import explain_programme, explain_visit
 from parsers.extract.items import lists_items
 from parsers.extract.mentions import Home, page_places, read_mention
 from parsers.extract.merge import absorb_duplicates, merge_neighbours
 from parsers.extract.people import split_actors
-from parsers.extract.places import find_countries, find_places, resolve_place
+from parsers.extract.places import find_countries, find_places, is_country, resolve_place
 from parsers.extract.places import home as home_city
 from parsers.extract.programme_forms import (
     consolidate,
@@ -204,6 +204,8 @@ def _refer_back(
 ) -> None:
     """A section that names its place only as `同省` or `同市` is about the place the page
     named before it with that ending."""
+    if not refers_back(section.full_text):
+        return  # (the page before it is joined only for a section that needs it)
     earlier = "\n".join((title, *(s.full_text for s in before)))
     place = same_place(section.full_text, earlier, home)
     if place is None:
@@ -380,8 +382,8 @@ def _tidy_places(places: list[Place]) -> tuple[Place, ...]:
     out = [p for p in places if p.country]
     if any(p.country != "JP" for p in out):
         out = [p for p in out if p.country != "JP"]
-    cities = {p.country for p in out if not _is_country(p)}
-    out = [p for p in out if not (_is_country(p) and p.country in cities)]
+    cities = {p.country for p in out if not is_country(p)}
+    out = [p for p in out if not (is_country(p) and p.country in cities)]
     kept: list[Place] = []
     for place in out:
         # One place written two ways (クアラルンプール, クアラルンプール市): keep the fuller.
@@ -395,7 +397,7 @@ def _tidy_places(places: list[Place]) -> tuple[Place, ...]:
 
 def _cities_within(dests: list[Place], named: list[Place]) -> list[Place]:
     """A trip told by its countries (`X国・Y国出張`) went to the cities its text names in them."""
-    if not dests or not all(_is_country(p) for p in dests):
+    if not dests or not all(is_country(p) for p in dests):
         return dests
     countries = [p.country for p in dests]
     within: list[Place] = []
@@ -405,19 +407,13 @@ def _cities_within(dests: list[Place], named: list[Place]) -> list[Place]:
             # trip went to (New Zealand)
             again = [resolve_place(place.name, country=c) for c in countries if c]
             place = next((p for p in again if p is not None and p.country in countries), place)
-        if place.country in countries and not _is_country(place) and place not in within:
+        if place.country in countries and not is_country(place) and place not in within:
             within.append(place)
     return [*dests, *(p for p in within if p not in dests)]
 
 
 def _one_name(a: Place, b: Place) -> bool:
     return a.name.startswith(b.name) or b.name.startswith(a.name)
-
-
-def _is_country(place: Place) -> bool:
-    from parsers.extract.places import country_code
-
-    return country_code(place.name) == place.country
 
 
 def _visit(draft: Draft, home: Home, english: bool, page_people: tuple[str, ...]) -> Visit:
@@ -525,7 +521,7 @@ def _page_countries(records: list[Record], text: str) -> list[Record]:
 
 
 def _state_named(place: Place, text: str) -> bool:
-    return _is_country(place) and f"{place.name}州" in text
+    return is_country(place) and f"{place.name}州" in text
 
 
 def _page_country(place: Place, named: set[str], written: dict[str, set[str]]) -> Place:
