@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.extract import mentions
+from parsers.extract import clauses, mentions
 from parsers.text import cues
 
 # The patterns as first written, with their branches led by lookbehinds.
@@ -45,7 +45,7 @@ def _check(text: str) -> None:
     )
     assert bool(hosted) == bool(_PLAIN_HOST.search(text))
     for stop in range(len(text) + 1):  # read as `_clause_before` reads: up to a cue
-        clause = [m.span() for m in mentions._CLAUSE_START.finditer(text, 0, stop)]
+        clause = [m.span() for m in clauses.CLAUSE_START.finditer(text, 0, stop)]
         assert clause == [m.span() for m in _PLAIN_CLAUSE_START.finditer(text, 0, stop)]
     english = _spans(mentions._DEST_EN, text) if mentions._RE_LATIN.search(text) else []
     assert english == _spans(mentions._DEST_EN, text)

@@ -699,7 +699,7 @@ def test_a_state_written_before_a_city_says_its_country() -> None:
 
 
 def test_a_prefectures_own_towns_and_a_wards_full_name_are_home() -> None:
-    from parsers.extract.mentions import Home
+    from parsers.extract.abroad import Home
     from parsers.extract.places import home
 
     pref = Home(home("kanagawa-pref"), "kanagawa-pref")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from citywatch.model import Place
-from parsers.extract.mentions import Home, foreign_places
+from parsers.extract.abroad import Home, foreign_places
 from parsers.extract.places import is_country
 
 __all__ = ["refers_back", "same_place"]

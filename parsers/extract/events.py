@@ -17,15 +17,8 @@ from typing import Literal
 
 from citywatch.model import Place
 from parsers.document.segment import Section
-from parsers.extract.mentions import (
-    CAPITAL_JP,
-    Home,
-    Mention,
-    foreign_places,
-    international,
-    read_mention,
-    sentence_texts,
-)
+from parsers.extract.abroad import Home, foreign_places, international, sentence_texts
+from parsers.extract.mentions import CAPITAL_JP, Mention, read_mention
 from parsers.extract.places import country_code, find_places, resolve_place
 from parsers.extract.spans import (
     PUBLICATION,

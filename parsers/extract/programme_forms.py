@@ -10,7 +10,7 @@ import re
 from citywatch.model import Milestone, Place
 from parsers.document.segment import Section
 from parsers.document.text import is_date_line
-from parsers.extract.mentions import Home, foreign_places, sentence_texts
+from parsers.extract.abroad import Home, foreign_places, sentence_texts
 from parsers.extract.places import country_code, find_places
 from parsers.extract.programmes import ProgrammeDraft, english_text, new_draft, partner_places
 from parsers.extract.table_visits import is_visit_header

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from citywatch.model import Milestone, Place
 from parsers.document.segment import Section
-from parsers.extract.mentions import Home, foreign_places, sentence_texts
+from parsers.extract.abroad import Home, foreign_places, sentence_texts
 from parsers.extract.people import find_actors
 from parsers.extract.places import country_code, find_places
 from parsers.extract.when import DateContext, dates_in

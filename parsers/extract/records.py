@@ -17,11 +17,12 @@ from citywatch.model import Milestone, Place, Programme, Record, Visit
 from parsers.document.model import Document
 from parsers.document.segment import Section, is_caption, split_sections
 from parsers.document.text import is_date_line
+from parsers.extract.abroad import Home, page_places
 from parsers.extract.anaphora import refers_back, same_place
 from parsers.extract.events import Draft, section_drafts, trip_draft
 from parsers.extract.evidence import explain_programme, explain_visit
 from parsers.extract.items import lists_items
-from parsers.extract.mentions import Home, page_places, read_mention
+from parsers.extract.mentions import read_mention
 from parsers.extract.merge import absorb_duplicates, merge_neighbours
 from parsers.extract.people import split_actors
 from parsers.extract.places import find_countries, find_places, is_country, resolve_place

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from parsers.document.segment import Section
-from parsers.extract.mentions import Mention, sentence_texts
+from parsers.extract.abroad import sentence_texts
+from parsers.extract.mentions import Mention
 from parsers.extract.when import DateContext, dates_in
 from parsers.text.cues import AGREEMENT
 from parsers.text.dates import DateSpan, PartialDate
