@@ -201,3 +201,42 @@ def test_calling_on_a_city_abroad_is_a_trip_there() -> None:
     )
     [visit] = _visits(_records(text, "date"))
     assert (visit.direction, visit.start, visit.end) == ("outbound", "2023-10-14", "2023-10-18")
+
+
+def test_bulleted_entries_of_a_history_that_open_with_their_date_are_one_visit_each() -> None:
+    text = "\n".join(
+        (
+            "友好交流のあゆみ",
+            "更新日:2024年3月1日",
+            "これまでの主な交流",
+            "・令和元年(2019年)10月 アルバカーキ市議会議員団が来庁し、市長を表敬訪問",
+            "・令和4年(2022年)7月 市長を団長とする市民訪問団がアルバカーキ市を訪問(7月12日~19日)",
+            "・令和5年(2023年)11月 ダナン市長一行が来庁し、市長と会談(11月20日)",
+        )
+    )
+    visits = sorted(_visits(_records(text, "kofu")), key=lambda v: v.start or "")
+    assert [(v.direction, v.start, v.end) for v in visits] == [
+        ("inbound", "2019-10", "2019-10"),
+        ("outbound", "2022-07-12", "2022-07-19"),
+        ("inbound", "2023-11-20", "2023-11-20"),
+    ]
+
+
+def test_a_dated_entry_with_its_story_below_it_is_a_visit_of_its_own() -> None:
+    text = "\n".join(
+        (
+            "カンボジア・シェムリアップ州との連携事業",
+            "更新日:2024年3月15日",
+            "■これまでの取組",
+            "・2023年6月5日(月曜日) 州政府とのキックオフ会議をオンラインで開催",
+            "・2023年9月11日(月曜日)~14日(木曜日) 現地調査",
+            "環境課の職員2名が、シェムリアップ州を訪問しました。",
+            "・2024年1月22日(月曜日)~25日(木曜日) 州職員の招へい",
+            "シェムリアップ州政府の職員など計5名が山形市を訪れました。",
+        )
+    )
+    visits = sorted(_visits(_records(text, "yamagata")), key=lambda v: v.start or "")
+    assert [(v.direction, v.start, v.end) for v in visits] == [
+        ("outbound", "2023-09-11", "2023-09-14"),
+        ("inbound", "2024-01-22", "2024-01-25"),
+    ]

@@ -15,7 +15,13 @@ import re
 from dataclasses import dataclass
 
 from parsers.document.model import Block, Document
-from parsers.document.text import FIELD_LABEL, FIELD_PREFIX, is_date_line, is_field
+from parsers.document.text import (
+    FIELD_LABEL,
+    FIELD_PREFIX,
+    is_date_line,
+    is_dated_entry,
+    is_field,
+)
 from parsers.text.cues import MEETING, Cue, inbound_words
 from parsers.text.dates import find_dates
 
@@ -104,6 +110,7 @@ class _Marks:
     def __init__(self, blocks: list[Block], cue: Cue) -> None:
         self.blocks = blocks
         self._dated: dict[int, bool] = {}
+        self._entries: dict[int, bool] = {}
         self.opens = [self._is_boundary(i, cue) for i in range(len(blocks))]
         if not any(self.opens):
             levels = [b.level for b in blocks if b.kind == "heading"]
@@ -115,8 +122,32 @@ class _Marks:
             self._dated[i] = _dated(self.blocks[i].text)
         return self._dated[i]
 
+    def _entry(self, i: int) -> bool:
+        if not 0 <= i < len(self.blocks) or self.blocks[i].kind != "item":
+            return False
+        if i not in self._entries:
+            self._entries[i] = is_dated_entry(self.blocks[i].text)
+        return self._entries[i]
+
+    def _entry_near(self, i: int) -> bool:
+        """Whether the nearest item before or after (a story's lines may sit between them)
+        is a dated entry too."""
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(self.blocks) and abs(j - i) <= 4:
+                if self.blocks[j].kind == "item":
+                    if self._entry(j):
+                        return True
+                    break
+                if self.blocks[j].kind == "heading":
+                    break
+                j += step
+        return False
+
     def _is_boundary(self, i: int, cue: Cue) -> bool:
         block = self.blocks[i]
+        if block.kind == "item" and self._entry(i) and self._entry_near(i):
+            return True  # `・令和4年7月 X市を訪問` among others like it: a history's entry
         if block.kind != "heading":
             return bool(_DATED_ENTRY.search(block.text)) and "。" not in block.text
         text = block.text

@@ -26,6 +26,7 @@ __all__ = [
     "heading_level",
     "is_breadcrumb",
     "is_date_line",
+    "is_dated_entry",
     "is_field",
     "is_footer_start",
     "is_furniture",
@@ -59,7 +60,8 @@ _DATE_LINE = re.compile(
 )
 # `令和5年8月 市長がリヨン市を訪問`: a date, then the title of what happened.
 _DATED_TITLE = re.compile(
-    rf"^(?:{_JDATE}|{_NDATE}|{_SDATE})(?:\s*~\s*(?:{_JDATE}|{_NDATE}|{_SDATE}))?\s+\S"
+    rf"^(?:{_JDATE}|{_NDATE}|{_SDATE})"
+    rf"(?:\s*[~から]+\s*(?:{_JDATE}|{_NDATE}|{_SDATE}|\d{{1,2}}日{_WEEKDAY}))?(?:まで)?\s+\S"
 )
 # The signer under a letter's closing date (`令和5年12月22日` / `X区長 山田太郎`): that date
 # signs the letter, it heads nothing.
@@ -129,6 +131,16 @@ def is_field(line: str) -> bool:
 def is_date_line(line: str) -> bool:
     """A line that is nothing but a date or a date range: a diary or history heading."""
     return bool(_DATE_LINE.match(line.strip()))
+
+
+_BULLET = re.compile(r"^(?:[・\-*●○◯◆◇■□]\s*)")
+
+
+def is_dated_entry(line: str) -> bool:
+    """A list item that opens with its date and then says what happened (`・令和5年8月 X市長が
+    来庁`): one entry of a history or a diary, whatever its length."""
+    text = _BULLET.sub("", line.strip(), count=1)
+    return len(text) <= 200 and bool(_DATED_TITLE.match(text))
 
 
 def is_furniture(line: str) -> bool:

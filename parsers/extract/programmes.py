@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from citywatch.model import Milestone, Place
 from parsers.document.segment import Section
+from parsers.document.text import is_dated_entry
 from parsers.extract.abroad import Home, foreign_places, sentence_texts
 from parsers.extract.people import find_actors
 from parsers.extract.places import country_code, find_places
@@ -421,6 +422,10 @@ def milestones_of(sections: list[Section], ctx: DateContext) -> list[Milestone]:
             if spans:
                 text = " ".join(section.lines).strip()[:200]
                 found.append(Milestone(spans[0].start.iso(), text))
+        elif is_dated_entry(section.heading):  # `・令和5年1月 協議会を設立`: a history's entry
+            spans = dates_in(section.heading, sctx)
+            if spans and spans[0].begin <= 2 and spans[0].start.year is not None:
+                found.append(Milestone(spans[0].start.iso(), section.heading[:200]))
         for line, kind in zip(section.lines, section.kinds, strict=False):
             if kind not in ("row", "item"):
                 continue
