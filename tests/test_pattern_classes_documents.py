@@ -240,3 +240,44 @@ def test_a_dated_entry_with_its_story_below_it_is_a_visit_of_its_own() -> None:
         ("outbound", "2023-09-11", "2023-09-14"),
         ("inbound", "2024-01-22", "2024-01-25"),
     ]
+
+
+def test_a_history_dates_an_entry_by_its_year_alone_and_it_stays_apart() -> None:
+    text = "\n".join(
+        (
+            "友好都市との交流のあゆみ",
+            "交流のあゆみ",
+            "・平成4年5月20日 ダラット市において友好都市提携書に調印",
+            "・平成6年 ダラット市からの研修員の受入れを開始",
+            "・平成14年8月 市長を団長とする市民訪問団がダラット市を訪問",
+        )
+    )
+    visits = _visits(_records(text, "kofu"))
+    assert [(v.direction, v.start) for v in visits] == [("outbound", "2002-08")]
+
+
+def test_a_town_no_gazetteer_lists_is_placed_by_the_country_bracketed_after_it() -> None:
+    found = find_places("■ヴァルトキルヒ(ドイツ連邦共和国バーデン=ヴュルテンベルク州)")
+    assert [(m.place.name, m.place.country) for m in found] == [("ヴァルトキルヒ", "DE")]
+    assert find_places("ハンナ・ベルク(ドイツ連邦共和国)") == []  # a person, dotted
+
+
+def test_a_city_is_visited_in_the_word_made_of_its_first_letter() -> None:
+    text = "\n".join(
+        (
+            "アルバカーキ市との提携30周年",
+            "令和5年8月3日(木曜日)、同市のデイビス副市長ほか5名が来甲しました。",
+        )
+    )
+    visits = _visits(_records(text, "kofu"))
+    assert [(v.direction, v.start) for v in visits] == [("inbound", "2023-08-03")]
+
+
+def test_a_ceremony_with_a_partner_held_in_the_city_itself_is_no_trip_to_the_partner() -> None:
+    text = "\n".join(
+        (
+            "提携30周年記念式典",
+            "令和5年8月3日(木曜日)、アルバカーキ市との提携30周年記念式典を甲府市で開催しました。",
+        )
+    )
+    assert [v.direction for v in _visits(_records(text, "kofu"))] in ([], ["inbound"])

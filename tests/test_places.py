@@ -266,9 +266,11 @@ def test_find_countries_english() -> None:
         ("sendai", "仙台", "市", "仙"),
         ("hiroshima", "広島", "市", "広"),
         ("fukuoka", "福岡", "市", "福"),
-        ("kitakyushu", "北九州", "市", None),
+        ("kitakyushu", "北九州", "市", "北"),  # a city not listed: its first letter
         ("tokyo", "東京", "都", "京"),
-        ("ueda", "上田", "市", None),
+        ("ueda", "上田", "市", "上"),
+        ("hino", "日野", "市", None),  # 来日 is a visit to Japan
+        ("shinjuku", "新宿", "区", None),  # a ward has no such word
     ],
 )
 def test_home(slug: str, base: str, office: str, short: str | None) -> None:

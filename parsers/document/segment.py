@@ -130,15 +130,13 @@ class _Marks:
         return self._entries[i]
 
     def _entry_near(self, i: int) -> bool:
-        """Whether the nearest item before or after (a story's lines may sit between them)
-        is a dated entry too."""
+        """Whether another dated entry sits a few blocks before or after (a story's lines or
+        an undated item may come between them)."""
         for step in (-1, 1):
             j = i + step
             while 0 <= j < len(self.blocks) and abs(j - i) <= 4:
-                if self.blocks[j].kind == "item":
-                    if self._entry(j):
-                        return True
-                    break
+                if self._entry(j):
+                    return True
                 if self.blocks[j].kind == "heading":
                     break
                 j += step

@@ -140,7 +140,17 @@ def is_dated_entry(line: str) -> bool:
     """A list item that opens with its date and then says what happened (`・令和5年8月 X市長が
     来庁`): one entry of a history or a diary, whatever its length."""
     text = _BULLET.sub("", line.strip(), count=1)
-    return len(text) <= 200 and bool(_DATED_TITLE.match(text))
+    entry = _DATED_TITLE.match(text) or _YEAR_TITLE.match(text)
+    if entry is None or len(text) > 200:
+        return False
+    return not _CLOCK.match(text, entry.end() - 1)  # `2024年10月3日 15時00分`: a timestamp
+
+
+_CLOCK = re.compile(r"(?:午前|午後)?\d{1,2}(?:時|:)(?:\d{1,2}分?)?(?:\s*[~-]\s*\S*)?$")
+
+
+# `・平成5年 研修生の受入れを開始`: a history may date an entry by its year alone.
+_YEAR_TITLE = re.compile(rf"^{_JYEAR}(?:\s*[~から]+\s*{_JYEAR})?(?:まで)?\s+\S")
 
 
 def is_furniture(line: str) -> bool:

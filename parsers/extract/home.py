@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -45,8 +46,9 @@ def home(city: str) -> HomeCity:
     """The watched local government `city`: a slug ('saitama', 'hyogo-pref', 'shinjuku') or its
     Japanese name ('兵庫県', '新宿区'), as parsers/localgov.py resolves it.
 
-    The short kanji used in 来浜-style words comes from the data file. Raises ConfigError for
-    a name the list does not know or a Japanese name that several governments hold."""
+    The short kanji used in 来浜-style words comes from the data file, else from the name.
+    Raises ConfigError for a name the list does not know or a Japanese name that several
+    governments hold."""
     gov = resolve(city)
     office = gov.office
     names = [gov.stem, gov.name]
@@ -57,6 +59,22 @@ def home(city: str) -> HomeCity:
         place=Place(gov.stem, "JP"),
         names=tuple(dict.fromkeys(names)),
         self_words=(f"本{office}", f"当{office}", office),
-        short=_gazetteer().home_short.get(gov.stem),
+        short=_short(gov.stem, gov.office),
         office=office,
     )
+
+
+# After 来 these make words of time, not arrivals (来月, 来年, 来日 is a visit to Japan).
+_NOT_SHORT = frozenset("月年週日春夏秋冬")
+
+
+def _short(stem: str, office: str) -> str | None:
+    """The kanji a city's name shortens to in 来X (a visit to it): the data file's where the
+    custom is not the first letter (来浜 for 横浜), else a city's first letter (来松, 来旭)."""
+    listed = _gazetteer().home_short.get(stem)
+    if listed or office != "市" or len(stem) < 2 or not _KANJI.fullmatch(stem):
+        return listed
+    return None if stem[0] in _NOT_SHORT else stem[0]
+
+
+_KANJI = re.compile(r"[\u4e00-\u9fff]+")

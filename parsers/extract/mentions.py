@@ -178,7 +178,10 @@ def _located(sentence: str, home: Home) -> list[Place]:
 def _venue(sentence: str, home: Home) -> list[Place]:
     """Where a sentence says an event was held (`…で開催`, `held in …`), the page city aside."""
     venue = _VENUE_JA.search(sentence)
-    if venue and (found := places_named(clause_before(sentence, venue.start()), home)):
+    clause = clause_before(sentence, venue.start()) if venue else ""
+    if venue and _held_at_home(clause, home):
+        return []  # `X市との記念式典を本市で開催`: held at home, whoever it was with
+    if venue and (found := places_named(clause, home)):
         return found
     if located := _located(sentence, home):
         return located
@@ -191,6 +194,19 @@ def _venue(sentence: str, home: Home) -> list[Place]:
         found = places_named(tail[: end.start()] if end else tail, home)
         return found or places_named(tail[:60], home)
     return []
+
+
+_OWN_PLACE = re.compile(
+    r"(?:[本当][市都道府県区町村]|[市区]役所|[町村]役場|[都道府県市]庁(?:舎)?|本庁舎|[市区町村]内)$"
+)
+
+
+def _held_at_home(clause: str, home: Home) -> bool:
+    """Whether the place written right before `で開催` is the page city or its own office."""
+    last = max(find_places(clause), key=lambda m: m.stop, default=None)
+    if last is not None and last.stop >= len(clause.rstrip()) - 1:
+        return home.is_home(last.place)
+    return bool(_OWN_PLACE.search(clause.rstrip()))
 
 
 def _mentions_home(text: str, home: Home) -> bool:

@@ -132,6 +132,9 @@ def kana_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
 _UNLISTED_SUFFIXES = ("広域市", "特別市", "市", "州", "省", "県", "町", "村", "郡")
 
 
+_REGION_AFTER = re.compile(r"..(?:州|省|県|郡|地方|自治区|特別区)$")
+
+
 def _unlisted(text: str, begin: int, end: int) -> Candidate | None:
     """A town no gazetteer lists, named with a place suffix and its country beside it
     (`ミナトリア市(ルーマニア)`, `ルーマニア・ミナトリア市`): the page itself says where it is."""
@@ -148,6 +151,11 @@ def _unlisted(text: str, begin: int, end: int) -> Candidate | None:
             # `X市(Bucheon)`: the name in Latin letters the gazetteer knows places it.
             listed = _gazetteer().places(_key(inner))
             code = listed[0].country if len({e.country for e in listed}) == 1 else None
+        if code is None and inner and (suffix or _REGION_AFTER.search(inner)):
+            # `X(スイス連邦ベルン州)`: its country, then the region it lies in. (A bare word with
+            # a country alone is as often a person's or a dish's: `エマ(カナダ)`.)
+            lead = next(iter(_find_countries(inner)), None)
+            code = lead.code if lead is not None and lead.begin == 0 else None
         if code is None and inner:
             # `X(カリフォルニア州)`: a state or province the gazetteer knows places it.
             base, admin_suffix = _strip_ja_suffix(inner)
