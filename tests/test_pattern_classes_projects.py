@@ -8,7 +8,7 @@ details.
 
 from __future__ import annotations
 
-from tests.test_pattern_classes import _records, _visits
+from tests.test_pattern_classes import _programmes, _records, _visits
 
 _PROJECT = "\n".join(
     (
@@ -155,3 +155,36 @@ def test_a_trip_headed_by_its_month_runs_from_its_first_day_heading_to_its_last(
     )
     (visit,) = _visits(_records(text, "nagano-pref"))
     assert (visit.direction, visit.start, visit.end) == ("outbound", "2024-03-18", "2024-03-21")
+
+
+def test_a_prefectures_sister_state_page_is_one_programme_with_its_dated_history() -> None:
+    text = "\n".join(
+        (
+            "アメリカ合衆国オレゴン州との姉妹提携",
+            "提携の経緯",
+            "富山県とオレゴン州は、平成3年(1991年)5月10日、オレゴン州セーラム市において"
+            "姉妹提携の協定書に調印しました。",
+            "主な交流の経過",
+            "平成3年(1991年)5月 姉妹提携調印",
+            "平成13年(2001年)9月 姉妹提携10周年記念式典(セーラム市)、知事訪問",
+            "令和3年(2021年)10月 姉妹提携30周年記念式典(富山市)、オレゴン州副知事来県",
+        )
+    )
+    programmes = _programmes(_records(text, "toyama-pref"))
+    assert [(p.start, {pl.country for pl in p.places}) for p in programmes] == [
+        ("1991-05-10", {"US"})
+    ]
+    assert {m.date for m in programmes[0].milestones} >= {"2001-09", "2021-10"}
+
+
+def test_a_partner_two_countries_share_a_name_for_is_read_in_the_country_the_page_names() -> None:
+    text = "\n".join(
+        (
+            "アメリカ合衆国モンタナ州との姉妹提携",
+            "青森県とモンタナ州は、昭和60年(1985年)4月12日に姉妹提携の協定書に調印しました。",
+        )
+    )
+    programmes = _programmes(_records(text, "aomori-pref"))
+    assert [(p.start, [pl.country for pl in p.places]) for p in programmes] == [
+        ("1985-04-12", ["US"])
+    ]

@@ -265,7 +265,15 @@ def _from_sentence(
     dated = [s for s in spans if s.begin < keyword.start() or english_text(sentence)]
     paired = [s for s in spans if s.begin < last_keyword]
     if anniversary:
-        dated = [s for s in dated if _ATTACHED.match(sentence[s.stop : keyword.start()])]
+        # `平成5年4月1日の友好都市提携から30周年`: the link's date; but a date set before the
+        # words by a space or a comma alone dates the anniversary's event (`令和4年10月 提携40周年
+        # 式典`).
+        dated = [
+            s
+            for s in dated
+            if _ATTACHED.match(between := sentence[s.stop : keyword.start()])
+            and between.strip(" 、")
+        ]
         paired = dated
     drafts: list[ProgrammeDraft] = []
     if len(paired) > 1 and not english_text(sentence):

@@ -210,6 +210,7 @@ RELATIVE_NOW = re.compile(
 # Titles of pages about one programme.
 PROGRAMME_TITLE = re.compile(
     r"都市間(?:連携|協力)(?:事業)?|技術協力|姉妹都市|友好都市|パートナー都市|協力協定|覚書|"
+    r"(?:姉妹|友好)(?:州|省|県|港|提携)|友好交流|"  # a prefecture's links are to states, provinces
     r"\b(?:city-to-city (?:cooperation|collaboration)|sister cit(?:y|ies)|partnership)\b",
     re.I,
 )
