@@ -281,3 +281,21 @@ def test_a_ceremony_with_a_partner_held_in_the_city_itself_is_no_trip_to_the_par
         )
     )
     assert [v.direction for v in _visits(_records(text, "kofu"))] in ([], ["inbound"])
+
+
+def test_numbered_day_headings_of_a_trip_report_add_the_cities_of_its_days() -> None:
+    text = "\n".join(
+        (
+            "知事のワシントン州訪問結果の概要",
+            "1 訪問期間",
+            "令和5年10月2日(月)~10月5日(木)",
+            "2 日程及び概要",
+            "(1)10月3日(火) シアトル市",
+            "・ワシントン州知事と会談",
+            "(2)10月4日(水) スポケーン市",
+            "・州立大学を訪問し、学長と懇談",
+        )
+    )
+    visits = _visits(_records(text, "hyogo-pref"))
+    assert len(visits) == 1
+    assert {"シアトル", "スポケーン"} <= {p.name.removesuffix("市") for p in visits[0].places}

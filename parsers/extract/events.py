@@ -473,7 +473,11 @@ def trip_draft(
 
 
 # A line of an itinerary: a day, then what was done (`・4月17日:X市訪問`, `5/2 X市表敬`).
-_ITINERARY = re.compile(r"^[・･\-\s]*(?:\d{1,2}月\d{1,2}日|\d{1,2}/\d{1,2})")
+# (a day heading may be numbered: `(2)10月25日(月) X市`, `第3日 10月26日`)
+_ITINERARY = re.compile(
+    r"^[・･\-\s]*(?:[(]\d{1,2}[)]\s*|\d{1,2}[.)]\s*|第\d{1,2}日\s*)?"
+    r"(?:\d{1,2}月\d{1,2}日|\d{1,2}/\d{1,2})"
+)
 
 
 _EN_LEG = re.compile(
