@@ -299,3 +299,9 @@ def test_numbered_day_headings_of_a_trip_report_add_the_cities_of_its_days() -> 
     visits = _visits(_records(text, "hyogo-pref"))
     assert len(visits) == 1
     assert {"シアトル", "スポケーン"} <= {p.name.removesuffix("市") for p in visits[0].places}
+
+
+def test_a_province_after_kana_is_found_and_a_tie_word_before_a_suffix_is_no_place() -> None:
+    found = find_places("友好県省であります遼寧省を訪問しました。")
+    assert [(m.place.name, m.place.country) for m in found] == [("遼寧省", "CN")]
+    assert find_places("姉妹州") == []

@@ -231,11 +231,13 @@ def cjk_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
             if ward := _ward_of(text, stop, entries, suffix):
                 yield ward
         yield from _unlisted_kanji(text, base, m.group())
-        if province := _province(base, m.group()):
-            yield province
+        for kanji in _RE_KANJI_RUN.finditer(m.group()):  # (a run may open with kana: `の河北省`)
+            if province := _province(base + kanji.start(), kanji.group()):
+                yield province
 
 
 _RE_WARD = re.compile(r"[\u4e00-\u9fff]{1,3}区")
+_RE_KANJI_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
 
 
 def _ward_of(text: str, at: int, entries: tuple[_Entry, ...], suffix: str) -> Candidate | None:
@@ -329,6 +331,10 @@ def _unlisted_kanji(text: str, base: int, run: str) -> list[Candidate]:
     return found
 
 
+# Words of a tie between places (`友好県`, `姉妹州`): before a suffix they name no place.
+_TIE_WORDS = frozenset(("友好", "姉妹", "親善", "交流", "提携", "友好交流"))
+
+
 @lru_cache(maxsize=16384)
 def _run_hits(run: str) -> tuple[tuple[int, int, str, bool], ...]:
     """(begin, end, suffix, bare) of the names inside one kanji/hiragana run."""
@@ -347,6 +353,8 @@ def _run_hits(run: str) -> tuple[tuple[int, int, str, bool], ...]:
         if not suffix or (after and after in _PERSON_AFTER):
             continue
         for length in range(1, min(gaz.cjk_max, p) + 1):
+            if run[p - length : p] in _TIE_WORDS:
+                continue  # `友好県省`, `姉妹州`: named by the tie, no place of that name
             if run[p - length : p] in gaz.every:
                 if length == 1 and p > 1 and _RE_CJK_OR_KANA.match(run, p - 2):
                     continue  # 北区 alone, not the 北 inside a longer word
