@@ -305,3 +305,21 @@ def test_a_province_after_kana_is_found_and_a_tie_word_before_a_suffix_is_no_pla
     found = find_places("友好県省であります遼寧省を訪問しました。")
     assert [(m.place.name, m.place.country) for m in found] == [("遼寧省", "CN")]
     assert find_places("姉妹州") == []
+
+
+def test_rows_of_a_list_of_calls_received_are_visits_with_the_host_its_note_names() -> None:
+    text = "\n".join(
+        (
+            "令和6年度 市長への表敬訪問の受入れ状況",
+            "月日　訪問者　主な内容",
+            "令和6年5月14日　在大阪フランス総領事館　総領事　マルタン 氏　着任挨拶",
+            "令和6年9月3日　ダナン市人民委員会　副委員長ほか4名　経済交流の協議",
+            "※対応者は、いずれも山田市長です。",
+        )
+    )
+    visits = sorted(_visits(_records(text, "kofu")), key=lambda v: v.start or "")
+    assert [(v.direction, v.start) for v in visits] == [
+        ("inbound", "2024-05-14"),
+        ("inbound", "2024-09-03"),
+    ]
+    assert all("山田" in " ".join(v.participants) for v in visits)

@@ -17,6 +17,7 @@ from typing import Literal
 
 from citywatch.model import Place
 from parsers.document.segment import Section
+from parsers.document.text import is_dated_entry
 from parsers.extract.abroad import Home, foreign_places, international, sentence_texts
 from parsers.extract.mentions import CAPITAL_JP, Mention, read_mention
 from parsers.extract.places import country_code, find_places, resolve_place
@@ -140,7 +141,8 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
         attendees, visitors = attendees or visitors, None  # `訪問者:本市長…`: it went
     elsewhere = bool(place_value) and _names_elsewhere(place_value or "", home)
     field_event = date_value is not None and bool(visitors or attendees or elsewhere)
-    if not mentions and not field_event:
+    listed = not mentions and not field_event and _listed_entry(section, ctx, home)
+    if not mentions and not field_event and not listed:
         return []
     main = _pick_main(mentions)
     draft = Draft(direction=None, title=section.heading or (main.text if main else ""))
@@ -343,6 +345,21 @@ _SENT_LIST = re.compile(r"派遣|出張|海外訪問|訪問実績|\b(?:overseas 
 _RECEIVED_LIST = re.compile(
     r"受入|受け入れ|来訪|来日|表敬訪問|\b(?:courtesy calls|visitors)\b", re.I
 )
+
+
+def _listed_entry(section: Section, ctx: DateContext, home: Home) -> bool:
+    """A dated entry (`令和5年4月18日 X国総領事 着任挨拶`) of a list its page or group heading
+    says holds the calls received: a visit, though it writes no verb of travel. (The dated
+    lines under a trip's title are the days of its itinerary, not visits of their own.)"""
+    if not section.heading or not is_dated_entry(section.heading):
+        return False
+    first = next(iter(dates_in(section.heading, ctx)), None)
+    if first is None or first.start.day is None:
+        return False  # `・12月 X`: a month's pointer to a story further down, no entry
+    over = (ctx.title, *section.context)
+    if not any(_RECEIVED_LIST.search(h) and not _SENT_LIST.search(h) for h in over):
+        return False
+    return international(section.full_text, home)
 
 
 def _default_direction(draft: Draft, main: Mention | None, over: tuple[str, ...]) -> Way:

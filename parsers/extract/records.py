@@ -120,7 +120,7 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
     )
     sections = split_sections(doc, short=home.city.short)
     page_people = _owner("\n".join((doc.title, *(sections[0].lines[:6] if sections else ()))))
-    page_people = page_people or _head_of(doc.title, text)
+    page_people = page_people or _head_of(doc.title, text) or _received_by(text)
     headline = _trip_headline(_headlines(doc, sections), home, ctx)
     programme = None if headline else _programme_of(doc, sections, home, ctx)
     drafts = _list_drafts(sections, home, ctx, history=programme is not None, title=doc.title)
@@ -307,6 +307,19 @@ _HEAD_NAMED = (
     r"(?<![\u4e00-\u9fff副])(?:(?P<name>[\u4e00-\u9fff]{{2,5}}){role}(?=は|が|、|と)"
     r"|(?P<full>[\u4e00-\u9fff]{{3,5}}){role}の)"  # `上條正人市長の1週間`: a full name
 )
+
+
+# A list's note of who received every call (`※対応者は、いずれも山田市長です`).
+_RECEIVER_NOTE = re.compile(
+    r"(?:対応者|応対者)は、?\s?(?:いずれも|全て|すべて|原則として)?\s?"
+    r"(?P<who>[\u4e00-\u9fff]{1,5}(?:市長|知事|区長|町長|村長))"
+)
+
+
+def _received_by(text: str) -> tuple[str, ...]:
+    """The head a list of calls says received them all: the implicit host of its rows."""
+    note = _RECEIVER_NOTE.search(text)
+    return (note.group("who"),) if note else ()
 
 
 def _head_of(title: str, text: str) -> tuple[str, ...]:
