@@ -188,3 +188,19 @@ def test_a_partner_two_countries_share_a_name_for_is_read_in_the_country_the_pag
     assert [(p.start, [pl.country for pl in p.places]) for p in programmes] == [
         ("1985-04-12", ["US"])
     ]
+
+
+def test_a_dated_note_of_a_link_under_a_city_heading_is_a_programme_with_that_city() -> None:
+    text = "\n".join(
+        (
+            "友好都市との交流",
+            "1 友好都市の概要",
+            "(1)トゥーンバ市(オーストラリア連邦クイーンズランド州)",
+            "平成8年(1996年)5月に友好都市提携。",
+            "人口は約17万人で、花の都として知られています。",
+            "(2)その他",
+            "平成15年 市の合併に伴い、旧町の姉妹都市提携を継承しました。",
+        )
+    )
+    programmes = _programmes(_records(text, "nerima"))
+    assert [(p.start, [pl.country for pl in p.places]) for p in programmes] == [("1996-05", ["AU"])]

@@ -316,11 +316,28 @@ def _from_sentence(
         places = list(recent)  # signed with the visitors the section is about
     elif not places and recent and _BACK_REFERENCE.search(sentence):
         places = list(recent)
+    elif not places and recent and start is not None and _bare_entry(sentence, spans):
+        places = list(recent)  # `(1) X市(国)` / `1994年3月に友好都市提携。`: the heading's city
     elif start is None:
         places = [p for p in places if _marked(sentence, p)]
     if not places:
         return []
     return [new_draft(start, group, clause, sentence, home) for group in _by_country(places)]
+
+
+def _bare_entry(sentence: str, spans: list[DateSpan]) -> bool:
+    """Whether a sentence is only a year and a link (`平成6年(1994年)3月に友好都市提携。`): a
+    note on the place written just above it, not a story with parties of its own."""
+    if not spans or spans[0].begin > 1 or "年" not in sentence[: spans[0].stop]:
+        return False
+    link = AGREEMENT.search(sentence, spans[0].stop)
+    if link is None or len(sentence[spans[0].stop : link.start()].strip()) > _LINK_TAIL:
+        return False
+    return len(sentence[link.end() :].rstrip("。 ")) <= _LINK_TAIL
+
+
+# What may stand between the date and the link's words, and after them (`に`, `を結びました`).
+_LINK_TAIL = 8
 
 
 def _by_country(places: list[Place]) -> list[list[Place]]:

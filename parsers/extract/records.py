@@ -372,7 +372,11 @@ def _same_partner(a: ProgrammeDraft, b: ProgrammeDraft) -> bool:
 def _before(a: ProgrammeDraft, b: ProgrammeDraft) -> bool:
     if a.start is None:
         return False
-    return b.start is None or (a.start.iso() or "") < (b.start.iso() or "")
+    if b.start is None:
+        return True
+    first, second = a.start.iso() or "", b.start.iso() or ""
+    # (`1991-05` is no earlier than `1991-05-10`: it holds that day, less precisely)
+    return first < second[: len(first)] if len(first) < len(second) else first < second
 
 
 def _announces_agreement(title: str) -> bool:
