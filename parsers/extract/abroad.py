@@ -18,6 +18,7 @@ from parsers.text.cues import GOVERNMENT, INTERNATIONAL, movement, sentences
 from parsers.text.memo import text_memo
 
 __all__ = [
+    "OWN_PREMISES",
     "OWN_WORDS",
     "REGION",
     "SELF",
@@ -37,6 +38,10 @@ OWN_WORDS = re.compile(
     r"[市都道府県]庁(?:舎)?|[市区]役所|[町村]役場|[市都道府県区町村]議会|議長|[市都]|[道府県区町村](?![\u4e00-\u9fff]))"
 )
 SELF = re.compile(r"[本当][市都道府県区町村]")
+# The same, as the place at the end of a phrase where something was held (`…を本市で`).
+OWN_PREMISES = re.compile(
+    r"(?:[本当][市都道府県区町村]|[市区]役所|[町村]役場|[都道府県市]庁(?:舎)?|本庁舎|[市区町村]内)$"
+)
 
 # Agreement names that embed a place (`パリ協定`, `横浜宣言`) name no place.
 _PLACE_IN_NAME = re.compile(r"^(?:協定|宣言|条約|議定書|方式|モデル|会議所)")

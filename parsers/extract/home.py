@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from citywatch.model import Place
+from parsers.extract.gazetteer import KANJI
 from parsers.extract.gazetteer import gazetteer as _gazetteer
 from parsers.extract.localgov import resolve
 
@@ -77,4 +78,4 @@ def _short(stem: str, office: str) -> str | None:
     return None if stem[0] in _NOT_SHORT else stem[0]
 
 
-_KANJI = re.compile(r"[\u4e00-\u9fff]+")
+_KANJI = re.compile(f"[{KANJI}]+")

@@ -15,7 +15,14 @@ from functools import cache
 from typing import Literal
 
 from citywatch.model import Place
-from parsers.extract.abroad import REGION, Home, countries_named, international, places_named
+from parsers.extract.abroad import (
+    OWN_PREMISES,
+    REGION,
+    Home,
+    countries_named,
+    international,
+    places_named,
+)
 from parsers.extract.clauses import SENT_TO, clause_before
 from parsers.extract.places import find_countries, find_places, resolve_place
 from parsers.extract.sides import (
@@ -196,17 +203,12 @@ def _venue(sentence: str, home: Home) -> list[Place]:
     return []
 
 
-_OWN_PLACE = re.compile(
-    r"(?:[本当][市都道府県区町村]|[市区]役所|[町村]役場|[都道府県市]庁(?:舎)?|本庁舎|[市区町村]内)$"
-)
-
-
 def _held_at_home(clause: str, home: Home) -> bool:
     """Whether the place written right before `で開催` is the page city or its own office."""
     last = max(find_places(clause), key=lambda m: m.stop, default=None)
     if last is not None and last.stop >= len(clause.rstrip()) - 1:
         return home.is_home(last.place)
-    return bool(_OWN_PLACE.search(clause.rstrip()))
+    return bool(OWN_PREMISES.search(clause.rstrip()))
 
 
 def _mentions_home(text: str, home: Home) -> bool:

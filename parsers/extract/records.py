@@ -144,16 +144,17 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
     listed += entry_programmes(sections, home, ctx, doc.title)
     fiscal = fiscal_programmes(sections, home, ctx)
     linked = linked_city_programmes(sections, home, doc.title, _headlines(doc, sections))
-    programmes = _dedupe_programmes(
-        _settle_countries([*listed, *programmes, *fiscal, *linked], text)
-    )
+    titled = None
+    if not any(s.heading == doc.title for s in sections):
+        titled = agreement_title(doc.title, home, ctx)
+    # Partners are read in the page's countries before programmes are compared.
+    _settle_countries([*listed, *programmes, *fiscal, *linked, *(titled or ()), programme], text)
+    programmes = _dedupe_programmes([*listed, *programmes, *fiscal, *linked])
     if len(listed) > 1:
         programme = None  # a table of linked cities is many programmes, not one
-    if not any(s.heading == doc.title for s in sections):
-        titled = _settle_countries(agreement_title(doc.title, home, ctx), text)
+    if titled is not None:
         programmes = _dedupe_programmes([*titled, *programmes])
     if programme is not None:
-        _settle_countries([programme], text)
         # The cooperation a page is about may have run since a fiscal year it names, or since
         # the link its sentences date (`1992年の姉妹都市提携から31年`).
         earlier = [p for p in fiscal if _same_partner(p, programme) and _before(p, programme)]
@@ -527,10 +528,8 @@ def _page_countries(records: list[Record], text: str) -> list[Record]:
     named = {c.code for c in find_countries(text)}
     if not named:
         return records
-    written: dict[str, set[str]] = {}  # how the page's own mentions of each name were placed
-    if any(p.country not in named and p.country != "JP" for r in records for p in r.places):
-        for match in find_places(text):
-            written.setdefault(match.place.name, set()).add(match.place.country or "")
+    off = any(p.country not in named and p.country != "JP" for r in records for p in r.places)
+    written = _written(text) if off else {}
     out: list[Record] = []
     for record in records:
         places = tuple(_page_country(p, named, written) for p in record.places)
@@ -546,18 +545,25 @@ def _state_named(place: Place, text: str) -> bool:
     return is_country(place) and f"{place.name}州" in text
 
 
-def _settle_countries(drafts: list[ProgrammeDraft], text: str) -> list[ProgrammeDraft]:
-    """Partners read in the countries the page names, before programmes are compared: one
-    sentence's bare `モンタナ州` is the state the page's title places in the U.S."""
-    named = {c.code for c in find_countries(text)}
-    if not named or all(p.country in named or p.country == "JP" for d in drafts for p in d.places):
-        return drafts
+def _written(text: str) -> dict[str, set[str]]:
+    """How the page's own mentions of each place name were placed (the countries read)."""
     written: dict[str, set[str]] = {}
     for match in find_places(text):
         written.setdefault(match.place.name, set()).add(match.place.country or "")
-    for draft in drafts:
+    return written
+
+
+def _settle_countries(drafts: list[ProgrammeDraft | None], text: str) -> None:
+    """Partners read in the countries the page names, as `_page_countries` reads the records
+    at the end: one sentence's bare `モンタナ州` is the state the page's title places in the
+    U.S., so it is one partner with the title's."""
+    named = {c.code for c in find_countries(text)}
+    found = [d for d in drafts if d is not None]
+    if not named or all(p.country in named or p.country == "JP" for d in found for p in d.places):
+        return
+    written = _written(text)
+    for draft in found:
         draft.places = [_page_country(p, named, written) for p in draft.places]
-    return drafts
 
 
 def _page_country(place: Place, named: set[str], written: dict[str, set[str]]) -> Place:
