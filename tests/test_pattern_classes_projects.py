@@ -180,8 +180,8 @@ def test_a_prefectures_sister_state_page_is_one_programme_with_its_dated_history
 def test_a_partner_two_countries_share_a_name_for_is_read_in_the_country_the_page_names() -> None:
     text = "\n".join(
         (
-            "アメリカ合衆国モンタナ州との姉妹提携",
-            "青森県とモンタナ州は、昭和60年(1985年)4月12日に姉妹提携の協定書に調印しました。",
+            "アメリカ合衆国メリーランド州との姉妹提携",
+            "青森県とメリーランド州は、昭和60年(1985年)4月12日に姉妹提携の協定書に調印しました。",
         )
     )
     programmes = _programmes(_records(text, "aomori-pref"))
