@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from parsers.document.model import Block, Document
+from parsers.document.outline import Outline
 from parsers.document.text import (
     FIELD_LABEL,
     FIELD_PREFIX,
@@ -253,6 +254,10 @@ def split_sections(doc: Document, *, short: str | None = None) -> list[Section]:
     if blocks and blocks[0].kind == "heading" and blocks[0].text == doc.title:
         blocks = blocks[1:]
     marks = _Marks(blocks, inbound_words(short))
+    outline = Outline()
+    depth: int | None = None  # the outline depth of the open section's heading
+    body = False  # whether the open section holds more than headings (a run of numbered
+    # one-line headings, `(1)締結日 …` / `(2)締結場所 …`, is a list of facts, not sections)
     sections: list[Section] = []
     heading = ""
     context: tuple[str, ...] = ()
@@ -267,16 +272,20 @@ def split_sections(doc: Document, *, short: str | None = None) -> list[Section]:
 
     for i, block in enumerate(blocks):
         introduces = marks.introduces(i)
-        if not marks.opens[i] and not introduces:
+        level = outline.meet(block.text) if block.kind == "heading" else None
+        # A heading numbered as the open section's own, or as one above it, ends that section.
+        ends = body and level is not None and depth is not None and level <= depth
+        if not marks.opens[i] and not introduces and not ends:
             lines.append(block.text)
             kinds.append(block.kind)
+            body = body or block.kind != "heading"
             continue
         close()
-        lines, kinds = [], []
+        lines, kinds, body = [], [], False
         if introduces:
             context = (block.text,)
-            heading = ""
+            heading, depth = "", None
             continue
-        heading = block.text
+        heading, depth = block.text, level
     close()
     return sections

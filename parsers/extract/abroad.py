@@ -143,13 +143,16 @@ def sentence_texts(text: str) -> tuple[str, ...]:
 
 def countries_named(text: str) -> list[Place]:
     """Countries named as places, not as the modifier of a team, a people or a language
-    (`イタリア代表チーム`, `タイ料理`, `フランス語`)."""
+    (`イタリア代表チーム`, `タイ料理`, `フランス語`), nor the name of a hall or a theme park at
+    home (`ドイツ館`, `カナダ村`) or an embassy (`タイ大使館`)."""
     return [
         Place(c.text, c.code) for c in find_countries(text) if not _ATTRIBUTIVE.match(text, c.stop)
     ]
 
 
-_ATTRIBUTIVE = re.compile(r"代表|チーム|料理|語(?!る|り|っ)|人(?!民)|製|産(?!業)")
+_ATTRIBUTIVE = re.compile(
+    r"代表|チーム|料理|語(?!る|り|っ)|人(?!民)|製|産(?!業)|大使館|館|村|風(?!土)"
+)
 
 
 def foreign_places(text: str, home: Home) -> list[Place]:

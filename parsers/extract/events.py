@@ -65,7 +65,8 @@ class Draft:
     international: bool = False
     own: str = ""
     guests: str = ""  # a visitors field (`来訪者: …`): whoever it names came from elsewhere
-    order: int = 0
+    order: int = 0  # the last section read into it (a joined section moves it on)
+    head: int = 0  # the section whose heading opened it
     guessed: bool = False  # places inferred from the section, not written as a destination
     listed: bool = False  # a row of a table of visits: one visit per row, never one trip
 

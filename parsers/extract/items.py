@@ -36,9 +36,9 @@ def lists_items(trip: Draft, drafts: Sequence[Draft], sections: Sequence[Section
     if drafts and all(_under_dated_heading(d, sections) for d in drafts):
         return not _days_of(trip, drafts)
     for draft in drafts:
-        if not 0 <= draft.order < len(sections) or trip.contains_draft(draft):
+        if not 0 <= draft.head < len(sections) or trip.contains_draft(draft):
             continue
-        days = heading_days(sections[draft.order])
+        days = heading_days(sections[draft.head])
         if days and not any(trip.contains(day) for day in days):
             return True
     return False
@@ -48,8 +48,8 @@ def _days_apart(drafts: Sequence[Draft], sections: Sequence[Section]) -> bool:
     """Whether two or more visits stand under headings that name different days."""
     days: set[tuple[int | None, int | None]] = set()
     for draft in drafts:
-        if 0 <= draft.order < len(sections) and sections[draft.order].heading:
-            found = [s for s in find_dates(sections[draft.order].heading) if s.start.day]
+        if 0 <= draft.head < len(sections) and sections[draft.head].heading:
+            found = [s for s in find_dates(sections[draft.head].heading) if s.start.day]
             days.update((s.start.month, s.start.day) for s in found[:1])
     return len(days) >= 2
 
@@ -65,7 +65,7 @@ def _days_of(trip: Draft, drafts: Sequence[Draft]) -> bool:
 def _under_dated_heading(draft: Draft, sections: Sequence[Section]) -> bool:
     """Under a heading that names an item and its day (a heading that is only a date, such as a
     trip's `日程` written as a heading, is no item of its own)."""
-    if not 0 <= draft.order < len(sections):
+    if not 0 <= draft.head < len(sections):
         return False
-    section = sections[draft.order]
+    section = sections[draft.head]
     return not section.date_only and bool(heading_days(section))

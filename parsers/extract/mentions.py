@@ -218,14 +218,29 @@ def _mentions_home(text: str, home: Home) -> bool:
 # Built once per city rather than once per sentence.
 _arrival_words = cache(inbound_words)
 
+# Words quoted as someone's speech (`「来年は訪問団を送りたい」と述べ`): what they said, not what
+# happened; the sentence is read without them.
+_SPEECH = re.compile(
+    r"「[^「」]{4,}」(?=との|と(?:[^、。「」]{0,8}?)(?:述べ|語|話|あいさつ|挨拶|強調|呼びかけ|"
+    r"期待|抱負|意気込|感想|応え|答え|約束|要望))"
+)
+
+
+def _unsaid(sentence: str) -> str:
+    """The sentence with quoted speech blanked out, its offsets kept."""
+    if "「" not in sentence:
+        return sentence
+    return _SPEECH.sub(lambda m: "「" + " " * (len(m.group()) - 2) + "」", sentence)
+
 
 def read_mention(sentence: str, home: Home, ctx: DateContext) -> Mention | None:
     """The visit this sentence mentions, or None."""
-    reading = _reading(sentence, home)
+    told = _unsaid(sentence)
+    reading = _reading(told, home)
     if reading is None:
         return None
     kind, dests, places, intl = reading
-    spans = tuple(s for s in dates_in(sentence, ctx) if s.start.month is not None)
+    spans = tuple(s for s in dates_in(told, ctx) if s.start.month is not None)
     return Mention(kind, sentence, dests, places, spans, intl)
 
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from parsers.extract.countries import find_countries
 from parsers.extract.events import Draft
+from parsers.extract.places import find_places
 
 __all__ = ["absorb_duplicates", "merge_neighbours"]
 
@@ -116,11 +117,14 @@ def _duplicate(a: Draft, b: Draft) -> bool:
 
 def _origins(draft: Draft) -> frozenset[str | None]:
     """The countries a reception's guests came from: the foreign places it names, else the
-    countries its own lines name (`駐日X国大使`)."""
+    countries and towns abroad its own lines name (`駐日X国大使`, `出席者:(X市)…`)."""
     found = frozenset(p.country for p in draft.places if p.country != "JP")
     if found or len(draft.texts) != 1:
         return found
-    return frozenset(c.code for c in find_countries(draft.texts[0]) if c.code != "JP")
+    text = draft.texts[0]
+    named: set[str | None] = {c.code for c in find_countries(text)}
+    named |= {m.place.country for m in find_places(text)}
+    return frozenset(named - {"JP", None})
 
 
 def absorb_duplicates(drafts: list[Draft]) -> list[Draft]:

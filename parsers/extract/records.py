@@ -195,7 +195,7 @@ def _list_drafts(
         parts = [section] if table is not None else diary_rows(section) or [section]
         for part in parts:
             for draft in section_drafts(part, home, ctx) if table is None else table:
-                draft.order = order
+                draft.order = draft.head = order
                 if not draft.international:
                     _refer_back(draft, part, sections[:order], title, home)
                 if not part.heading and title:
@@ -256,9 +256,9 @@ def _both_ways(drafts: list[Draft], sections: list[Section], home: Home, ctx: Da
     for draft in drafts:
         if not (draft.dated() and draft.start and draft.start.day):
             continue
-        if not 0 <= draft.order < len(sections) or not sections[draft.order].heading:
+        if not 0 <= draft.head < len(sections) or not sections[draft.head].heading:
             continue
-        heading = read_mention(sections[draft.order].heading, home, ctx)
+        heading = read_mention(sections[draft.head].heading, home, ctx)
         way = draft.direction or ""
         if heading is not None and way in headed and heading.kind in (way, "meet", "move"):
             headed[way].append(draft)

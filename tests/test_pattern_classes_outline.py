@@ -1,0 +1,125 @@
+"""Pattern classes of a page's outline and of what its sentences only report, on texts
+composed for them.
+
+Reports number their parts in nested styles (`(1)`, `①`) and a part ends where a sibling or a
+parent begins; quoted speech tells what someone said, not what happened; a country's name
+before `館` names a hall at home. These texts are new, with made-up details.
+"""
+
+from __future__ import annotations
+
+from citywatch.model import Place
+from parsers.document.model import Document
+from parsers.document.outline import numbering
+from parsers.document.segment import split_sections
+from parsers.document.text import text_blocks
+from parsers.extract.abroad import Home, countries_named
+from parsers.extract.events import Draft
+from parsers.extract.mentions import read_mention
+from parsers.extract.merge import absorb_duplicates
+from parsers.extract.places import home as home_city
+from parsers.extract.when import DateContext
+from parsers.text.dates import PartialDate
+from tests.test_pattern_classes import _records, _visits
+
+_ASSOCIATION_REPORT = """\
+令和6年度 国際交流協会 事業報告
+(1)青少年交流
+① 高校生海外派遣事業
+期間 令和6年8月5日(月)~8月12日(月)
+派遣先 オーストラリア連邦クイーンズランド州ブリスベン市
+参加者 市内高校生10人、引率者2人
+② 大連市青少年訪問団受入れ事業
+期間 令和6年11月11日(月)~11月14日(木)
+来訪者 中華人民共和国遼寧省大連市 青少年訪問団 15人
+内容 市長表敬訪問、市内中学校との交流
+③ 姉妹都市訪問団受入れ事業
+先方の都合により中止となった。
+(2)オンライン交流
+ブラジル・クリチバ市の学生とオンライン交流会を開催した(令和7年1月18日)。
+"""
+
+
+def test_circled_numbers_head_the_items_of_a_report() -> None:
+    visits = sorted(_visits(_records(_ASSOCIATION_REPORT, "hachioji")), key=lambda v: v.start or "")
+    assert [(v.direction, v.start, v.end) for v in visits] == [
+        ("outbound", "2024-08-05", "2024-08-12"),
+        ("inbound", "2024-11-11", "2024-11-14"),
+    ]
+    assert {p.country for p in visits[0].places} == {"AU"}
+    assert any("大連" in c for c in visits[1].counterparts)
+
+
+def test_numbering_styles() -> None:
+    assert numbering("① 高校生派遣") == "circled"
+    assert numbering("(2)オンライン交流") == "paren"
+    assert numbering("Ⅱ 事業の実施状況") == "roman"
+    assert numbering("3 今後の予定") == "digit"
+    assert numbering("■締結式の概要") == "mark■"
+    assert numbering("2024年の交流") is None
+    assert numbering("10月3日 来訪") is None
+
+
+def _sections(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    title, blocks = text_blocks(text)
+    doc = Document(title=title, blocks=tuple(blocks))
+    return [(s.heading, s.lines) for s in split_sections(doc)]
+
+
+def test_a_sibling_heading_ends_a_numbered_section() -> None:
+    sections = _sections(
+        "市の国際交流の取組\n"
+        "1 ウランバートル市への訪問団派遣\n"
+        "令和6年7月8日から12日まで、市長ほか4名がモンゴル国ウランバートル市を訪問しました。\n"
+        "2 今後の交流について\n"
+        "ウランバートル市とは、来年度以降も職員の相互派遣を続けていく予定です。\n"
+    )
+    trip = next(lines for heading, lines in sections if heading.startswith("1 "))
+    assert not any("今後" in line or "相互派遣" in line for line in trip)
+    assert any(heading == "2 今後の交流について" for heading, _ in sections)
+
+
+def test_a_run_of_numbered_one_line_facts_stays_one_section() -> None:
+    sections = _sections(
+        "協定の締結について\n"
+        "本市は、令和6年3月15日、タイ王国チェンマイ市と観光交流協定を締結しました。\n"
+        "協定の概要\n"
+        "(1)締結日 令和6年3月15日\n"
+        "(2)締結場所 市役所 第2会議室\n"
+        "(3)署名者 市長 山田 一郎、チェンマイ市副市長 ソムチャイ・ウォン\n"
+        "(4)内容 観光客の相互送客、職員の相互研修\n"
+        "締結式の後、一行は市内の観光施設を視察しました。\n"
+    )
+    facts = next(lines for heading, lines in sections if heading.startswith("(1)締結日"))
+    assert any(line.startswith("(3)署名者") for line in facts)
+
+
+def test_quoted_speech_is_what_was_said_not_a_trip() -> None:
+    text = (
+        "ニュージーランド・ネルソン市の訪問団が来市しました\n"
+        "令和6年5月20日(月曜日)、姉妹都市であるニュージーランド・ネルソン市の市長を団長とする"
+        "訪問団6名が市役所を訪れ、市長を表敬訪問しました。\n"
+        "市長は懇談の中で「11月には本市からも訪問団をネルソン市に派遣したい」と述べ、"
+        "ネルソン市長もこれを歓迎しました。\n"
+    )
+    visits = _visits(_records(text, "hachioji"))
+    assert [(v.direction, v.start) for v in visits] == [("inbound", "2024-05-20")]
+    said = text.splitlines()[2]
+    home = Home(home_city("hachioji"), "hachioji", ())
+    mention = read_mention(said, home, DateContext(title="", published="2024-05-21"))
+    assert mention is None or (mention.kind != "out" and not mention.dates)
+
+
+def test_a_country_before_a_hall_names_no_place() -> None:
+    assert countries_named("一行は市内のドイツ館とカナダ村を見学しました。") == []
+    assert [p.country for p in countries_named("一行はドイツを訪問しました。")] == ["DE"]
+
+
+def test_a_reception_told_twice_is_one_visit() -> None:
+    day = PartialDate(2024, 10, 2)
+    told = Draft("in", day, day, places=[Place("フエ市", "VN")], texts=["…フエ市の主席一行が来庁"])
+    listed = Draft("in", day, day, texts=["■締結式の概要\n出席者: (フエ市)主席ほか計8名"])
+    # the second names its guests' town only in its lines: the same guests on the same day
+    assert len(absorb_duplicates([told, listed])) == 1
+    other = Draft("in", day, day, texts=["■懇談会\n出席者: (釜山広域市)副市長ほか3名"])
+    assert len(absorb_duplicates([told, other])) == 2
