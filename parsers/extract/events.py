@@ -206,12 +206,18 @@ def _own_visitors(value: str, home: Home) -> bool:
 
 
 def _pick_main(mentions: list[Mention]) -> Mention | None:
-    """The mention that says what the section's visit was: one with a direction first."""
+    """The mention that says what the section's visit was: one with a direction first, but
+    not an undated standing practice (`…の高校生を受け入れています`) while another remains."""
     for kinds in (("in", "out"), ("move",), ("meet",), ("host",)):
-        for mention in mentions:
-            if mention.kind in kinds:
-                return mention
+        found = [m for m in mentions if m.kind in kinds]
+        events = [m for m in found if m.dates or not _HABITUAL.search(m.text)]
+        if found:
+            return (events or found)[0]
     return None
+
+
+# A sentence that tells what is done as a rule, not what happened (`…を受け入れています`).
+_HABITUAL = re.compile(r"(?:てい|てお)(?:ます|る)[。.]?\s*$")
 
 
 def _names_elsewhere(value: str, home: Home) -> bool:

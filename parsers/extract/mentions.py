@@ -39,7 +39,7 @@ from parsers.extract.sides import (
     noted_caller,
 )
 from parsers.extract.when import DateContext, dates_in
-from parsers.text.cues import MEETING, inbound_words, movement
+from parsers.text.cues import GOVERNMENT, MEETING, inbound_words, movement
 from parsers.text.dates import DateSpan
 from parsers.text.memo import text_memo
 
@@ -156,6 +156,9 @@ def _japanese_dests(sentence: str, home: Home) -> tuple[list[Place], bool, bool]
             found = [c for c in countries_named(phrase) if c.country != "JP"]
         if not found and (region := REGION.search(phrase)):
             found = [Place(region.group(), None)]  # abroad, country unknown
+        if not found and GOVERNMENT.search(phrase):
+            capital = resolve_place(CAPITAL_JP)  # `外務省を訪問`: the ministries sit in the capital
+            found = [capital] if capital is not None and not home.is_home(capital) else []
         # `本市を訪問`, `市長を表敬`: the city visited; but `市長のX国出張` is the mayor's trip.
         if (home.own_phrase(phrase) and not found) or (not found and _mentions_home(phrase, home)):
             to_home = True

@@ -129,7 +129,7 @@ def kana_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
 
 
 # Suffixes that make an unknown katakana word a place when its country is written beside it.
-_UNLISTED_SUFFIXES = ("広域市", "特別市", "市", "州", "省", "県", "町", "村", "郡")
+_UNLISTED_SUFFIXES = ("広域市", "特別市", "市", "州", "省", "県", "町", "村", "郡", "区")
 
 
 _REGION_AFTER = re.compile(r"..(?:州|省|県|郡|地方|自治区|特別区)$")
@@ -162,12 +162,20 @@ def _unlisted(text: str, begin: int, end: int) -> Candidate | None:
             admins = [e for e in _gazetteer().places(_key(base)) if e.admin] if admin_suffix else []
             code = admins[0].country if admins else None
     elif not suffix:
-        return None  # a bare unknown word is a place only with its bracket
+        # A bare unknown word is a place only with its bracket, or right after the state or
+        # province it lies in (`カナダ・X州のY`): a state names no person or dish.
+        if begin < 3 or text[begin - 1] not in "の・･" or end - begin < 3:
+            return None
+        code = _state_before(text, begin - 1)
+        if code is None:
+            return None
     if code is None and suffix and begin:
         # `ルーマニア・X市`, `ベルギー王国X市`: its country written just before it
         gap = 1 if text[begin - 1] in "・･ " else 0
         code = next((c.code for c in _find_countries(text) if c.stop == begin - gap), None)
         code = code or _state_before(text, begin - gap)
+    if code is None and suffix == "区":
+        code = _city_before(text, begin)  # `X市Y区`: a district of the city before it
     if code is None and suffix and begin and text[begin - 1] in "・･、":
         code = _listed_after(text, begin - 1)
     if code is None and suffix and text[max(0, begin - 2) : begin] in ("及び", "並び"):
@@ -184,6 +192,18 @@ _RE_LISTED_BEFORE = re.compile(
 
 
 _RE_STATE_BEFORE = re.compile(r"([\u30a1-\u30fa\u30fc]{2,14}|[\u4e00-\u9fff]{2,4})(州|省)$")
+
+
+_RE_CITY_BEFORE = re.compile(r"([\u30a1-\u30fa\u30fc]{2,14})(?:特別市|市)(?:の)?$")
+
+
+def _city_before(text: str, at: int) -> str | None:
+    """`ウィーン市X区`: the country of a city abroad written just before a district."""
+    match = _RE_CITY_BEFORE.search(text, 0, at)
+    if match is None:
+        return None
+    countries = {e.country for e in _gazetteer().places(_key(match.group(1)))}
+    return next(iter(countries)) if len(countries) == 1 and "JP" not in countries else None
 
 
 def _state_before(text: str, at: int) -> str | None:
