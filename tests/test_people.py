@@ -334,3 +334,26 @@ def test_texts_without_cues_have_no_actors(text: str) -> None:
         assert people._sided(text, "saitama") == found
     finally:
         people._cues = cues  # type: ignore[assignment]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the holder's name after the role: spaced, bracketed, or after の in two parts
+        ("八代市長 岩下健吾は、令和6年4月に台湾を訪問しました。", "八代市長 岩下健吾"),
+        ("代表団が来訪しました。副市長(野中 弘明)が対応しました。", "副市長(野中 弘明)"),
+        ("答礼として来訪。副市長の野中 弘明 が対応しました。", "副市長の野中 弘明"),
+    ],
+)
+def test_a_roles_holder_is_read_after_it(text: str, expected: str) -> None:
+    own, _ = split_actors(text, city="yatsushiro")
+    assert expected in own
+
+
+def test_words_after_a_role_that_are_no_name() -> None:
+    for text in ("副市長(総務担当)が出席", "市長(当時)が訪問", "市長の公務は", "市長 挨拶は"):
+        own, other = split_actors(text, city="yatsushiro")
+        assert not any("(" in a or "の" in a or " " in a for a in (*own, *other)), text
+    # a bracket at the end of a photo's caption is where, not who
+    own, other = split_actors("(写真)訪問団と市長(市役所別館)", city="yatsushiro")
+    assert "市長(市役所別館)" not in (*own, *other)

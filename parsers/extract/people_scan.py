@@ -153,11 +153,17 @@ def past_mark(text: str, i: int) -> int:
 
 
 def name_right(text: str, stop: int) -> int:
-    """A name written after a title: `外務大臣 山田一郎 氏`, `市長のマルタン氏`."""
+    """A name written after a title: `外務大臣 山田一郎 氏`, `市長のマルタン氏`,
+    `副市長(山田 一郎)`, `市長の山田 一郎が`, `市長 山田一郎は`."""
     i = stop
     if i < len(text) and text[i] in "(（":
         close = text.find(")" if text[i] == "(" else "）", i, i + 24)
         if close > 0:
+            inner = text[i + 1 : close].strip()
+            beyond = text[close + 1 : close + 2]
+            spaced = " " in inner or (beyond != "" and beyond in _AFTER_NAME)
+            if spaced and _RE_FULL_NAME.fullmatch(inner) and not inner.endswith(_NOT_NAME_ENDS):
+                return close + 1  # `副市長(山田 一郎)`: the holder's name in brackets
             i = close + 1
     if text.startswith("の", i):
         m = RE_KATA_NAME.match(text, i + 1) or RE_KANJI_NAME.match(text, i + 1)
@@ -165,6 +171,10 @@ def name_right(text: str, stop: int) -> int:
             return past_mark(text, m.end())
         if m and text.startswith("です", m.end()):
             return m.end()  # `松本市長の山田です`: a self-introduction
+        full = _RE_FULL_NAME.match(text, i + 1)
+        follows = text[full.end() : full.end() + 2].strip()[:1] if full else ""
+        if full and " " in full.group() and follows and follows in _AFTER_NAME:
+            return full.end()  # `副市長の山田 一郎 が`: a name in two parts
         return stop
     m = RE_KATA_NAME.match(text, i)
     if m and text.startswith(PERSON_MARKS, m.end()):
@@ -189,4 +199,31 @@ def name_right(text: str, stop: int) -> int:
     if text.startswith(PERSON_MARKS, after):
         return past_mark(text, after)
     nxt = text[end : end + 1]
-    return end if nxt in ("", " ", "\n", "(", "（", "、", "。", ",") else stop
+    if nxt in ("", " ", "\n", "(", "（", "、", "。", ","):
+        return end
+    # `市長 山田一郎は`: a name of one run, then the particle that makes it the subject
+    return end if 3 <= end - j <= 5 and nxt in _AFTER_NAME and nxt != "、" else stop
+
+
+# A Japanese name: a surname and a given name, spaced or not (`山田 一郎`, `山田一郎`).
+_RE_FULL_NAME = re.compile(f"[{KANJI}]{{1,3}} ?[{KANJI}]{{1,3}}")
+# Bracketed words after a role that are its remit or its body, not its holder (`(総務担当)`).
+_NOT_NAME_ENDS = (
+    "担当",
+    "当時",
+    "部",
+    "課",
+    "局",
+    "室",
+    "会",
+    "名",
+    "人",
+    "等",
+    "県",
+    "市",
+    "国",
+    "外",
+    "他",
+)
+# What may follow a name that ends a role's phrase: a subject's particle or a list's comma.
+_AFTER_NAME = "はがともら、"
