@@ -11,7 +11,7 @@ from __future__ import annotations
 from citywatch.model import Place
 from parsers.document.model import Document
 from parsers.document.outline import numbering
-from parsers.document.segment import split_sections
+from parsers.document.segment import join_labels, split_sections
 from parsers.document.text import text_blocks
 from parsers.extract.abroad import Home, countries_named
 from parsers.extract.events import Draft
@@ -123,3 +123,50 @@ def test_a_reception_told_twice_is_one_visit() -> None:
     assert len(absorb_duplicates([told, listed])) == 1
     other = Draft("in", day, day, texts=["■懇談会\n出席者: (釜山広域市)副市長ほか3名"])
     assert len(absorb_duplicates([told, other])) == 2
+
+
+def test_a_labels_value_may_open_with_its_date_and_say_more() -> None:
+    sections = split_sections(
+        Document(
+            title="副市長が台湾で観光プロモーションを実施しました",
+            blocks=tuple(
+                text_blocks(
+                    "副市長が台湾で観光プロモーションを実施しました\n"
+                    "1 期間\n"
+                    "2024年2月20日(火)~23日(金) 4日間\n"
+                    "2 訪問先\n"
+                    "台湾 高雄市、台中市\n"
+                )[1]
+            ),
+        )
+    )
+    fields = {k: v for s in sections for k, v in s.fields().items()}
+    assert fields.get("期間", "").startswith("2024年2月20日")
+    # lines that each open with a date are a table of days, not one label's value
+    days = text_blocks("日程\n2月20日(火) 移動\n2月21日(水) 表敬訪問\n")[1]
+    assert not any(b.text.startswith("日程:") for b in join_labels(days))
+
+
+_FESTIVAL = """\
+八戸市
+ホーム > 国際交流 > 第5回はちのへ国際交流フェスタを開催します
+第5回はちのへ国際交流フェスタを開催します
+更新日 2025年9月20日
+世界の料理や音楽を楽しみながら、市内に暮らす外国につながる人々と交流できるフェスタを今年も\
+開催します。どなたでも参加できます。ぜひお越しください。
+日時
+2025年10月12日(日曜日) 午前10時から午後3時まで
+会場
+八戸市公会堂 大ホール(八戸市内丸1丁目)
+内容
+・世界の料理コーナー
+・JICA海外協力隊OBによる活動紹介
+主催
+はちのへ国際交流フェスタ実行委員会、八戸市
+後援
+青森県、青森県国際交流協会、JICA東北、株式会社はちのへテレビ
+"""
+
+
+def test_an_event_announced_to_the_public_at_home_is_no_visit() -> None:
+    assert _visits(_records(_FESTIVAL, "hachinohe")) == []

@@ -197,7 +197,8 @@ def join_labels(blocks: list[Block]) -> list[Block]:
         split_next = (
             following is not None and after is not None and _split_label(following.text, after.text)
         )
-        if match and following is not None and _value_line(following) and not split_next:
+        value = following is not None and (_value_line(following) or _dated_value(following, after))
+        if match and value and not split_next:
             number = (match.group("number") or "").strip()
             label = match.group("label")
             text = f"{number} {label}: {following.text}".strip()
@@ -237,6 +238,16 @@ def _aside_of(block: Block, following: Block) -> bool:
         and len(block.text) <= 40
         and not block.text.endswith(("。", ")"))
     )
+
+
+def _dated_value(block: Block, after: Block | None) -> bool:
+    """A line that opens with a date is a label's value however it ends (`…16日(金) 4日間`),
+    unless the next line opens with a date too: then they are the rows of a table of days."""
+    return _starts_dated(block.text) and not (after is not None and _starts_dated(after.text))
+
+
+def _starts_dated(text: str) -> bool:
+    return any(s.begin == 0 and s.start.month is not None for s in find_dates(text[:40]))
 
 
 def _value_line(block: Block) -> bool:

@@ -175,6 +175,8 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
             draft.take_date(span)
     if draft.direction is None:
         draft.direction = _default_direction(draft, main, (ctx.title, *section.context))
+    if draft.direction == "in" and main is not None and _announced_at_home(main, visitors):
+        return []
     if draft.direction == "out" and draft.start and draft.end and draft.start != draft.end:
         _add(draft.dests, _itinerary_places([section], home, ctx, draft))
     if draft.direction == "out" and not draft.dests:
@@ -190,6 +192,18 @@ _BACKGROUND = re.compile(r"これまで|以来|かつて|過去に|以前|previo
 
 # Words that make a visit a plan (`…を計画しています`, `…派遣を検討`).
 _PLAN = re.compile(r"予定|計画|検討|目指|\bwill\b|\bplan", re.I)
+
+
+# An event's announcement to the public (`…を開催します`), not the report of one held.
+_ANNOUNCES = re.compile(r"(?:開催|実施|開か|行い)(?:します|いたします|されます|れます|ます)(?!た)")
+
+
+def _announced_at_home(main: Mention, visitors: str | None) -> bool:
+    """Whether a section only announces an event at home naming no guest from abroad (a
+    festival with its sponsors): no visit, whoever takes part."""
+    if main.kind != "host" or visitors or not _ANNOUNCES.search(main.text):
+        return False
+    return not any(p.country not in (None, "JP") for p in main.places)
 
 
 def _vague_plan(mention: Mention) -> bool:

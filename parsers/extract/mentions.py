@@ -221,6 +221,9 @@ def _mentions_home(text: str, home: Home) -> bool:
 # Built once per city rather than once per sentence.
 _arrival_words = cache(inbound_words)
 
+# What follows an arrival word that asks the public to come (`お越しください`).
+_INVITED = ("ください", "下さい", "をお待ち")
+
 # Words quoted as someone's speech (`「来年は訪問団を送りたい」と述べ`): what they said, not what
 # happened; the sentence is read without them.
 _SPEECH = re.compile(
@@ -260,6 +263,8 @@ def _reading(
     meet = MEETING.search(sentence)
     hosted = _HOST_JA.search(sentence) or (_RE_LATIN.search(sentence) and _HOST_EN.search(sentence))
     inbound = arrival.search(sentence)
+    if inbound and sentence.startswith(_INVITED, inbound.end()):
+        inbound = None  # `ぜひお越しください`: the public invited, no one received
     if (
         inbound
         and RECEIVES.match(inbound.group())
