@@ -170,3 +170,29 @@ _FESTIVAL = """\
 
 def test_an_event_announced_to_the_public_at_home_is_no_visit() -> None:
     assert _visits(_records(_FESTIVAL, "hachinohe")) == []
+
+
+_SCHEDULE = """\
+市長の公務日程(2024年9月)
+市長の9月の主な公務日程をお知らせします。
+9月2日(月)
+ 10:00 庁議
+ 14:00 市議会 全員協議会
+9月3日(火)
+ 11:00 定例記者会見
+ 15:00 ベトナム・フエ市人民委員会副主席 表敬訪問(市長応接室)
+9月4日(水)
+ 9:30 市内小学校訪問
+9月9日(月)~11日(水)
+ オーストラリア・タウンズビル市訪問(姉妹都市提携30周年記念式典出席)
+9月12日(木)
+ 10:00 市議会 本会議
+"""
+
+
+def test_a_schedules_timed_lines_are_entries_of_their_day() -> None:
+    visits = sorted(_visits(_records(_SCHEDULE, "hachinohe")), key=lambda v: v.start or "")
+    assert [(v.direction, v.start, v.end) for v in visits] == [
+        ("inbound", "2024-09-03", "2024-09-03"),
+        ("outbound", "2024-09-09", "2024-09-11"),
+    ]

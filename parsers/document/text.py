@@ -149,6 +149,9 @@ def is_dated_entry(line: str) -> bool:
     return not _CLOCK.match(text, entry.end() - 1)  # `2024年10月3日 15時00分`: a timestamp
 
 
+_TIMED = re.compile(
+    r"^(?:午前|午後)?\d{1,2}(?::\d{2}|時(?:\d{1,2}分)?)(?:\s*[~-]\s*\d{1,2}(?::\d{2}|時)?)?\s"
+)
 _CLOCK = re.compile(r"(?:午前|午後)?\d{1,2}(?:時|:)(?:\d{1,2}分?)?(?:\s*[~-]\s*\S*)?$")
 
 
@@ -220,6 +223,8 @@ def _level(line: _Line, following: _Line, previous: _Line, by_length: bool) -> i
         return 0
     if line.field if text == line.raw else is_field(text):
         return 0
+    if _TIMED.match(text):
+        return 0  # `14:00 副市長会議`: an entry of a day's schedule, never a heading
     if line.date:
         return 0 if _SIGNATURE.match(following.text) else 2
     short = len(text) <= 60

@@ -105,8 +105,8 @@ def hosted_abroad_with_home(sentence: str, home: Home) -> list[Place]:
 # A person or a group, then `表敬(訪問)` with no place it went to: they paid the call.
 # Who pays a call: a person by title or honorific, or a group.
 _CALLERS = (
-    r"氏|様|大使|公使|総領事|領事|[\u4e00-\u9fff]官|代表団|訪問団|視察団|使節団|一行|市長|知事|"
-    r"議長|団長|会長|理事長|総裁"
+    r"氏|様|大使|公使|総領事|領事|[\u4e00-\u9fff]官|代表団|訪問団|視察団|使節団|一行|知事|"
+    r"[\u4e00-\u9fff]長|主席|首相|大臣|議員|総裁"
 )
 CALLER = re.compile(rf"(?:{_CALLERS}|[)）])\s*(?:の|による|から)?表敬(?:訪問)?(?!先)")
 
