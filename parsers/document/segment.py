@@ -198,7 +198,7 @@ def join_labels(blocks: list[Block]) -> list[Block]:
             following is not None and after is not None and _split_label(following.text, after.text)
         )
         value = following is not None and (_value_line(following) or _dated_value(following, after))
-        if match and value and not split_next:
+        if match and following is not None and value and not split_next:
             number = (match.group("number") or "").strip()
             label = match.group("label")
             text = f"{number} {label}: {following.text}".strip()
