@@ -323,3 +323,39 @@ def test_rows_of_a_list_of_calls_received_are_visits_with_the_host_its_note_name
         ("inbound", "2024-09-03"),
     ]
     assert all("山田" in " ".join(v.participants) for v in visits)
+
+
+_TRIPS_TABLE = """\
+令和６年度 市長等海外出張実績
+
+ 本市では、市長等が公務で海外に出張した実績を公表しています。
+
+ No.  出張者                 期間                        用務先                       目的
+
+ 1    市長                   令和6年5月13日～5月17日      ドイツ連邦共和国             姉妹都市提携30周年記念式典
+      （大沢 孝一）                                      バイエルン州レーゲンスブルク市  への出席
+
+ 2    教育長                 令和6年8月5日～8月9日        カナダ                       中学生派遣団の引率
+      （松井 光代）                                      ブリティッシュコロンビア州ケロウナ市
+
+ 3    市議会議長             令和7年1月20日～1月23日      大韓民国                     友好都市議会との交流
+      （土屋 信夫）                                      全羅南道麗水市
+"""
+
+
+def test_a_table_with_blank_lines_between_its_rows_is_one_table() -> None:
+    lines = join_columns(_TRIPS_TABLE.splitlines())
+    rows = [line.split("\t") for line in lines if "\t" in line]
+    assert len(rows) == 4  # the header and three trips, each with its wrapped second line
+    assert rows[1][1] == "市長 （大沢 孝一）"
+    assert rows[2][3] == "カナダ ブリティッシュコロンビア州ケロウナ市"
+
+
+def test_a_table_of_trips_by_where_they_went_gives_a_visit_per_row() -> None:
+    visits = sorted(_visits(_records(_TRIPS_TABLE, "kofu")), key=lambda v: v.start or "")
+    assert [(v.direction, v.start, v.end) for v in visits] == [
+        ("outbound", "2024-05-13", "2024-05-17"),
+        ("outbound", "2024-08-05", "2024-08-09"),
+        ("outbound", "2025-01-20", "2025-01-23"),
+    ]
+    assert any("教育長" in p for p in visits[1].participants)

@@ -61,7 +61,12 @@ def _tabular(cells: list[_Cell]) -> bool:
 def _region_end(rows: list[list[_Cell]], lines: list[str], begin: int) -> int:
     """Where a run of table lines that starts at `begin` ends (exclusive)."""
     end = begin
-    while end < len(lines) and lines[end].strip():
+    while end < len(lines):
+        if not lines[end].strip():
+            resume = _resumes(rows, lines, begin, end)
+            if resume is None:
+                break
+            end = resume
         cells = rows[end]
         indented = bool(cells) and cells[0].start >= 4
         if not (_tabular(cells) or (indented and end > begin)):
@@ -75,6 +80,19 @@ def _region_end(rows: list[list[_Cell]], lines: list[str], begin: int) -> int:
     while tabular < end and _aligned(rows[tabular], columns[1:]):
         tabular += 1
     return tabular
+
+
+def _resumes(rows: list[list[_Cell]], lines: list[str], begin: int, blank: int) -> int | None:
+    """Where a table set apart by blank lines between its rows goes on after the blank at
+    `blank`: the next line, when it is a row whose cells mostly start where the table's do."""
+    after = blank
+    while after < len(lines) and not lines[after].strip():
+        after += 1
+    if after >= len(lines) or blank == begin or not _tabular(rows[after]):
+        return None
+    starts = {cell.start for cells in rows[begin:blank] for cell in cells}
+    near = sum(any(abs(c.start - s) <= _TOLERANCE for s in starts) for c in rows[after])
+    return after if near * 3 >= len(rows[after]) * 2 else None
 
 
 def _aligned(cells: list[_Cell], columns: list[int]) -> bool:
@@ -152,7 +170,14 @@ def _table(rows: list[list[_Cell]]) -> list[str]:
         first = min(placed)
         prev = out[-1] if out else None
         carries = prev is not None and _RANGE_OPEN.search(prev[first])
-        if prev is None or (first < key and not carries):
+        # A line that skips a column its row above filled (a name under a role, beside no
+        # date of its own) is that row's wrapped rest, not a later entry.
+        skips = (
+            prev is not None
+            and first > 0
+            and any(c not in placed and prev[c] for c in range(first, max(placed)))
+        )
+        if prev is None or (first < key and not carries and not skips):
             row = [placed.get(i, "") for i in range(len(columns))]
             if prev is not None and not row[0] and first > 0:
                 row[0] = prev[0]  # a day's later entry under the day's first
@@ -166,9 +191,10 @@ def _table(rows: list[list[_Cell]]) -> list[str]:
 
 
 def _dated(lines: list[str]) -> bool:
-    """Whether a run of lines is a table of dates or counts: most lines carry a digit. A grid
-    of names (`団 長   森下 洋平   副団長   高岡 美紀`) is a roster, read as text."""
-    return sum(1 for line in lines if _DIGIT.search(line)) * 2 >= len(lines)
+    """Whether a run of lines is a table of dates or counts: a line in three carries a digit
+    (a row's wrapped lines may carry none). A grid of names (`団 長   森下 洋平   副団長
+    高岡 美紀`) is a roster, read as text."""
+    return sum(1 for line in lines if _DIGIT.search(line)) * 3 >= len(lines)
 
 
 _DIGIT = re.compile(r"[0-9０-９]")
@@ -183,11 +209,11 @@ def join_columns(lines: list[str]) -> list[str]:
     i = 0
     while i < len(lines):
         end = _region_end(rows, lines, i) if _tabular(rows[i]) else i
-        region = rows[i:end]
+        region = [r for r in rows[i:end] if r]
         if (
             sum(_tabular(r) for r in region) >= _MIN_ROWS - 1
-            and end - i >= _MIN_ROWS
-            and _dated(lines[i:end])
+            and len(region) >= _MIN_ROWS
+            and _dated([line for line in lines[i:end] if line.strip()])
         ):
             table = _table(region)
             if table:

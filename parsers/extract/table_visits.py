@@ -25,7 +25,10 @@ _VISITORS = re.compile(
     r"Visitors?\b|Delegations?\b",
     re.I,
 )
-_DESTINATIONS = re.compile(r"訪問先|出張先|派遣先|渡航先|訪問都市|Destinations?\b", re.I)
+_DESTINATIONS = re.compile(
+    r"訪問先|出張先|派遣先|渡航先|用務先|用務地|行き?先|訪問(?:都市|地|国)|出張地|派遣国|Destinations?\b",
+    re.I,
+)
 _CELL = " | "
 
 
