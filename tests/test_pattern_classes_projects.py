@@ -204,3 +204,32 @@ def test_a_dated_note_of_a_link_under_a_city_heading_is_a_programme_with_that_ci
     )
     programmes = _programmes(_records(text, "nerima"))
     assert [(p.start, [pl.country for pl in p.places]) for p in programmes] == [("1996-05", ["AU"])]
+
+
+_HISTORY = """\
+姉妹都市 ハミルトン市(カナダ)
+ハミルトン市との交流のあゆみ
+年月 | 主なできごと
+昭和56年6月 | 姉妹都市提携(ハミルトン市庁舎で調印)
+平成18年 | 提携25周年。ハミルトン市から贈られたカエデを記念植樹
+平成28年9月 | 提携35周年を記念し、市長を団長とする訪問団がハミルトン市を訪問
+令和3年 | 提携40周年記念式典をオンラインで開催
+"""
+
+
+def test_a_links_anniversaries_in_a_history_are_no_links_of_their_own() -> None:
+    programmes = _programmes(_records(_HISTORY, "tsuchiura"))
+    assert [p.start for p in programmes] == ["1981-06"]
+
+
+def test_a_date_before_the_links_count_of_years_is_the_anniversarys() -> None:
+    text = (
+        "市議会議長がレンヌ市を訪問しました\n"
+        "令和6年10月15日から20日まで、市議会議長がフランス・レンヌ市を訪問しました。\n"
+        "レンヌ市長からは、令和9年の姉妹都市提携60周年に向けて記念事業を共同で検討したいとの"
+        "提案がありました。\n"
+        "今年は、両市が姉妹都市提携を結んでから57周年の節目にあたります。\n"
+    )
+    starts = [p.start for p in _programmes(_records(text, "tsuchiura"))]
+    assert "2027" not in starts
+    assert not any(s and s.startswith("2024") for s in starts)

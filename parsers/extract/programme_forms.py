@@ -61,17 +61,13 @@ def table_programmes(
                 header = line
                 visits = is_visit_header(header)
             linked = _LINKED.search(about) or _LINKED.search(header) or _LINKED.search(label)
-            if not (linked or _SIGNED.search(line)):
+            if not (linked or _signs(line)):
                 continue
             if kind == "row" and (visits or _history_row(line)):
                 # a table of trips or guests holds visits; a row of a chronology (`2014年7月 |
                 # 高校生を派遣`) is a step of the page's link: neither is a link of its own
                 continue
-            if (
-                kind != "row"
-                and not _SIGNED.search(line)
-                and (movement(line) or _DEPART.search(line))
-            ):
+            if kind != "row" and not _signs(line) and (movement(line) or _DEPART.search(line)):
                 continue  # `- April 9: courtesy call on …`: a day of a trip, not a link
             starts = _link_starts(line, ctx, english_year=True)
             places = [m.place for m in find_places(line) if not home.is_home(m.place)]
@@ -141,7 +137,7 @@ def entry_programmes(
                 continue
             if place is None or dated:
                 continue
-            says_link = _SIGNED.search(line) or AGREEMENT.search(line)
+            says_link = _signs(line) or (AGREEMENT.search(line) and not _anniversary(line))
             bare_date = _only_a_date(line, sctx) and _LINKED.search(about)
             if not (says_link or bare_date):
                 continue  # under a heading about links, a line that is just a date will do
@@ -275,10 +271,24 @@ def _country_names(text: str) -> list[str]:
 _PLACE_CELL = re.compile(r"^[\u30a0-\u30ff\u4e00-\u9fff・]{2,16}(?:州|省|道|県|市|町|村|区)$")
 
 
+# A link word followed by its anniversary (`提携25周年`, `締結10周年記念`): a celebration of
+# the link, not its signing.
+_ANNIVERSARY_AFTER = re.compile(r"\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*周年|\s*記念")
+
+
+def _signs(line: str) -> bool:
+    """Whether a line tells a link being made, not an anniversary of one."""
+    return any(not _ANNIVERSARY_AFTER.match(line, m.end()) for m in _SIGNED.finditer(line))
+
+
+def _anniversary(line: str) -> bool:
+    return bool(_SIGNED.search(line)) and not _signs(line)
+
+
 def _history_row(row: str) -> bool:
     """A row of a chronology: its first cell a date, its text no signing."""
     first, _, rest = row.partition(" | ")
-    return bool(rest) and is_date_line(first) and not _SIGNED.search(rest)
+    return bool(rest) and is_date_line(first) and not _signs(rest)
 
 
 def _row_partner(row: str, places: list[Place]) -> list[Place]:

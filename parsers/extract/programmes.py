@@ -267,12 +267,17 @@ def _from_sentence(
     if anniversary:
         # `平成5年4月1日の友好都市提携から30周年`: the link's date; but a date set before the
         # words by a space or a comma alone dates the anniversary's event (`令和4年10月 提携40周年
-        # 式典`).
+        # 式典`), and so does one before the link's count of years (`令和9年の提携60周年`).
+        counted = (
+            _COUNT_AFTER.match(sentence, keyword.end()) is not None
+            and keyword.start() == last_keyword  # (no document signed later in the sentence)
+        )
         dated = [
             s
             for s in dated
             if _ATTACHED.match(between := sentence[s.stop : keyword.start()])
             and between.strip(" 、")
+            and not counted
         ]
         paired = dated
     drafts: list[ProgrammeDraft] = []
@@ -365,7 +370,7 @@ def _anniversary_of_link(sentence: str) -> bool:
     `締結10周年`), not of some other one (`市制100周年を契機に…提携`)."""
     for match in AGREEMENT.finditer(sentence):
         following = sentence[match.end() : match.end() + _ANNIVERSARY_REACH]
-        if ANNIVERSARY.search(following):
+        if ANNIVERSARY.search(following) or _YEARS_SINCE.match(sentence, match.end()):
             return True
         # `the 60th anniversary of the sister city affiliation`, `40周年を迎える姉妹都市提携`
         if english_text(sentence):
@@ -376,6 +381,11 @@ def _anniversary_of_link(sentence: str) -> bool:
             return True
     return bool(ANNIVERSARY.search(sentence)) and not AGREEMENT.search(sentence)
 
+
+# `提携を結んでから35周年`: the years counted from the link.
+_YEARS_SINCE = re.compile(r"[^、。]{0,12}?(?:から|以来)[^、。]{0,4}?\d{1,3}\s*周年")
+# `令和9年の提携60周年`: the link's count of years, whose date is the anniversary's.
+_COUNT_AFTER = re.compile(r"\s*\d{1,3}\s*周年")
 
 _ANNIVERSARY_BEFORE = re.compile(r"(?:周年|記念)(?:の|を迎える|を迎えた|目の|記念の?)?\s*$")
 # How far after the agreement word its anniversary is written (`提携から30周年`, `締結10周年`).
