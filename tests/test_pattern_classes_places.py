@@ -57,3 +57,13 @@ def test_a_standing_practice_is_no_visit_beside_a_dated_one() -> None:
     )
     visits = _visits(_records(text, "karuizawa"))
     assert [(v.direction, v.start) for v in visits] == [("outbound", "2020-02")]
+
+
+def test_a_group_sent_to_a_city_abroad_is_not_its_guests() -> None:
+    text = "ハミルトン市姉妹都市提携40周年記念 市民訪問団の派遣について"
+    home = Home(home_city("tsuchiura"), "tsuchiura", page_places(text))
+    mention = read_mention(text, home, DateContext(published="2024-06-01"))
+    assert mention is None or mention.kind != "in"
+    text = "ハミルトン市青少年訪問団 表敬訪問(市長応接室)"
+    mention = read_mention(text, home, DateContext(published="2024-06-01"))
+    assert mention is not None and mention.kind == "in"

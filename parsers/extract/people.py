@@ -139,6 +139,8 @@ def _side(b: int, e: int, role: str, ctx: _Context, vocab: _Vocab) -> Side:
         return "own"
     if _foreign(b, e, ctx, vocab):
         return "other"
+    if _of_home_body(b, ctx):
+        return "own"  # `X市国際交流協会 会長 山田 一郎`: the head of the city's own body
     if any(n in text for n in ctx.home.names) or text.startswith(ctx.home.self_words[:2]):
         return "own"
     if _RE_MUNICIPALITY.match(text):
@@ -150,6 +152,15 @@ def _side(b: int, e: int, role: str, ctx: _Context, vocab: _Vocab) -> Side:
     if role in ROLE_OFFICES:  # 市長, 知事, 町長: own where the home is of that kind
         return "own" if ctx.home.office in ROLE_OFFICES[role] else "other"
     return "other"
+
+
+_RE_BODY_BEFORE = re.compile(r"(?:^|[\s:、,(（])(?P<body>[^\s:、,(（]{3,24}) $")
+
+
+def _of_home_body(b: int, ctx: _Context) -> bool:
+    """Whether a role is written after a body bearing the home city's name and one space."""
+    match = _RE_BODY_BEFORE.search(ctx.text, max(0, b - 26), b)
+    return match is not None and _starts_with_home(match.group("body"), ctx)
 
 
 _EN_LED = re.compile(

@@ -140,6 +140,10 @@ _GROUP = re.compile(
 )
 
 
+# What right after a group says it was sent (`訪問団の派遣`, `使節団を派遣`).
+_DISPATCHED = re.compile(r"\s*[をの]?派遣(?!団)")
+
+
 def guests(sentence: str, home: Home) -> bool:
     """Whether a travelling group is named after a place abroad (`X州訪問団`, `X市からの
     代表団`): the group came from there, so it visited the page's city."""
@@ -149,6 +153,8 @@ def guests(sentence: str, home: Home) -> bool:
             continue  # `X市へ訪問団を派遣`: a group sent there, not one from there
         if named_after_home(phrase, home):
             continue  # `X市提携30周年 本市訪問団`: the group bears the city's own name
+        if _DISPATCHED.match(sentence, match.end()):
+            continue  # `X市記念 市民訪問団の派遣`: a group sent there, not one from there
         if phrase and not home.own_phrase(phrase) and foreign_places(phrase, home):
             return True
     return False
