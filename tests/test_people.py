@@ -360,8 +360,8 @@ def test_words_after_a_role_that_are_no_name() -> None:
 
 
 def test_the_head_of_the_citys_own_body_is_its_own() -> None:
-    own, other = split_actors("団長:土浦市国際交流協会 会長 野口 恵美", city="tsuchiura")
+    own, _ = split_actors("団長:土浦市国際交流協会 会長 野口 恵美", city="tsuchiura")
     assert "会長 野口 恵美" in own
     # the head of a body abroad, or of a friendship society there, is not
-    own, other = split_actors("ハミルトン土浦友好協会 会長 ジョン・リード氏", city="tsuchiura")
+    own, _ = split_actors("ハミルトン土浦友好協会 会長 ジョン・リード氏", city="tsuchiura")
     assert not any("リード" in a for a in own)
