@@ -196,3 +196,31 @@ def test_a_schedules_timed_lines_are_entries_of_their_day() -> None:
         ("inbound", "2024-09-03", "2024-09-03"),
         ("outbound", "2024-09-09", "2024-09-11"),
     ]
+
+
+def test_a_line_with_a_label_of_its_own_ends_the_field_above() -> None:
+    title, blocks = text_blocks(
+        "交流講座を開催します\n"
+        "講座の内容\n"
+        "日時:2025年2月15日(土曜日)午後1時30分から\n"
+        "会場:市役所本館8階 会議室\n"
+        "講師:市国際交流員(ハミルトン市出身)\n"
+        "定員:30人\n"
+    )
+    fields = {
+        k: v
+        for s in split_sections(Document(title=title, blocks=tuple(blocks)))
+        for k, v in s.fields().items()
+    }
+    assert fields["会場"] == "市役所本館8階 会議室"
+
+
+def test_a_call_for_participants_is_no_trip() -> None:
+    text = (
+        "令和7年度 中学生海外派遣事業 参加者募集\n"
+        "令和7年度も、カナダ・オンタリオ州ハミルトン市への派遣を予定しています。\n"
+        "派遣時期:令和7年7月28日(月)から8月6日(水)まで\n"
+        "派遣先:カナダ・オンタリオ州ハミルトン市(ホームステイ)\n"
+        "説明会:令和7年4月26日(土曜日)午前10時から 市役所会議室\n"
+    )
+    assert _visits(_records(text, "tsuchiura")) == []

@@ -78,11 +78,15 @@ class Section:
             if match:
                 label = match.group("label")
                 found[label] = (found.get(label, "") + " " + match.group("value")).strip()
-            elif label is not None and _continues(line, kind):
+            elif label is not None and _continues(line, kind) and not _ANY_LABEL.match(line):
                 found[label] = f"{found[label]} {line}"
             else:
                 label = None
         return found
+
+
+# A line with a label of its own, known or not (`講師:…`, `定員:30人`): no field's next value.
+_ANY_LABEL = re.compile(r"^[^\s:、。()]{1,8}:\s*\S")
 
 
 def _continues(line: str, kind: str) -> bool:

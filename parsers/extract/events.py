@@ -33,7 +33,7 @@ from parsers.extract.spans import (
     widen,
 )
 from parsers.extract.when import DateContext, dates_in
-from parsers.text.cues import AGREEMENT, GOVERNMENT, NO_TRAVEL
+from parsers.text.cues import AGREEMENT, GOVERNMENT, NO_TRAVEL, RECRUITS
 from parsers.text.dates import DateSpan, PartialDate, find_dates
 
 __all__ = ["Draft", "Way", "section_drafts", "trip_draft"]
@@ -126,6 +126,8 @@ def _capital_for_government(text: str, home: Home) -> list[Place]:
 
 def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft]:
     """The visits one section describes (usually one, sometimes a few, often none)."""
+    if any(RECRUITS.search(h) for h in (ctx.title, section.heading, *section.context) if h):
+        return []  # `…派遣事業 参加者募集`: a call for the public to join a trip, none made yet
     ctx = ctx.with_headings(section.heading, *section.context)
     fields = section.fields()
     heading = read_mention(section.heading, home, ctx) if section.heading else None

@@ -52,6 +52,7 @@ from parsers.text.cues import (
     AGREEMENT,
     ANNIVERSARY,
     PROGRAMME_TITLE,
+    RECRUITS,
     SIGNING,
     is_english,
     movement,
@@ -121,7 +122,9 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
     sections = split_sections(doc, short=home.city.short)
     page_people = _owner("\n".join((doc.title, *(sections[0].lines[:6] if sections else ()))))
     page_people = page_people or _head_of(doc.title, text) or _received_by(text)
-    headline = _trip_headline(_headlines(doc, sections), home, ctx)
+    # (a call for people to join a trip tells of none made yet)
+    recruits = RECRUITS.search(doc.title)
+    headline = None if recruits else _trip_headline(_headlines(doc, sections), home, ctx)
     programme = None if headline else _programme_of(doc, sections, home, ctx)
     drafts = _list_drafts(sections, home, ctx, history=programme is not None, title=doc.title)
     if headline is not None:

@@ -21,6 +21,7 @@ __all__ = [
     "MEETING",
     "NO_TRAVEL",
     "PROGRAMME_TITLE",
+    "RECRUITS",
     "RELATIVE_NOW",
     "SIGNED_NOW",
     "SIGNING",
@@ -201,6 +202,8 @@ SIGNED_NOW = re.compile(
     re.I,
 )
 ANNIVERSARY = re.compile(r"周年|記念|\banniversary\b", re.I)
+# A call for people to take part (`参加者募集`, `Call for Participants`): a trip not made yet.
+RECRUITS = re.compile(r"募集|\b(?:call for (?:participants|applications)|recruit)", re.I)
 # Words meaning "now": a programme dated by them takes the page's own date.
 RELATIVE_NOW = re.compile(
     r"このたび|この度|今般|今回|本日|this year|今年|本年(?!度)|今年度|本年度|"
