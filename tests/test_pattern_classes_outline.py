@@ -224,3 +224,14 @@ def test_a_call_for_participants_is_no_trip() -> None:
         "説明会:令和7年4月26日(土曜日)午前10時から 市役所会議室\n"
     )
     assert _visits(_records(text, "tsuchiura")) == []
+
+
+def test_a_notes_date_is_its_own_not_the_entrys() -> None:
+    text = (
+        "表敬訪問の受入れ状況(令和5年度)\n"
+        "令和5年9月12日 駐日ポーランド共和国大使 アンナ・ノヴァク 氏 音楽交流について\n"
+        "令和6年2月8日 在大阪大韓民国総領事館 総領事 李 成 氏 着任挨拶\n"
+        "※表敬訪問時の対応者は、いずれも市長です(令和5年9月12日は副市長が対応)。\n"
+    )
+    visits = _visits(_records(text, "tsuchiura"))
+    assert sorted(v.start or "" for v in visits) == ["2023-09-12", "2024-02-08"]

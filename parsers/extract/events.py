@@ -11,6 +11,7 @@ are joined afterwards (`parsers.extract.merge`).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -132,6 +133,11 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
     fields = section.fields()
     heading = read_mention(section.heading, home, ctx) if section.heading else None
     mentions = [m for s in sentence_texts(section.text) if (m := read_mention(s, home, ctx))]
+    # A note (`※7月6日は副市長が対応`) may say what a trip did, but its dates are its own.
+    mentions = [
+        dataclasses.replace(m, dates=()) if m.text.lstrip().startswith(_NOTE_MARKS) else m
+        for m in mentions
+    ]
     if heading is not None:
         mentions.insert(0, heading)
     mentions = [m for m in mentions if not AGREEMENT.search(m.text) or m.kind in ("in", "out")]
@@ -186,6 +192,9 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
         draft.guessed = True
     _add(draft.places, [p for m in mentions for p in m.places])
     return [draft, *extra]
+
+
+_NOTE_MARKS = ("※", "注")
 
 
 # Words that tell a visit as background to the page's news (`これまでも…訪問し`, `…以来`).
