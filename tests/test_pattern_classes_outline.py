@@ -12,7 +12,7 @@ from citywatch.model import Place
 from parsers.document.model import Document
 from parsers.document.outline import numbering
 from parsers.document.segment import join_labels, split_sections
-from parsers.document.text import text_blocks
+from parsers.document.text import heading_level, text_blocks
 from parsers.extract.abroad import Home, countries_named
 from parsers.extract.events import Draft
 from parsers.extract.mentions import read_mention
@@ -235,3 +235,8 @@ def test_a_notes_date_is_its_own_not_the_entrys() -> None:
     )
     visits = _visits(_records(text, "tsuchiura"))
     assert sorted(v.start or "" for v in visits) == ["2023-09-12", "2024-02-08"]
+
+
+def test_a_date_over_a_signer_signs_a_letter_but_over_a_guest_heads_an_entry() -> None:
+    assert heading_level("令和6年2月20日(火曜日)", "土浦市長 野口 恵美") == 0
+    assert heading_level("令和6年2月20日(火曜日)", "熊本市長 村瀬 博之氏") == 2

@@ -67,8 +67,11 @@ _DATED_TITLE = re.compile(
     rf"(?:\s*[~から]+\s*(?:{_JDATE}|{_NDATE}|{_SDATE}|\d{{1,2}}日{_WEEKDAY}))?(?:まで)?\s+\S"
 )
 # The signer under a letter's closing date (`令和5年12月22日` / `X区長 山田太郎`): that date
-# signs the letter, it heads nothing.
-_SIGNATURE = re.compile(r"^\S{0,12}(?:市長|区長|町長|村長|知事|議長)\s*\S{2,4}(?:\s\S{1,4})?$")
+# signs the letter, it heads nothing. (No one signs with an honorific: `X市長 山田太郎氏` under a
+# date is the guest an entry is about.)
+_SIGNATURE = re.compile(
+    r"^\S{0,12}(?:市長|区長|町長|村長|知事|議長)\s*\S{2,4}(?:\s\S{1,4})?(?<![氏様])$"
+)
 _CAPTION = re.compile(r"[)）]$|様子|写真|^↑")
 _FURNITURE = re.compile(
     r"^(?:ページの先頭です。?|このページの先頭です。?|ページの本文です。?|ページ本文|ここから本文です。?|"
