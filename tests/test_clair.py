@@ -196,3 +196,15 @@ def test_an_english_page_names_a_namesake_by_its_prefecture() -> None:
     programme = _programme(list(result.records))
     assert (programme.city, programme.city_name) == ("fuchu-hiroshima", "府中市")
     assert result.info.title == "Fuchu City – Lakeshore"
+
+
+def test_a_page_laid_out_otherwise_is_read_as_any_page_is() -> None:
+    text = (
+        "姉妹(友好)都市提携情報\n"
+        "自治体名:小布施町(おぶせまち)\n"
+        "相手先:ヘザーミード町(オーストラリア)\n"
+        "提携の経緯\n"
+        "平成8年4月22日、ヘザーミード町において姉妹都市提携の調印を行った。\n"
+    )
+    records = _parse(text.encode(), content_type="text/plain", city="obuse")
+    assert [r.start for r in records if isinstance(r, Programme)] == ["1996-04-22"]

@@ -346,7 +346,9 @@ class ClairParser(SiteParser):
         gov = own_government(fields) or resolve(city)
         programme = _programme(fields, gov)
         if programme is None:
-            return []  # a listing or another page of the register: no affiliation of its own
+            # Not the register's detail form (a listing, or a page laid out otherwise): read
+            # as any page is, so a changed layout degrades to the shared reading, not to nothing.
+            return extract_records(doc, city=city, url=page.url)
         country_name, _ = _country(fields)
         partner = programme.places[0].name
         heading = f"{partner} ({country_name})" if country_name else programme.title
