@@ -67,3 +67,33 @@ def test_a_group_sent_to_a_city_abroad_is_not_its_guests() -> None:
     text = "ハミルトン市青少年訪問団 表敬訪問(市長応接室)"
     mention = read_mention(text, home, DateContext(published="2024-06-01"))
     assert mention is not None and mention.kind == "in"
+
+
+_EXCHANGES = """\
+野沢温泉村の国際交流
+■姉妹村
+○スイス連邦 サン・モリッツ・バート・ドルフ村(グラウビュンデン州)
+ 平成5年(1993年)2月10日、姉妹村協定を締結しました。
+○カナダ ウィスラー・ブラッコム地区
+ 2018年3月5日、観光交流協定を締結しました。
+■令和6年度の主な交流
+・中学生海外派遣
+ 7月22日から7月29日まで、村内の中学生8名と引率者2名がサン・モリッツ村を訪問しました。
+・ウィスラー観光局訪問団の来村
+ 10月8日・9日の2日間、ウィスラー・ブラッコム地区の観光局長ら3名が来村し、村長を表敬訪問しました。
+"""
+
+
+def test_bulleted_titles_over_dated_stories_are_a_years_visits() -> None:
+    visits = sorted(_visits(_records(_EXCHANGES, "nozawaonsen")), key=lambda v: v.start or "")
+    assert [(v.direction, v.start, v.end) for v in visits] == [
+        ("outbound", "2024-07-22", "2024-07-29"),
+        ("inbound", "2024-10-08", "2024-10-09"),
+    ]
+    assert {p.country for p in visits[0].places} == {"CH"}
+
+
+def test_a_long_dotted_name_is_known_by_its_first_words_and_a_district_by_its_country() -> None:
+    known = page_places("○スイス連邦 サン・モリッツ・バート・ドルフ村(グラウビュンデン州)")
+    assert ("サン・モリッツ村", "CH") in [(p.name, p.country) for p in known]
+    assert ("ウィスラー・ブラッコム地区", "CA") in _placed("○カナダ ウィスラー・ブラッコム地区")

@@ -104,6 +104,11 @@ def _opens_dated(block: Block) -> bool:
     return any(s.start.month is not None and s.begin < 3 for s in find_dates(block.text[:40]))
 
 
+def _fiscal_only(text: str) -> bool:
+    spans = [s for s in find_dates(text) if s.start.month is not None]
+    return bool(spans) and all(s.fiscal for s in spans)
+
+
 def _dated(text: str) -> bool:
     return any(s.start.month is not None for s in find_dates(text))
 
@@ -147,10 +152,29 @@ class _Marks:
                 j += step
         return False
 
+    def _titles_story(self, i: int) -> bool:
+        """Whether a short bulleted line titles the dated story right under it, as its
+        neighbours do: each a list's item of its own."""
+        blocks = self.blocks
+        if len(blocks[i].text) > _ITEM_TITLE_MAX or "。" in blocks[i].text:
+            return False
+        if i + 1 >= len(blocks) or not _opens_dated(blocks[i + 1]):
+            return False
+        # another such pair two blocks before or after: a list of them
+        return any(
+            0 <= j < len(blocks) - 1
+            and blocks[j].kind == "item"
+            and len(blocks[j].text) <= _ITEM_TITLE_MAX
+            and _opens_dated(blocks[j + 1])
+            for j in (i - 2, i + 2)
+        )
+
     def _is_boundary(self, i: int, cue: Cue) -> bool:
         block = self.blocks[i]
         if block.kind == "item" and self._entry(i) and self._entry_near(i):
             return True  # `・令和4年7月 X市を訪問` among others like it: a history's entry
+        if block.kind == "item" and self._titles_story(i):
+            return True  # `・中学生海外派遣` over `7月29日から…、中学生10名が…を訪問し`
         if block.kind != "heading":
             return bool(_DATED_ENTRY.search(block.text)) and "。" not in block.text
         text = block.text
@@ -171,9 +195,16 @@ class _Marks:
             blocks[i].kind == "heading"
             and i + 1 < len(blocks)
             and self.opens[i + 1]
-            and not (self.opens[i] and self.dated(i) and not is_date_line(blocks[i].text))
+            and not (
+                self.opens[i]
+                and self.dated(i)
+                and not is_date_line(blocks[i].text)
+                and not _fiscal_only(blocks[i].text)  # `■令和6年度の主な交流` groups a year's
+            )
         )
 
+
+_ITEM_TITLE_MAX = 40
 
 # A label standing alone on its line (`2 滞在期間`, `(1) 会場`, `日程:`): its value is
 # the next line. The label is read by the field word it ends with.

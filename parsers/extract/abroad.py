@@ -126,13 +126,21 @@ def _places_of(text: str, home: Home) -> tuple[Place, ...]:
 
 
 def page_places(text: str) -> tuple[Place, ...]:
-    """The towns abroad a page places only by the country written beside them: `Home.known`."""
+    """The towns abroad a page places only by the country written beside them: `Home.known`.
+    A long dotted name is known by its first words too (`ザンクト・アントン・アム・X村` is
+    `ザンクト・アントン村` further down)."""
     out: list[Place] = []
     for match in find_places(text):
         place = match.place
         if place.country not in (None, "JP") and place not in out and not find_places(place.name):
             out.append(place)
+            words = place.name.split("・")
+            if len(words) >= 3 and (suffix := _UNLISTED_END.search(words[-1])):
+                out.append(Place(f"{words[0]}・{words[1]}{suffix.group()}", place.country))
     return tuple(out)
+
+
+_UNLISTED_END = re.compile(r"(?:市|町|村|区|郡|地区)$")
 
 
 @text_memo(256)

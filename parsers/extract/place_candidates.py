@@ -129,7 +129,7 @@ def kana_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
 
 
 # Suffixes that make an unknown katakana word a place when its country is written beside it.
-_UNLISTED_SUFFIXES = ("広域市", "特別市", "市", "州", "省", "県", "町", "村", "郡", "区")
+_UNLISTED_SUFFIXES = ("広域市", "特別市", "市", "州", "省", "県", "町", "村", "郡", "地区", "区")
 
 
 _REGION_AFTER = re.compile(r"..(?:州|省|県|郡|地方|自治区|特別区)$")
