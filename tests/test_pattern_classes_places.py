@@ -97,3 +97,11 @@ def test_a_long_dotted_name_is_known_by_its_first_words_and_a_district_by_its_co
     known = page_places("○スイス連邦 サン・モリッツ・バート・ドルフ村(グラウビュンデン州)")
     assert ("サン・モリッツ村", "CH") in [(p.name, p.country) for p in known]
     assert ("ウィスラー・ブラッコム地区", "CA") in _placed("○カナダ ウィスラー・ブラッコム地区")
+
+
+def test_a_province_abroad_written_with_do_is_placed_by_its_country() -> None:
+    assert ("慶尚北道", "KR") in _placed("大韓民国慶尚北道の知事一行")
+    assert ("江原特別自治道", "KR") in _placed("韓国・江原特別自治道を訪問")
+    assert ("慶尚北道", "KR") in _placed("慶尚北道(韓国)")
+    # a road is no province, and 道 with no country beside it names nothing abroad
+    assert _placed("韓国の国道を走行") == []

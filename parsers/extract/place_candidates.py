@@ -129,7 +129,9 @@ def kana_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
 
 
 # Suffixes that make an unknown katakana word a place when its country is written beside it.
-_UNLISTED_SUFFIXES = ("広域市", "特別市", "市", "州", "省", "県", "町", "村", "郡", "地区", "区")
+_UNLISTED_SUFFIXES = (
+    "広域市", "特別市", "特別自治道", "市", "州", "省", "県", "道", "町", "村", "郡", "地区", "区",
+)  # fmt: skip
 
 
 _REGION_AFTER = re.compile(r"..(?:州|省|県|郡|地方|自治区|特別区)$")
@@ -331,7 +333,7 @@ def _province(base: int, run: str) -> Candidate | None:
     return Candidate(begin, stop, begin, stop, (entry,), "省")
 
 
-_RE_KANJI_STEM = re.compile(r"[\u4e00-\u9fff]{2,4}?(?=広域市|特別市|市|州|省|県|郡)")
+_RE_KANJI_STEM = re.compile(r"[\u4e00-\u9fff]{2,4}?(?=広域市|特別市|特別自治道|市|州|省|県|郡|道)")
 
 
 def _unlisted_kanji(text: str, base: int, run: str) -> list[Candidate]:
