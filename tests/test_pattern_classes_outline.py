@@ -240,3 +240,21 @@ def test_a_notes_date_is_its_own_not_the_entrys() -> None:
 def test_a_date_over_a_signer_signs_a_letter_but_over_a_guest_heads_an_entry() -> None:
     assert heading_level("令和6年2月20日(火曜日)", "土浦市長 野口 恵美") == 0
     assert heading_level("令和6年2月20日(火曜日)", "熊本市長 村瀬 博之氏") == 2
+
+
+_TAB_DIARY = (
+    "知事の動き(令和6年9月2日~9月8日)\n"
+    "日付\t時間\t内容\t場所\n"
+    "9月2日(月)\t10:00\t部長会議\t県庁\n"
+    "\t15:00\t駐日チェコ共和国大使 表敬訪問\t県庁\n"
+    "9月3日(火)\t11:00\t県議会 議会運営委員会\t県議会\n"
+    "\t14:00\t中国浙江省人民政府代表団 表敬訪問\t県庁\n"
+)
+
+
+def test_a_copied_diarys_later_rows_take_the_day_above() -> None:
+    visits = sorted(_visits(_records(_TAB_DIARY, "gifu-pref")), key=lambda v: v.start or "")
+    assert [(v.direction, v.start) for v in visits] == [
+        ("inbound", "2024-09-02"),
+        ("inbound", "2024-09-03"),
+    ]

@@ -309,7 +309,7 @@ def text_blocks(text: str) -> tuple[str, list[Block]]:
     step is only the section the page sits in (`News`).
     """
     raw_lines = text.splitlines()
-    joined = join_stacked(join_range_tails(join_columns(raw_lines)))
+    joined = join_stacked(join_range_tails(join_columns(_carry_days(raw_lines))))
     lines = drop_furniture(clean_line(raw) for raw in joined)
     title = _letterhead_title(raw_lines)
     for i, line in enumerate(lines[:12]):
@@ -322,6 +322,25 @@ def text_blocks(text: str) -> tuple[str, list[Block]]:
     if not title and body:
         title = body[0]
     return title, blocks_from_lines(body)
+
+
+def _carry_days(lines: list[str]) -> list[str]:
+    """A copied diary table leaves a day's later rows without the day (`\t13:30\t…` under
+    `6月3日(月)\t10:00\t…`): each takes the day of the row above it."""
+    if not any(line.startswith("\t") for line in lines):
+        return lines
+    out: list[str] = []
+    day = ""
+    for line in lines:
+        if not line.strip():
+            day = ""
+        elif "\t" in line and not line.startswith("\t"):
+            first = line.split("\t", 1)[0].strip()
+            day = first if is_date_line(clean_line(first)) else ""
+        elif line.startswith("\t") and day and line.strip():
+            line = day + line
+        out.append(line)
+    return out
 
 
 _ADDRESSEE = re.compile(r"(?:様|殿|御中)$")
