@@ -105,3 +105,28 @@ def test_a_province_abroad_written_with_do_is_placed_by_its_country() -> None:
     assert ("慶尚北道", "KR") in _placed("慶尚北道(韓国)")
     # a road is no province, and 道 with no country beside it names nothing abroad
     assert _placed("韓国の国道を走行") == []
+
+
+def test_a_town_right_after_its_province_abroad_is_in_its_country() -> None:
+    assert ("金海市", "KR") in _placed("大韓民国慶尚南道金海市と")
+    known = page_places("本市と大韓民国慶尚南道金海(キメ)市は、姉妹都市です。")
+    assert ("金海市", "KR") in [(p.name, p.country) for p in known]
+
+
+def test_a_group_sent_to_a_town_is_a_trip_there() -> None:
+    text = "姉妹都市キャンモア町(カナダ)への中学生訪問団派遣について"
+    home = Home(home_city("karuizawa"), "karuizawa", page_places(text))
+    mention = read_mention(text, home, DateContext(published="2024-06-01"))
+    assert mention is not None and mention.kind == "out"
+    assert [p.country for p in mention.dests] == ["CA"]
+
+
+def test_a_stay_runs_to_the_next_day_it_tells() -> None:
+    text = (
+        "■金海市訪問団の来庁\n"
+        "10月5日(木曜日)、大韓民国慶尚南道金海市の副市長を団長とする訪問団6名が来庁し、"
+        "市長を表敬訪問しました。\n"
+        "一行は翌6日、市内の福祉施設を視察し、同日夕方に帰国しました。\n"
+    )
+    visits = _visits(_records("市政ニュース(2023年10月)\n" + text, "karuizawa"))
+    assert [(v.start, v.end) for v in visits] == [("2023-10-05", "2023-10-06")]

@@ -134,6 +134,10 @@ def page_places(text: str) -> tuple[Place, ...]:
         place = match.place
         if place.country not in (None, "JP") and place not in out and not find_places(place.name):
             out.append(place)
+            if read := _READING.search(place.name):  # `富川(プチョン)市` is `富川市` further down
+                out.append(
+                    Place(place.name[: read.start()] + place.name[read.end() :], place.country)
+                )
             words = place.name.split("・")
             if len(words) >= 3 and (suffix := _UNLISTED_END.search(words[-1])):
                 out.append(Place(f"{words[0]}・{words[1]}{suffix.group()}", place.country))
@@ -141,6 +145,7 @@ def page_places(text: str) -> tuple[Place, ...]:
 
 
 _UNLISTED_END = re.compile(r"(?:市|町|村|区|郡|地区)$")
+_READING = re.compile(r"[(（][\u30a1-\u30fa\u30fc]{2,10}[)）]")
 
 
 @text_memo(256)

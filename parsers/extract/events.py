@@ -516,6 +516,8 @@ def trip_draft(
     chosen = widen(chosen, cue_dates)
     if chosen is not None:
         draft.take_date(chosen)
+    if draft.direction == "in":
+        draft.end = stay_end(draft.start, draft.end, "\n".join(texts))  # `一行は翌6日、…`
     if draft.direction == "out" and draft.start and draft.end:
         _add(draft.dests, _itinerary_places(sections, home, ctx, draft))
     return draft

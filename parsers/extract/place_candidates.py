@@ -252,10 +252,40 @@ def cjk_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
             yield Candidate(base + b, stop, base + b, stop, entries, suffix)
             if ward := _ward_of(text, stop, entries, suffix):
                 yield ward
-        yield from _unlisted_kanji(text, base, m.group())
+        regions: list[Candidate] = []
+        for unlisted in _unlisted_kanji(text, base, m.group()):
+            regions.append(unlisted)
+            yield unlisted
         for kanji in _RE_KANJI_RUN.finditer(m.group()):  # (a run may open with kana: `の河北省`)
             if province := _province(base + kanji.start(), kanji.group()):
+                regions.append(province)
                 yield province
+        for region in regions:
+            if town := _town_in_region(text, region):
+                yield town
+
+
+def _town_in_region(text: str, region: Candidate) -> Candidate | None:
+    """`京畿道富川市`, `江蘇省無錫市`: a town the gazetteer lacks, right after the province or
+    state abroad it lies in, is in that province's country. (A reading may sit inside it:
+    `富川(プチョン)市`.)"""
+    countries = {e.country for e in region.entries}
+    if region.suffix not in _REGION_SUFFIXES or len(countries) != 1 or "JP" in countries:
+        return None
+    town = _RE_TOWN_AFTER.match(text, region.stop)
+    if town is None or town.group("stem") in _gazetteer().every:
+        return None
+    name = town.group("stem") + town.group("suffix")
+    entry = _Entry(name, next(iter(countries)), 0)
+    return Candidate(
+        town.start(), town.end(), town.start(), town.end(), (entry,), town.group("suffix")
+    )
+
+
+_REGION_SUFFIXES = frozenset(("道", "特別自治道", "省", "州", "自治区"))
+_RE_TOWN_AFTER = re.compile(
+    r"(?P<stem>[\u4e00-\u9fff]{1,4}?)(?:[(（][\u30a1-\u30fa\u30fc]{2,10}[)）])?(?P<suffix>市|郡|県|区)"
+)
 
 
 _RE_WARD = re.compile(r"[\u4e00-\u9fff]{1,3}区")

@@ -74,8 +74,11 @@ def posted(heading: DateSpan, main: Mention | None, told: list[DateSpan]) -> boo
     )
 
 
-# The last day of a stay told after its first (`一行は13日にかけて市内を視察`, `15日まで滞在`).
-_STAY_END = re.compile(r"(?:(?P<month>\d{1,2})月)?(?P<day>\d{1,2})日(?:まで|にかけて)")
+# The last day of a stay told after its first (`一行は13日にかけて市内を視察`, `15日まで滞在`,
+# `一行は翌6日、…を視察`).
+_STAY_END = re.compile(
+    r"(?:(?P<month>\d{1,2})月)?(?P<day>\d{1,2})日(?:まで|にかけて)|翌(?P<next>\d{1,2})日(?:[はに、]|\s)"
+)
 _RANGE_FROM = re.compile(r"(?P<day>\d{1,2})日?(?:\([^)]{1,4}\))?\s*(?:から|~)\s*$")
 _STAY_WORDS = re.compile(r"一行|滞在|視察|研修|訪問団|代表団")
 
@@ -93,8 +96,9 @@ def stay_end(start: PartialDate | None, end: PartialDate | None, text: str) -> P
             if opened and int(opened.group("day")) != start.day:
                 continue  # `28日から12月1日まで`: another range of its own, not this stay's end
             month = int(match.group("month") or start.month or 0)
+            day = int(match.group("day") or match.group("next"))
             try:
-                stay = PartialDate(start.year, month, int(match.group("day")))
+                stay = PartialDate(start.year, month, day)
             except ValueError:
                 continue
             first, last = start.first_day(), stay.first_day()
