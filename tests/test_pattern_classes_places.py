@@ -12,7 +12,7 @@ from parsers.extract.abroad import Home, page_places
 from parsers.extract.mentions import read_mention
 from parsers.extract.places import find_places
 from parsers.extract.places import home as home_city
-from parsers.extract.when import DateContext
+from parsers.extract.when import DateContext, dates_in
 from tests.test_pattern_classes import _records, _visits
 
 
@@ -130,3 +130,21 @@ def test_a_stay_runs_to_the_next_day_it_tells() -> None:
     )
     visits = _visits(_records("市政ニュース(2023年10月)\n" + text, "karuizawa"))
     assert [(v.start, v.end) for v in visits] == [("2023-10-05", "2023-10-06")]
+
+
+def test_days_without_their_month_are_in_the_month_a_release_was_written() -> None:
+    text = (
+        "報道発表資料\n"
+        "令和5年9月8日\n"
+        "市長がタイ・チェンマイ市を訪問しました\n"
+        "市長は、4日から6日までの3日間、友好都市であるタイ王国チェンマイ市を訪問しました。\n"
+    )
+    visits = _visits(_records(text, "karuizawa"))
+    assert [(v.direction, v.start, v.end) for v in visits] == [
+        ("outbound", "2023-09-04", "2023-09-06")
+    ]
+
+
+def test_days_after_the_writing_day_are_last_months() -> None:
+    spans = dates_in("28日から30日まで訪問しました。", DateContext(published="2023-09-02"))
+    assert [(s.start.iso(), s.end.iso()) for s in spans] == [("2023-08-28", "2023-08-30")]

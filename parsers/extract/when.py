@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from parsers.text.dates import DateSpan, PartialDate, find_dates, years_in
 
@@ -105,6 +105,8 @@ def dates_in(text: str, ctx: DateContext) -> list[DateSpan]:
     Dates whose year cannot be found keep `year=None`; callers decide what to do with them.
     """
     spans = find_dates(text)
+    if not spans and _DAYS_ONLY.search(text) and (written := ctx.written()) is not None:
+        spans = _days_of_the_month(text, written)
     out: list[DateSpan] = []
     again: dict[int, dict[int, DateSpan]] = {}
     for span in spans:
@@ -119,6 +121,20 @@ def dates_in(text: str, ctx: DateContext) -> list[DateSpan]:
             again[year] = {s.begin: s for s in find_dates(text, year=year)}
         out.append(again[year].get(span.begin, span))
     return out
+
+
+# A range of days with no month (`21日から23日までの3日間`), as a release tells its own news.
+_DAYS_ONLY = re.compile(r"(?<![\d月])\d{1,2}日(?:\([^)]{1,4}\))?(?:から|~)\d{1,2}日")
+
+
+def _days_of_the_month(text: str, written: date) -> list[DateSpan]:
+    """Days a text gives without their month, in the month it was written in: the news of a
+    release or a diary dated on the page (a day after the writing day is last month's)."""
+    spans = find_dates(text, year=written.year, month=written.month)
+    if any(s.start.day is not None and s.start.day > written.day for s in spans):
+        earlier = written.replace(day=1) - timedelta(days=1)
+        spans = find_dates(text, year=earlier.year, month=earlier.month)
+    return spans
 
 
 def span_iso(start: PartialDate | None, end: PartialDate | None) -> tuple[str | None, str | None]:
