@@ -359,3 +359,21 @@ def test_a_table_of_trips_by_where_they_went_gives_a_visit_per_row() -> None:
         ("outbound", "2025-01-20", "2025-01-23"),
     ]
     assert any("教育長" in p for p in visits[1].participants)
+
+
+def test_bulleted_dates_alone_title_the_entries_of_a_history() -> None:
+    text = (
+        "ダナン市との下水道技術協力\n"
+        "■これまでの主な取組\n"
+        "・令和4年10月3日\n"
+        " 市役所において、市長とベトナム・ダナン市人民委員会副主席が覚書に署名\n"
+        "・令和5年11月6日~10日\n"
+        " 下水道局の職員3名をダナン市に派遣し、現地で技術指導を実施\n"
+        "・令和6年2月5日~9日\n"
+        " ダナン市の技術者5名を市に受け入れ、浄化センター等で研修を実施\n"
+    )
+    visits = sorted(_visits(_records(text, "tsuchiura")), key=lambda v: v.start or "")
+    assert [(v.direction, v.start, v.end) for v in visits] == [
+        ("outbound", "2023-11-06", "2023-11-10"),
+        ("inbound", "2024-02-05", "2024-02-09"),
+    ]

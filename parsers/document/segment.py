@@ -136,7 +136,15 @@ class _Marks:
         if not 0 <= i < len(self.blocks) or self.blocks[i].kind != "item":
             return False
         if i not in self._entries:
-            self._entries[i] = is_dated_entry(self.blocks[i].text)
+            text = self.blocks[i].text
+            # `・令和6年2月3日~7日` alone over the story of that entry: its title, a date
+            following = self.blocks[i + 1] if i + 1 < len(self.blocks) else None
+            titled = (
+                following is not None
+                and following.kind == "paragraph"
+                and is_date_line(text.lstrip("・･-*● "))
+            )
+            self._entries[i] = is_dated_entry(text) or titled
         return self._entries[i]
 
     def _entry_near(self, i: int) -> bool:
@@ -174,7 +182,7 @@ class _Marks:
         if block.kind == "item" and self._entry(i) and self._entry_near(i):
             return True  # `・令和4年7月 X市を訪問` among others like it: a history's entry
         if block.kind == "item" and self._titles_story(i):
-            return True  # `・中学生海外派遣` over `7月29日から…、中学生10名が…を訪問し`
+            return True  # `・高校生派遣` over `8月3日から…、生徒8名が…を訪問し`
         if block.kind != "heading":
             return bool(_DATED_ENTRY.search(block.text)) and "。" not in block.text
         text = block.text
@@ -199,7 +207,7 @@ class _Marks:
                 self.opens[i]
                 and self.dated(i)
                 and not is_date_line(blocks[i].text)
-                and not _fiscal_only(blocks[i].text)  # `■令和6年度の主な交流` groups a year's
+                and not _fiscal_only(blocks[i].text)  # `■令和5年度の主な交流` groups a year's
             )
         )
 
@@ -276,7 +284,7 @@ def _aside_of(block: Block, following: Block) -> bool:
 
 
 def _dated_value(block: Block, after: Block | None) -> bool:
-    """A line that opens with a date is a label's value however it ends (`…16日(金) 4日間`),
+    """A line that opens with a date is a label's value however it ends (`…9日(金) 3日間`),
     unless the next line opens with a date too: then they are the rows of a table of days."""
     return _starts_dated(block.text) and not (after is not None and _starts_dated(after.text))
 
@@ -303,7 +311,7 @@ def split_sections(doc: Document, *, short: str | None = None) -> list[Section]:
     outline = Outline()
     depth: int | None = None  # the outline depth of the open section's heading
     body = False  # whether the open section holds more than headings (a run of numbered
-    # one-line headings, `(1)締結日 …` / `(2)締結場所 …`, is a list of facts, not sections)
+    # one-line headings, `(1)日時 …` / `(2)会場 …`, is a list of facts, not sections)
     sections: list[Section] = []
     heading = ""
     context: tuple[str, ...] = ()

@@ -227,7 +227,7 @@ def _level(line: _Line, following: _Line, previous: _Line, by_length: bool) -> i
     if line.field if text == line.raw else is_field(text):
         return 0
     if _TIMED.match(text):
-        return 0  # `14:00 副市長会議`: an entry of a day's schedule, never a heading
+        return 0  # `15:30 部長会議`: an entry of a day's schedule, never a heading
     if line.date:
         return 0 if _SIGNATURE.match(following.text) else 2
     short = len(text) <= 60
@@ -325,8 +325,8 @@ def text_blocks(text: str) -> tuple[str, list[Block]]:
 
 
 def _carry_days(lines: list[str]) -> list[str]:
-    """A copied diary table leaves a day's later rows without the day (`\t13:30\t…` under
-    `6月3日(月)\t10:00\t…`): each takes the day of the row above it."""
+    """A copied diary table leaves a day's later rows without the day (`\t16:00\t…` under
+    `9月2日(月)\t9:30\t…`): each takes the day of the row above it."""
     if not any(line.startswith("\t") for line in lines):
         return lines
     out: list[str] = []

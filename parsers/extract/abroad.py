@@ -127,14 +127,13 @@ def _places_of(text: str, home: Home) -> tuple[Place, ...]:
 
 def page_places(text: str) -> tuple[Place, ...]:
     """The towns abroad a page places only by the country written beside them: `Home.known`.
-    A long dotted name is known by its first words too (`ザンクト・アントン・アム・X村` is
-    `ザンクト・アントン村` further down)."""
+    A long dotted name is known by its first words too (`A・B・C・D村` is `A・B村` further down)."""
     out: list[Place] = []
     for match in find_places(text):
         place = match.place
         if place.country not in (None, "JP") and place not in out and not find_places(place.name):
             out.append(place)
-            if read := _READING.search(place.name):  # `富川(プチョン)市` is `富川市` further down
+            if read := _READING.search(place.name):  # `Y(ワイ)市` is `Y市` further down
                 out.append(
                     Place(place.name[: read.start()] + place.name[read.end() :], place.country)
                 )
@@ -157,7 +156,7 @@ def sentence_texts(text: str) -> tuple[str, ...]:
 def countries_named(text: str) -> list[Place]:
     """Countries named as places, not as the modifier of a team, a people or a language
     (`イタリア代表チーム`, `タイ料理`, `フランス語`), nor the name of a hall or a theme park at
-    home (`ドイツ館`, `カナダ村`) or an embassy (`タイ大使館`)."""
+    home (`フランス館`, `オランダ村`) or an embassy (`タイ大使館`)."""
     return [
         Place(c.text, c.code) for c in find_countries(text) if not _ATTRIBUTIVE.match(text, c.stop)
     ]

@@ -133,7 +133,7 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
     fields = section.fields()
     heading = read_mention(section.heading, home, ctx) if section.heading else None
     mentions = [m for s in sentence_texts(section.text) if (m := read_mention(s, home, ctx))]
-    # A note (`※7月6日は副市長が対応`) may say what a trip did, but its dates are its own.
+    # A note (`※9月2日は副市長が対応`) may say what a trip did, but its dates are its own.
     mentions = [
         dataclasses.replace(m, dates=()) if m.text.lstrip().startswith(_NOTE_MARKS) else m
         for m in mentions
@@ -517,7 +517,7 @@ def trip_draft(
     if chosen is not None:
         draft.take_date(chosen)
     if draft.direction == "in":
-        draft.end = stay_end(draft.start, draft.end, "\n".join(texts))  # `一行は翌6日、…`
+        draft.end = stay_end(draft.start, draft.end, "\n".join(texts))  # `一行は翌8日、…`
     if draft.direction == "out" and draft.start and draft.end:
         _add(draft.dests, _itinerary_places(sections, home, ctx, draft))
     return draft

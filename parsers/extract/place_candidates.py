@@ -120,7 +120,7 @@ def kana_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
                 yield Candidate(b, stop, b, stop, gaz.places(key), suffix, weak=True)
         last = max(m.group().rfind("・"), m.group().rfind("･")) + 1
         while last and _inside_a_name(text, m.start() + last, gaz):
-            # `ザンクト・アントン村`: the dotted words are one name, back to a country before it
+            # `A・B村`: the dotted words are one name, back to a country before it
             last = max(m.group().rfind("・", 0, last - 1), m.group().rfind("･", 0, last - 1)) + 1
         # A town the gazetteer lacks, or knows only as too small to stand alone, placed by what
         # the page writes beside it.
@@ -266,9 +266,9 @@ def cjk_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
 
 
 def _town_in_region(text: str, region: Candidate) -> Candidate | None:
-    """`京畿道富川市`, `江蘇省無錫市`: a town the gazetteer lacks, right after the province or
+    """`X道Y市`, `Z省Y市`: a town the gazetteer lacks, right after the province or
     state abroad it lies in, is in that province's country. (A reading may sit inside it:
-    `富川(プチョン)市`.)"""
+    `Y(ワイ)市`.)"""
     countries = {e.country for e in region.entries}
     if region.suffix not in _REGION_SUFFIXES or len(countries) != 1 or "JP" in countries:
         return None

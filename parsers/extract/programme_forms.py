@@ -271,7 +271,7 @@ def _country_names(text: str) -> list[str]:
 _PLACE_CELL = re.compile(r"^[\u30a0-\u30ff\u4e00-\u9fff・]{2,16}(?:州|省|道|県|市|町|村|区)$")
 
 
-# A link word followed by its anniversary (`提携25周年`, `締結10周年記念`): a celebration of
+# A link word followed by its anniversary (`提携15周年`, `締結5周年記念`): a celebration of
 # the link, not its signing.
 _ANNIVERSARY_AFTER = re.compile(r"\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*周年|\s*記念")
 

@@ -267,7 +267,7 @@ def _from_sentence(
     if anniversary:
         # `平成5年4月1日の友好都市提携から30周年`: the link's date; but a date set before the
         # words by a space or a comma alone dates the anniversary's event (`令和4年10月 提携40周年
-        # 式典`), and so does one before the link's count of years (`令和9年の提携60周年`).
+        # 式典`), and so does one before the link's count of years (`令和12年の提携50周年`).
         counted = (
             _COUNT_AFTER.match(sentence, keyword.end()) is not None
             and keyword.start() == last_keyword  # (no document signed later in the sentence)
@@ -382,9 +382,9 @@ def _anniversary_of_link(sentence: str) -> bool:
     return bool(ANNIVERSARY.search(sentence)) and not AGREEMENT.search(sentence)
 
 
-# `提携を結んでから35周年`: the years counted from the link.
+# `提携を結んでから20周年`: the years counted from the link.
 _YEARS_SINCE = re.compile(r"[^、。]{0,12}?(?:から|以来)[^、。]{0,4}?\d{1,3}\s*周年")
-# `令和9年の提携60周年`: the link's count of years, whose date is the anniversary's.
+# `令和12年の提携50周年`: the link's count of years, whose date is the anniversary's.
 _COUNT_AFTER = re.compile(r"\s*\d{1,3}\s*周年")
 
 _ANNIVERSARY_BEFORE = re.compile(r"(?:周年|記念)(?:の|を迎える|を迎えた|目の|記念の?)?\s*$")

@@ -75,7 +75,7 @@ def posted(heading: DateSpan, main: Mention | None, told: list[DateSpan]) -> boo
 
 
 # The last day of a stay told after its first (`一行は13日にかけて市内を視察`, `15日まで滞在`,
-# `一行は翌6日、…を視察`).
+# `一行は翌8日、…を視察`).
 _STAY_END = re.compile(
     r"(?:(?P<month>\d{1,2})月)?(?P<day>\d{1,2})日(?:まで|にかけて)|翌(?P<next>\d{1,2})日(?:[はに、]|\s)"
 )

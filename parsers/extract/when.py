@@ -123,7 +123,7 @@ def dates_in(text: str, ctx: DateContext) -> list[DateSpan]:
     return out
 
 
-# A range of days with no month (`21日から23日までの3日間`), as a release tells its own news.
+# A range of days with no month (`4日から6日までの3日間`), as a release tells its own news.
 _DAYS_ONLY = re.compile(r"(?<![\d月])\d{1,2}日(?:\([^)]{1,4}\))?(?:から|~)\d{1,2}日")
 
 
