@@ -258,3 +258,20 @@ def test_a_copied_diarys_later_rows_take_the_day_above() -> None:
         ("inbound", "2024-09-02"),
         ("inbound", "2024-09-03"),
     ]
+
+
+def test_a_headings_months_are_the_period_a_report_covers() -> None:
+    text = (
+        "国際交流だより(令和元年 夏号)\n"
+        "発行:令和元年7月25日\n"
+        "◆姉妹都市との交流(5月~7月)\n"
+        "5月には、姉妹都市ゲント市(ベルギー王国)から青少年訪問団12名が来市しました。"
+        "6月20日には、ゲント市の副市長一行5名が市役所を訪れ、市長を表敬訪問しました。"
+        "また、7月8日から12日まで、副市長がベルギーのゲント市を訪問し、記念式典に出席しました。\n"
+    )
+    visits = sorted(_visits(_records(text, "tsuchiura")), key=lambda v: v.start or "")
+    assert [(v.direction, v.start, v.end) for v in visits] == [
+        ("inbound", "2019-05", "2019-05"),
+        ("inbound", "2019-06-20", "2019-06-20"),
+        ("outbound", "2019-07-08", "2019-07-12"),
+    ]

@@ -209,6 +209,14 @@ _PLAN = re.compile(r"予定|計画|検討|目指|\bwill\b|\bplan", re.I)
 _ANNOUNCES = re.compile(r"(?:開催|実施|開か|行い)(?:します|いたします|されます|れます|ます)(?!た)")
 
 
+def _period(span: DateSpan) -> bool:
+    """Whether a span is months, not days (`5月~7月`): the time a report covers."""
+    start, end = span.start, span.end
+    return (
+        start.day is None and end.day is None and (start.year, start.month) != (end.year, end.month)
+    )
+
+
 def _announced_at_home(main: Mention, visitors: str | None) -> bool:
     """Whether a section only announces an event at home naming no guest from abroad (a
     festival with its sponsors): no visit, whoever takes part."""
@@ -301,6 +309,8 @@ def _date_main(
         heading_span = None  # the page's own dateline over a story that dates its event
     if heading_span is not None and posted(heading_span, main, in_text):
         heading_span = None  # a news item's posting date over the days its story tells
+    if heading_span is not None and _period(heading_span) and any(s.start.day for s in in_text):
+        heading_span = None  # `交流(5月~7月)`: the months a report covers, over its own days
     chosen = None
     labelled = best(field_spans)
     if labelled is not None and labelled.start.day is not None:
@@ -353,10 +363,35 @@ def _separate(draft: Draft, mention: Mention) -> bool:
         return True  # `・8月 …を派遣` under `・11月 …を派遣`: a trip on days of its own
     if mention.kind in ("in", "out") and draft.direction and mention.kind != draft.direction:
         return span is not None and not draft.contains(span)
+    if (
+        mention.kind == draft.direction
+        and span is not None
+        and span.start.day is not None
+        and not span.fiscal
+        and draft.dated()
+        and draft.start is not None
+        and span.start.year == draft.start.year  # (a year guessed for bare days may be off)
+        and not draft.contains(span)
+        and not _adjacent(draft, span)
+        and not AGREEMENT.search(mention.text)  # (a link's date, `…の提携から25周年`)
+    ):
+        return True  # `5月には…が来市。6月20日には…が来庁`: a report's visits, one by one
     if mention.kind == "out" and draft.direction == "out" and draft.dests and mention.dests:
         mine = {p.country for p in draft.dests}
         return not mine & {p.country for p in mention.dests}
     return False
+
+
+def _adjacent(draft: Draft, span: DateSpan) -> bool:
+    """Whether a span touches the draft's days (the day before or after: one stay told on)."""
+    first, last = draft.start, draft.end or draft.start
+    if first is None or last is None:
+        return False
+    a, b = first.first_day(), last.last_day()
+    c, d = span.start.first_day(), span.end.last_day()
+    if None in (a, b, c, d):
+        return False
+    return (c - b).days <= 1 and (a - d).days <= 1  # type: ignore[operator]
 
 
 def _from_mention(mention: Mention, section: Section) -> Draft:
