@@ -233,3 +233,20 @@ def test_a_date_before_the_links_count_of_years_is_the_anniversarys() -> None:
     starts = [p.start for p in _programmes(_records(text, "tsuchiura"))]
     assert "2027" not in starts
     assert not any(s and s.startswith("2024") for s in starts)
+
+
+_SIGNED = """\
+イタリア・ヴィエトリ市と友好交流協定を締結しました
+報道発表
+令和5年10月17日
+市は、令和5年10月16日(月)、市役所においてイタリア共和国カンパニア州ヴィエトリ市と「陶芸文化を通じた友好交流に関する協定」を締結しました。
+■締結の経緯
+令和4年11月には、本市の副市長がヴィエトリ市を訪問し、協定締結に向けた協議を行いました。
+このたび、ヴィエトリ市の市長を団長とする訪問団一行5名が来日したことから、協定の締結に至りました。
+協定に基づき、令和6年度から、研修生をヴィエトリ市に派遣する事業を開始する予定です。
+"""
+
+
+def test_an_agreement_page_starts_on_the_day_it_was_signed_and_once() -> None:
+    programmes = _programmes(_records(_SIGNED, "tajimi"))
+    assert [p.start for p in programmes] == ["2023-10-16"]

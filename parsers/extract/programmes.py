@@ -170,7 +170,11 @@ def agreement_programmes(
         texts = [section.heading] if section.heading else []
         texts += sentence_texts(section.text)
         for i, sentence in enumerate(texts):
-            if AGREEMENT.search(sentence) and not _others_agreement(sentence, home):
+            if (
+                AGREEMENT.search(sentence)
+                and not _others_agreement(sentence, home)
+                and not _TOWARDS.search(sentence)  # `締結に向けた協議`: a signing still to come
+            ):
                 sctx = ctx.with_headings(section.heading, *section.context)
                 recent = _recent_places(texts, i, home) or title_places
                 when = _last_day(texts, i, sctx) if SIGNED_NOW.search(sentence) else None
@@ -427,19 +431,32 @@ def dedupe_programmes(drafts: list[ProgrammeDraft]) -> list[ProgrammeDraft]:
             o
             for o in out
             if {p.country for p in o.places} == countries
-            and (o.start is None or draft.start is None or o.start == draft.start)
+            and (o.start is None or draft.start is None or _one_date(o.start, draft.start))
         ]
         if not twins:
             out.append(draft)
             continue
         # An undated mention (a headline's `…を締結しました`) is the latest link the page dates.
         twin = max(twins, key=lambda o: (o.start.iso() or "") if o.start else "")
-        if twin.start is None:
-            twin.start = draft.start
+        if twin.start is None or (draft.start is not None and _finer(draft.start, twin.start)):
+            twin.start = draft.start  # (`このたび…締結` in October is the 16th another dates)
         if only_countries(twin.places) and not only_countries(draft.places):
             twin.places = list(draft.places)  # the city, not just its country
         twin.partners += [p for p in draft.partners if p not in twin.partners]
     return out
+
+
+def _one_date(a: PartialDate, b: PartialDate) -> bool:
+    """Whether two starts may be one day told at two precisions (`2023-10`, `2023-10-16`)."""
+    if a == b:
+        return True
+    if a.year != b.year or a.month is None or b.month is None or a.month != b.month:
+        return False
+    return a.day is None or b.day is None
+
+
+def _finer(a: PartialDate, b: PartialDate) -> bool:
+    return (a.day is not None) > (b.day is not None)
 
 
 def only_countries(places: list[Place]) -> bool:
@@ -478,8 +495,8 @@ def programme_page(
     places = partner_places(title, home) or foreign_places(title, home)
     if not places:
         return None
-    start = None
-    for section in sections:
+    start = _signed_on(sections, ctx)
+    for section in sections if start is None else ():
         if section.date_only:
             continue
         sctx = ctx.with_headings(section.heading, *section.context)
@@ -500,6 +517,26 @@ def programme_page(
         title=title,
         text=intro,
     )
+
+
+def _signed_on(sections: list[Section], ctx: DateContext) -> PartialDate | None:
+    """The date of the first sentence that tells the link being signed (`…と協定を締結しました`),
+    under whatever heading, a release's own date included."""
+    for section in sections:
+        sctx = ctx.with_headings(section.heading, *section.context)
+        for sentence in sentence_texts(section.text):
+            if not (AGREEMENT.search(sentence) and SIGNING.search(sentence)):
+                continue
+            if _anniversary_of_link(sentence) or _TOWARDS.search(sentence):
+                continue
+            spans = [s for s in dates_in(sentence, sctx) if s.start.year and not s.fiscal]
+            if spans:
+                return spans[0].start
+    return None
+
+
+# A signing still to come (`協定締結に向けた協議`, `締結を目指して`): not the link's date.
+_TOWARDS = re.compile(r"(?:締結|調印|提携)(?:に向け|を目指|の準備|について協議)")
 
 
 def _partial(iso: str | None) -> PartialDate | None:
