@@ -148,3 +148,17 @@ def test_days_without_their_month_are_in_the_month_a_release_was_written() -> No
 def test_days_after_the_writing_day_are_last_months() -> None:
     spans = dates_in("28日から30日まで訪問しました。", DateContext(published="2023-09-02"))
     assert [(s.start.iso(), s.end.iso()) for s in spans] == [("2023-08-28", "2023-08-30")]
+
+
+def test_a_stop_on_the_way_home_is_a_stop_of_the_trip() -> None:
+    text = (
+        "市長コラム\n"
+        "9月15日から20日まで、姉妹都市であるアメリカ・ルイジアナ州のバトンルージュ市を訪問しました。\n"
+        "帰路には、テネシー州メンフィス市にも立ち寄り、市立図書館を見学しました。\n"
+        "バトンルージュで、松江の伝統芸能を披露した市民の姿に胸が熱くなりました。\n"
+    )
+    visits = _visits(_records("広報まつえ 2024年11月号\n" + text, "matsue"))
+    assert len(visits) == 1
+    names = {p.name for p in visits[0].places}
+    assert "メンフィス市" in names
+    assert {p.country for p in visits[0].places} == {"US"}  # the bare home name is home

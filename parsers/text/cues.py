@@ -130,7 +130,7 @@ _LATIN_LETTER = re.compile("[A-Za-z\u0130\u0131\u017f\u212a]")
 _MOVE = Cue(
     r"訪問(?!者|先)|訪れ|訪ね|歴訪|出張(?!報告)|渡航|派遣(?!職員|社員|元|会社|研修|事業|制度|プログラム)|視察(?:団)?|へ行って(?:まいり|参り|き)|"
     r"に行って(?:まいり|参り|き)|赴(?:き|い)|出向(?:き|い)|到着|訪問団|代表団|使節団|視察団|"
-    r"ミッション団|要望活動|政府要望|上京",
+    r"ミッション団|要望活動|政府要望|上京|立ち?寄",
     r"\b(?:visit(?:s|ed|ing)?|trip|travel(?:l?ed|s)?|toured?|mission|delegation|"
     r"arriv(?:e|ed|al)|went to|came to|courtesy (?:call|visit))\b",
     re.I,
