@@ -377,3 +377,24 @@ def test_bulleted_dates_alone_title_the_entries_of_a_history() -> None:
         ("outbound", "2023-11-06", "2023-11-10"),
         ("inbound", "2024-02-05", "2024-02-09"),
     ]
+
+
+_SURVEY = """\
+令和元年度 市議会 海外行政調査 報告書
+令和2年2月
+1 調査の概要
+(1)調査の目的
+姉妹都市との交流を深めるとともに、公共交通を軸としたまちづくりを調査する。
+(2)調査期間
+令和元年10月21日(月)~10月27日(日) 7日間
+(3)調査先
+フランス共和国 リヨン市、グルノーブル市
+"""
+
+
+def test_a_surveys_labelled_period_and_places_are_its_trip() -> None:
+    visits = _visits(_records(_SURVEY, "kofu"))
+    assert [(v.direction, v.start, v.end) for v in visits] == [
+        ("outbound", "2019-10-21", "2019-10-27")
+    ]
+    assert {p.country for p in visits[0].places} == {"FR"}

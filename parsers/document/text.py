@@ -36,7 +36,8 @@ __all__ = [
 # Labels of the numbered or colon fields municipal templates use for an event's facts.
 FIELD_LABEL = (
     r"(?:日時|日程|期間|主な日程|期日|開催日|出席者|訪問者|参加者|来訪者|来庁者|出張者|場所|会場|"
-    r"訪問先|出張先|派遣先|渡航先|視察先|開催地|会議|内容|目的|概要|主催|共催|協力|後援|形式|授与式|調印式|行程|"
+    r"訪問先|出張先|派遣先|渡航先|視察先|調査先|用務先|訪問地|調査地|開催地|会議|内容|目的|概要|主催|共催|"
+    r"協力|後援|形式|授与式|調印式|行程|"
     r"Date|Dates|Period|Venue|Place|Participants?)"
 )
 # What a date label may open with (`派遣期間`, `訪問日程`, `滞在期間`): the label is still its date.

@@ -46,7 +46,8 @@ _DATE_FIELDS = (
     "Date",
 )  # fmt: skip
 _PLACE_FIELDS = (
-    "場所", "会場", "訪問先", "出張先", "派遣先", "渡航先", "視察先", "開催地", "Venue", "Place",
+    "場所", "会場", "訪問先", "出張先", "派遣先", "渡航先", "視察先", "調査先", "用務先", "訪問地",
+    "調査地", "開催地", "Venue", "Place",
 )  # fmt: skip
 _VISITOR_FIELDS = ("訪問者", "来訪者", "来庁者")
 _ATTENDEE_FIELDS = ("出席者", "参加者", "出張者", "Participants", "Participant")
