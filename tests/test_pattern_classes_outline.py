@@ -275,3 +275,16 @@ def test_a_headings_months_are_the_period_a_report_covers() -> None:
         ("inbound", "2019-06-20", "2019-06-20"),
         ("outbound", "2019-07-08", "2019-07-12"),
     ]
+
+
+def test_a_partner_described_by_its_link_does_not_date_the_visit_by_it() -> None:
+    text = (
+        "ウィーン市ヘルナルス区長が区長を表敬訪問しました(縁組30周年)\n"
+        "令和7年5月14日(水曜日)、本区と縁組協定を結んでいるオーストリア共和国ウィーン市"
+        "ヘルナルス区の区長をはじめとする訪問団一行8名が区役所を訪れ、区長を表敬訪問しました。\n"
+        "【今後の予定】\n"
+        "30周年を記念して、令和7年10月に区民訪問団をヘルナルス区に派遣する予定です。"
+        "参加者の募集については、区報の7月1日号でお知らせします。\n"
+    )
+    visits = _visits(_records(text, "setagaya"))
+    assert [(v.direction, v.start) for v in visits] == [("inbound", "2025-05-14")]

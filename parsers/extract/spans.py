@@ -142,8 +142,19 @@ def trip_dates(mention: Mention) -> list[DateSpan]:
     (`平成5年4月1日の友好都市提携から30周年…訪問団`)."""
     spans = [s for s in mention.dates if not s.fiscal]
     if AGREEMENT.search(mention.text):
-        spans = [s for s in spans if not _AGREEMENT_DATE.match(mention.text[s.stop :])]
+        spans = [s for s in spans if not _agreements_date(mention.text, s)]
     return spans
+
+
+def _agreements_date(text: str, span: DateSpan) -> bool:
+    """Whether a date is an agreement's: the words after it lead to the agreement, which they
+    do not when they only describe the partner (`5月14日、本市と協定を結んでいるX市の…`)."""
+    match = _AGREEMENT_DATE.match(text[span.stop :])
+    return match is not None and not _STANDING.match(text, span.stop + match.end())
+
+
+# A relative clause that says what a partner is, not what happened (`協定を結んでいる`).
+_STANDING = re.compile(r"を?(?:結んで|締結して|交わして)(?:いる|おり)|関係にある")
 
 
 def first_event_date(
