@@ -538,8 +538,8 @@ def trip_draft(
     for value in date_values:
         chosen = chosen or best(dates_in(value, ctx))
     # (a closing plan, `10月に訪問団を派遣する予定です`, dates a trip still to come)
-    told = [m for m in mentions if not _PLANNED.search(m.text)]
-    cue_dates = [s for m in told or mentions for s in trip_dates(m)]
+    reported = [m for m in mentions if not _PLANNED.search(m.text)]
+    cue_dates = [s for m in reported or mentions for s in trip_dates(m)]
     head_span = best([s for s in head.dates if not s.fiscal])
     if head_span is not None and head_span.start.day is None:
         # a headline's month (`市長室から(令和5年11月)`) gives way to the days the text tells,
