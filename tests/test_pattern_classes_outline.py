@@ -18,7 +18,7 @@ from parsers.extract.events import Draft
 from parsers.extract.mentions import read_mention
 from parsers.extract.merge import absorb_duplicates
 from parsers.extract.places import home as home_city
-from parsers.extract.when import DateContext
+from parsers.extract.when import DateContext, dates_in
 from parsers.text.dates import PartialDate
 from tests.test_pattern_classes import _records, _visits
 
@@ -288,3 +288,19 @@ def test_a_partner_described_by_its_link_does_not_date_the_visit_by_it() -> None
     )
     visits = _visits(_records(text, "setagaya"))
     assert [(v.direction, v.start) for v in visits] == [("inbound", "2025-05-14")]
+
+
+def test_a_newsletters_issue_month_and_relative_years_date_its_stories() -> None:
+    text = (
+        "市国際交流協会 会報 第40号\n"
+        "2019年1月発行\n"
+        "◆市民訪問団 リヨン市を訪問\n"
+        "10月3日(水)から9日(火)まで、市民訪問団がフランスのリヨン市を訪問しました。\n"
+        "◆来年はリヨン市から訪問団\n"
+        "来年4月には、リヨン市の副市長を団長とする訪問団が本市を訪れる予定です。\n"
+    )
+    visits = sorted(_visits(_records(text, "tsuchiura")), key=lambda v: v.start or "")
+    assert (visits[0].direction, visits[0].start) == ("outbound", "2018-10-03")
+    ctx = DateContext(published="2019-01-31")
+    assert [s.start.iso() for s in dates_in("来年4月には訪問団が来ます", ctx)] == ["2020-04"]
+    assert [s.start.iso() for s in dates_in("昨年10月に訪問しました", ctx)] == ["2018-10"]

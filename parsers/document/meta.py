@@ -9,6 +9,7 @@ tags or JSON-LD. Both kinds are read here so that every format fills the same fi
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ _UPDATED_EN = re.compile(
     re.I,
 )
 _PUBLISHED = re.compile(
-    r"(?:掲載日|公開日|発表日|発行日|記者資料提供|記者発表日?|作成日|登録日|"
+    r"(?:掲載日|公開日|発表日|発行日|発行(?=\s*:)|記者資料提供|記者発表日?|作成日|登録日|"
     r"Posted(?: on)?|Published(?: on)?|Date posted)"
     r"\s*[:(]?\s*(?P<date>[^/|)]{6,30}?(?:日|\d{4}))",
     re.I,
@@ -50,8 +51,10 @@ _LABEL_ONLY = re.compile(
 )
 # The words every pattern above needs, and a letter each of them has (under IGNORECASE only
 # l, L, p and P match l and p): most lines of a page fail the letters at once.
-_FACT_LETTERS = re.compile(r"[更掲公発記作登ペ時配lLpP]")
-_FACT_WORDS = re.compile(r"更新|掲載|公開|公表|発表|発行|配信|記者|作成|登録|ページ|\d時\d\d分")
+_FACT_LETTERS = re.compile(r"[更掲公発記作登ペ時配号lLpP]")
+_FACT_WORDS = re.compile(
+    r"更新|掲載|公開|公表|発表|発行|配信|記者|作成|登録|ページ|\d時\d\d分|月号"
+)
 _FACT_WORDS_EN = re.compile(r"last |posted on|published|page id|^updated|^update date", re.I)
 _SITE_NAME = re.compile(
     r"^(?:.{1,12}(?:市|町|村|都|県|府|区)(?:役所|公式.*)?|.{0,20}(?:City|PR TIMES).*)$"
@@ -82,6 +85,23 @@ def iso_date(text: str) -> str | None:
     return None
 
 
+# A newsletter's issue, by its month (`2019年1月発行`, `令和元年7月号`).
+_ISSUED = re.compile(r"(?P<date>(?:令和|平成|昭和|\d{4})[^/|\s]{1,10}?月)\s*(?:発行|号)")
+
+
+def _issued(line: str) -> str | None:
+    """A month-dated issue as the last day of its month: what it reports happened by then."""
+    match = _ISSUED.search(line)
+    if match is None:
+        return None
+    span = next(iter(find_dates(match.group("date"))), None)
+    start = span.start if span is not None else None
+    if start is None or start.year is None or start.month is None or start.day is not None:
+        return None
+    last = calendar.monthrange(start.year, start.month)[1]
+    return f"{start.year:04d}-{start.month:02d}-{last:02d}"
+
+
 def _search(pattern: re.Pattern[str], line: str) -> str | None:
     match = pattern.search(line)
     return iso_date(match.group("date")) if match else None
@@ -108,7 +128,7 @@ def facts_from_lines(lines: Iterable[str]) -> PageFacts:
             updated = updated or _search(_UPDATED_AFTER, line)
         if published is None:
             published = _search(_PUBLISHED, line) or _search(_PUBLISHED_AFTER, line)
-            published = published or _search(_PRTIMES_TIME, line)
+            published = published or _search(_PRTIMES_TIME, line) or _issued(line)
         if number is None and (match := _PAGE_NUMBER.search(line)):
             number = match.group("id")
     return PageFacts(published, updated, number)

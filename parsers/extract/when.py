@@ -80,6 +80,11 @@ _SENTENCE_END = re.compile(r"[。！？\n]|\.\s")
 
 
 def _year_for(text: str, span: DateSpan, before: list[DateSpan], ctx: DateContext) -> int | None:
+    if (shift := _RELATIVE_YEAR.search(text, max(0, span.begin - 4), span.begin)) is not None:
+        # `来年4月には`, `昨年10月に`: a year counted from the page's own date
+        written = ctx.written()
+        if written is not None:
+            return written.year + _YEAR_SHIFT[shift.group()]
     for prior in reversed(before):
         if _SENTENCE_END.search(text, prior.stop, span.begin):
             break  # an earlier sentence's year says nothing about this one
@@ -97,6 +102,11 @@ def _year_for(text: str, span: DateSpan, before: list[DateSpan], ctx: DateContex
         if (guess - written).days > _AHEAD_DAYS:
             year -= 1
     return year
+
+
+# Years counted from the page's own date (`翌年`, `前年` count from a year the text names).
+_YEAR_SHIFT = {"来年": 1, "昨年": -1, "去年": -1, "今年": 0, "本年": 0}
+_RELATIVE_YEAR = re.compile(r"来年|昨年|去年|今年|本年(?!度)")
 
 
 def dates_in(text: str, ctx: DateContext) -> list[DateSpan]:
