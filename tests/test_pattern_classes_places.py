@@ -162,3 +162,15 @@ def test_a_stop_on_the_way_home_is_a_stop_of_the_trip() -> None:
     names = {p.name for p in visits[0].places}
     assert "メンフィス市" in names
     assert {p.country for p in visits[0].places} == {"US"}  # the bare home name is home
+
+
+def test_a_trip_still_being_planned_adds_no_stop_to_the_trip_reported() -> None:
+    text = (
+        "市経済ミッション(ベトナム・タイ)を派遣しました\n"
+        "令和7年1月20日から24日まで、市内企業8社とともにベトナムのハイフォン市とタイのバンコク都を"
+        "訪問しました。\n"
+        "令和7年度は、インドネシア及びフィリピンへの派遣を検討しています。\n"
+    )
+    visits = _visits(_records(text, "kitakyushu"))
+    assert [(v.direction, v.start) for v in visits] == [("outbound", "2025-01-20")]
+    assert {p.country for p in visits[0].places} == {"VN", "TH"}

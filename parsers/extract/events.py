@@ -520,6 +520,8 @@ def trip_draft(
                 _add(draft.dests, _capital_for_government(value, home))  # `訪問先: 財務省`
         for mention in mentions:
             if mention.kind == "out" and not _BACKGROUND.search(mention.text):
+                if _PLAN.search(mention.text) and not _PLANNED.search(headline):
+                    continue  # `来年度は…への派遣を検討`: a trip still to come, not a stop of this
                 _add(draft.dests, mention.dests)
         if not draft.dests:
             draft.dests = foreign_places(headline, home) or foreign_places(
