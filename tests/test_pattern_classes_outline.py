@@ -14,7 +14,7 @@ from parsers.document.outline import numbering
 from parsers.document.segment import join_labels, split_sections
 from parsers.document.text import heading_level, text_blocks
 from parsers.extract.abroad import Home, countries_named
-from parsers.extract.events import Draft
+from parsers.extract.drafts import Draft
 from parsers.extract.mentions import read_mention
 from parsers.extract.merge import absorb_duplicates
 from parsers.extract.places import home as home_city

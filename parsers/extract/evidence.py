@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from citywatch.model import Evidence, Programme, Visit
 from parsers.document.text import is_date_line
 from parsers.extract.abroad import Home
-from parsers.extract.events import Draft
+from parsers.extract.drafts import Draft
 from parsers.extract.programmes import ProgrammeDraft
 from parsers.text.cues import AGREEMENT, MEETING, inbound_words, movement
 from parsers.text.dates import DateSpan, PartialDate, find_dates

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from parsers.document.segment import Section
-from parsers.extract.events import Draft
+from parsers.extract.drafts import Draft
 from parsers.text.dates import DateSpan, find_dates
 
 __all__ = ["heading_days", "lists_items"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from parsers.extract.countries import find_countries
-from parsers.extract.events import Draft
+from parsers.extract.drafts import Draft
 from parsers.extract.places import find_places
 
 __all__ = ["absorb_duplicates", "merge_neighbours"]

@@ -19,7 +19,8 @@ from parsers.document.segment import Section, is_caption, split_sections
 from parsers.document.text import is_date_line
 from parsers.extract.abroad import Home, page_places
 from parsers.extract.anaphora import refers_back, same_place
-from parsers.extract.events import Draft, section_drafts, trip_draft
+from parsers.extract.drafts import Draft
+from parsers.extract.events import section_drafts
 from parsers.extract.evidence import explain_programme, explain_visit
 from parsers.extract.items import lists_items
 from parsers.extract.mentions import read_mention
@@ -47,6 +48,7 @@ from parsers.extract.programmes import (
     only_countries as _only_countries,
 )
 from parsers.extract.table_visits import diary_rows, table_drafts
+from parsers.extract.trips import trip_draft
 from parsers.extract.when import DateContext
 from parsers.text.cues import (
     AGREEMENT,

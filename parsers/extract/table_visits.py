@@ -14,7 +14,7 @@ from datetime import date
 from parsers.document.segment import Section
 from parsers.document.text import is_date_line
 from parsers.extract.abroad import Home, foreign_places, international
-from parsers.extract.events import Draft
+from parsers.extract.drafts import Draft
 from parsers.extract.when import DateContext, dates_in
 from parsers.text.cues import NO_TRAVEL
 
