@@ -365,8 +365,3 @@ def test_the_head_of_the_citys_own_body_is_its_own() -> None:
     # the head of a body abroad, or of a friendship society there, is not
     own, _ = split_actors("ハミルトン土浦友好協会 会長 ジョン・リード氏", city="tsuchiura")
     assert not any("リード" in a for a in own)
-
-
-def test_a_body_a_japanese_page_names_by_latin_initials_is_not_the_citys() -> None:
-    own, other = split_actors("WSAB水道局の技術者6名を市に受け入れ、研修を実施", city="tsuchiura")
-    assert "WSAB水道局" in other and "WSAB水道局" not in own

@@ -141,8 +141,6 @@ def _side(b: int, e: int, role: str, ctx: _Context, vocab: _Vocab) -> Side:
         return "other"
     if _of_home_body(b, ctx):
         return "own"  # `X市国際交流協会 会長 山田 一郎`: the head of the city's own body
-    if _RE_ACRONYM.match(text):
-        return "other"  # `ABCD水道局`: a Japanese page names no office of its own by initials
     if any(n in text for n in ctx.home.names) or text.startswith(ctx.home.self_words[:2]):
         return "own"
     if _RE_MUNICIPALITY.match(text):
@@ -156,7 +154,6 @@ def _side(b: int, e: int, role: str, ctx: _Context, vocab: _Vocab) -> Side:
     return "other"
 
 
-_RE_ACRONYM = re.compile(r"[A-Z]{2,}(?=[\u4e00-\u9fff])")
 _RE_BODY_BEFORE = re.compile(r"(?:^|[\s:、,(（])(?P<body>[^\s:、,(（]{3,24}) $")
 
 
