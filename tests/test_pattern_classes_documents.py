@@ -398,3 +398,27 @@ def test_a_surveys_labelled_period_and_places_are_its_trip() -> None:
         ("outbound", "2019-10-21", "2019-10-27")
     ]
     assert {p.country for p in visits[0].places} == {"FR"}
+
+
+_PROJECT_REPORT = """\
+寒冷地浄水技術協力事業(モンゴル国ダルハン市)
+事業概要
+6 年度別の取組み
+ (2) 令和5年度(2年目)  本邦研修・現地指導
+   ア 研修員の受入れ
+      期  間  令和5年7月10日～7月21日
+      研修員  ダルハン市上下水道公社 技術者5名
+      内  容  浄水場における運転管理実習
+   イ 専門家の派遣(冬季の現地指導)
+      期  間  令和6年2月19日～2月24日
+      派遣者  水道局 職員2名
+      内  容  ダルハン市浄水場における運転管理の現地指導
+"""
+
+
+def test_a_reports_katakana_items_with_spaced_labels_are_its_visits() -> None:
+    visits = sorted(_visits(_records(_PROJECT_REPORT, "obihiro")), key=lambda v: v.start or "")
+    assert [(v.direction, v.start, v.end) for v in visits] == [
+        ("inbound", "2023-07-10", "2023-07-21"),
+        ("outbound", "2024-02-19", "2024-02-24"),
+    ]

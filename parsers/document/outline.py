@@ -16,7 +16,7 @@ _STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("roman", re.compile(r"^[\u2160-\u216b]|^[IVX]{1,4}[.)]\s")),
     ("circled", re.compile(r"^[\u2460-\u2473\u3251-\u325f]")),
     ("paren", re.compile(r"^(?:[(]\d{1,2}[)]|[\u2474-\u2487])")),
-    ("kana", re.compile(r"^(?:[(][ア-ン][)]|[ア-ン][.)、]\s*)")),
+    ("kana", re.compile(r"^(?:[(][ア-ン][)]|[ア-ン][.)、]\s*|[ア-ン]\s)")),
     ("digit", re.compile(r"^\d{1,2}(?:[.)、]\s*|\s+)(?!\d)")),
     ("mark", re.compile(r"^[◆◇■□●○◎★☆▼▽▶►]")),
 )

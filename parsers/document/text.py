@@ -36,7 +36,8 @@ __all__ = [
 # Labels of the numbered or colon fields municipal templates use for an event's facts.
 FIELD_LABEL = (
     r"(?:日時|日程|期間|主な日程|期日|開催日|出席者|訪問者|参加者|来訪者|来庁者|出張者|場所|会場|"
-    r"訪問先|出張先|派遣先|渡航先|視察先|調査先|用務先|訪問地|調査地|開催地|会議|内容|目的|概要|主催|共催|"
+    r"訪問先|出張先|派遣先|渡航先|視察先|調査先|用務先|訪問地|調査地|開催地|派遣者|研修員|受入者|"
+    r"会議|内容|目的|概要|主催|共催|"
     r"協力|後援|形式|授与式|調印式|行程|"
     r"Date|Dates|Period|Venue|Place|Participants?)"
 )
@@ -48,7 +49,7 @@ _FIELD = re.compile(
 )
 _NUMBERED = re.compile(
     r"^(?:\d{1,2}(?:[.)、]\s*|\s+)|[(]\d{1,2}[)]\s*|第\d{1,2}[章節部]\s*"
-    r"|[\u2460-\u2473\u2474-\u2487\u2160-\u216b\u3251-\u325f]\s*)\S"
+    r"|[\u2460-\u2473\u2474-\u2487\u2160-\u216b\u3251-\u325f]\s*|[ア-ン]\s+|[(][ア-ン][)]\s*)\S"
 )
 _MARKED = re.compile(r"^[◆◇■□●○◎★☆▼▽▶►【]")
 _ERA = r"(?:令和|平成|昭和|大正|明治)"
@@ -124,10 +125,15 @@ def clean_line(text: str) -> str:
 def _pair(row: str) -> str:
     """A row of two cells whose first is a field's label is that field (`期間 | 令和6年…` is
     `期間: 令和6年…`); other rows stay rows."""
-    cells = row.split(" | ")
+    cells = [c for c in row.split(" | ") if c != "-"]  # (`-`: a cell a text copy left empty)
+    if len(cells) >= 3 and all(_ONE_KANJI.fullmatch(c) for c in cells[:2]):
+        cells = [cells[0] + cells[1], *cells[2:]]  # `期 | 間 | …`: a label spaced out to its cell
     if len(cells) == 2 and all(cells) and is_field(f"{cells[0]}: {cells[1]}"):
         return f"{cells[0]}: {cells[1]}"
     return row
+
+
+_ONE_KANJI = re.compile(r"[\u4e00-\u9fff]")
 
 
 def is_field(line: str) -> bool:

@@ -45,8 +45,8 @@ PLACE_FIELDS = (
     "場所", "会場", "訪問先", "出張先", "派遣先", "渡航先", "視察先", "調査先", "用務先", "訪問地",
     "調査地", "開催地", "Venue", "Place",
 )  # fmt: skip
-VISITOR_FIELDS = ("訪問者", "来訪者", "来庁者")
-ATTENDEE_FIELDS = ("出席者", "参加者", "出張者", "Participants", "Participant")
+VISITOR_FIELDS = ("訪問者", "来訪者", "来庁者", "研修員", "受入者")
+ATTENDEE_FIELDS = ("出席者", "参加者", "出張者", "派遣者", "Participants", "Participant")
 
 
 @dataclass
