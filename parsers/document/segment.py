@@ -241,7 +241,10 @@ def join_labels(blocks: list[Block]) -> list[Block]:
             following is not None and after is not None and _split_label(following.text, after.text)
         )
         value = following is not None and (_value_line(following) or _dated_value(following, after))
-        if match and following is not None and value and not split_next:
+        # (an unnumbered label right after another, `派遣先` / `派遣者`, is a header row's cell)
+        before = _LABEL_ONLY.match(blocks[i - 1].text) if i > 0 else None
+        header = bool(match and before and not match.group("number") and not before.group("number"))
+        if match and following is not None and value and not split_next and not header:
             number = (match.group("number") or "").strip()
             label = match.group("label")
             text = f"{number} {label}: {following.text}".strip()
