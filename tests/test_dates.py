@@ -550,3 +550,9 @@ def test_remembered_dates_come_back_as_fresh_lists() -> None:
     again = find_dates(text, year=2023)
     assert len(again) == 1 and again[0].start == PartialDate(2023, 10, 19)
     assert find_dates(text, year=2023, fiscal=True) == again  # another key, the same answer
+
+
+def test_a_range_whose_weekdays_are_named_between_its_ends() -> None:
+    # a machine translation of `9月26日(火)から30日(土)まで`
+    spans = find_dates("2017/9/26 from Tuesday to Saturday, September 30")
+    assert [(s.start.iso(), s.end.iso()) for s in spans] == [("2017-09-26", "2017-09-30")]

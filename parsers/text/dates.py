@@ -86,7 +86,12 @@ _LATIN_FIRST = _alternatives("ab", "emd", "edm", "emy", "fy")
 _KANJI_STARTS = frozenset(("令和", "平成", "昭和", "大正", "明治", "同月"))
 _LATIN_STARTS = frozenset(name[:3] for name in (*_MONTHS_EN, *_WD_NAMES, *_WEEKDAYS))
 _LATIN_STARTS |= {name[:3].upper() for name in _LATIN_STARTS} | {"FY2", "FY1", "FY "}
-_LINK = re.compile(r" ?(?:~|から|より|[-‐‑‒–—―−]) ?| (?:to|until|till|through|and) |と|及び|、|・")
+_LINK = re.compile(
+    r" ?(?:~|から|より|[-‐‑‒–—―−]) ?| (?:to|until|till|through|and) |と|及び|、|・"
+    # `2017/9/26 from Tuesday to Saturday, September 30`: a range whose days are named between
+    r"| from (?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day (?:to|until) "
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? "
+)
 # `11月30日と12月1日の2日間`, `…、…の両日`: two days joined by と are a range only when said so.
 _TWO_DAYS = re.compile(r"の(?:[2２二]日間|両日)")
 _UNTIL = re.compile(r" ?まで")
