@@ -94,8 +94,8 @@ def test_seed_rebuilds_score_full_recall(tmp_path: Path) -> None:
 # can lose ground unnoticed. The issue's targets (required recall 0.95, precision 0.9 on the dev
 # set) are met; the floor is what the parsers reach today. The dev set is a sample, never the
 # goal: pages kept back score lower (see the issue notes).
-DEV_RECALL_FLOOR = 0.96
-DEV_PRECISION_FLOOR = 0.92
+DEV_RECALL_FLOOR = 0.97
+DEV_PRECISION_FLOOR = 0.94
 
 
 def test_development_pages_hold_their_ground() -> None:
