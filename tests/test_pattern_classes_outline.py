@@ -304,3 +304,32 @@ def test_a_newsletters_issue_month_and_relative_years_date_its_stories() -> None
     ctx = DateContext(published="2019-01-31")
     assert [s.start.iso() for s in dates_in("来年4月には訪問団が来ます", ctx)] == ["2020-04"]
     assert [s.start.iso() for s in dates_in("昨年10月に訪問しました", ctx)] == ["2018-10"]
+
+
+def test_a_visit_the_other_way_on_a_trip_page_is_a_visit_of_its_own() -> None:
+    text = (
+        "記者発表資料\n"
+        "平成30年11月14日\n"
+        "友好都市提携40周年 市長がリヨン市を訪問\n"
+        "市長は、11月18日から22日まで、友好都市であるフランス・リヨン市を訪問します。\n"
+        "本市とリヨン市は、1978年11月に友好都市提携を締結し、今年で40周年を迎えました。"
+        "6月には、リヨン市の市長が本市を訪問し、記念式典に出席しました。\n"
+    )
+    visits = sorted(_visits(_records(text, "tsuchiura")), key=lambda v: v.start or "")
+    assert [(v.direction, v.start) for v in visits] == [
+        ("inbound", "2018-06"),
+        ("outbound", "2018-11-18"),
+    ]
+
+
+def test_a_practice_repeated_each_year_and_a_report_meeting_are_no_visits() -> None:
+    text = (
+        "区の国際交流(令和6年度)\n"
+        "■報告会の開催\n"
+        "8月20日(火曜日)に区役所で派遣報告会を開催し、生徒が成果を発表しました。"
+        "中学生の派遣のほか、バーリントン市からの青少年の受入れを続けています。\n"
+        "■高校生の派遣\n"
+        "7月30日(火曜日)\n"
+        "区からは、毎年3月に区内の高校生をバーリントン市へ派遣しています。\n"
+    )
+    assert _visits(_records(text, "itabashi")) == []

@@ -66,6 +66,10 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
         mentions.insert(0, heading)
     mentions = [m for m in mentions if not AGREEMENT.search(m.text) or m.kind in ("in", "out")]
     mentions = [m for m in mentions if not NO_TRAVEL.search(m.text)]  # no one travelled
+    # `派遣報告会を開催`: a trip reported at home, no visit of its own
+    mentions = [m for m in mentions if not _REPORT_MEETING.search(m.text)]
+    # `毎年3月に高校生を派遣しています`: a practice repeated every year, no one trip
+    mentions = [m for m in mentions if not (_RECURRING.search(m.text) and _HABITUAL.search(m.text))]
     date_value = date_field(fields)
     place_value = field_value(fields, PLACE_FIELDS)
     visitors = field_value(fields, VISITOR_FIELDS)
@@ -157,6 +161,9 @@ def _pick_main(mentions: list[Mention]) -> Mention | None:
             return (events or found)[0]
     return None
 
+
+_REPORT_MEETING = re.compile(r"報告会")
+_RECURRING = re.compile(r"毎年|例年|毎月|隔年|every year|annually", re.I)
 
 # A sentence that tells what is done as a rule, not what happened (`…を受け入れています`).
 _HABITUAL = re.compile(r"(?:てい|てお)(?:ます|る)[。.]?\s*$")

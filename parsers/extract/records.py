@@ -19,7 +19,7 @@ from parsers.document.segment import Section, is_caption, split_sections
 from parsers.document.text import is_date_line
 from parsers.extract.abroad import Home, page_places
 from parsers.extract.anaphora import refers_back, same_place
-from parsers.extract.drafts import Draft
+from parsers.extract.drafts import PLANNED, Draft
 from parsers.extract.events import section_drafts
 from parsers.extract.evidence import explain_programme, explain_visit
 from parsers.extract.items import lists_items
@@ -59,7 +59,7 @@ from parsers.text.cues import (
     is_english,
     movement,
 )
-from parsers.text.dates import find_dates
+from parsers.text.dates import PartialDate, find_dates
 
 __all__ = ["MAX_BLOCKS", "extract_records"]
 
@@ -139,7 +139,7 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
             if span is not None:
                 trip.start, trip.end = span.start, span.end
                 trip.dests += [p for p in span.dests if p not in trip.dests]
-            drafts = [trip] if trip.international else []
+            drafts = [trip, *_other_way(trip, drafts)] if trip.international else []
     visits = [explain_visit(_visit(d, home, english, page_people), d, home) for d in drafts]
     # A reception needs someone received: an event at home naming no one from elsewhere (a
     # festival with dishes of many countries) is no visit.
@@ -226,6 +226,42 @@ def _refer_back(
         draft.dests.append(place)
     elif place not in draft.places:
         draft.places.append(place)
+
+
+def _other_way(trip: Draft, drafts: list[Draft]) -> list[Draft]:
+    """Visits a trip page tells the other way on days of their own (`6月にはX市長が来日し`
+    on a page about the mayor's trip there): visits beside the trip, not parts of it."""
+    return [
+        d
+        for d in drafts
+        if d.direction not in (None, trip.direction)
+        and d.dated()
+        and not trip.contains_draft(d)
+        and not d.contains_draft(trip)
+        and not _in_trip_another_year(d, trip)
+        and any(p.country not in (None, "JP") for p in (*d.places, *d.dests))
+        and not any(PLANNED.search(t) for t in d.texts)  # (`…を派遣する予定です`: to come)
+    ]
+
+
+def _in_trip_another_year(draft: Draft, trip: Draft) -> bool:
+    """Whether a draft falls within the trip's days but for its year (a year guessed for bare
+    days, `歓迎レセプション(1月17日)` on a page dated the year after the trip)."""
+    if trip.start is None or trip.start.year is None or draft.start is None:
+        return False
+    if draft.start.year == trip.start.year:
+        return False
+    year = trip.start.year
+    moved = dataclasses.replace(draft, start=_with_year(draft.start, year))
+    moved.end = _with_year(draft.end, year) if draft.end else moved.start
+    return trip.contains_draft(moved)
+
+
+def _with_year(day: PartialDate, year: int) -> PartialDate:
+    try:
+        return PartialDate(year, day.month, day.day)
+    except ValueError:
+        return day
 
 
 def _spans_trip(draft: Draft, trip: Draft) -> bool:

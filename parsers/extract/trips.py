@@ -115,7 +115,9 @@ def trip_draft(
     for value in date_values:
         chosen = chosen or best(dates_in(value, ctx))
     # (a closing plan, `10月に訪問団を派遣する予定です`, dates a trip still to come)
-    reported = [m for m in mentions if not PLANNED.search(m.text)]
+    # (a visit the other way, `6月にはX市長が本市を訪問`, is a visit of its own, not this one's day)
+    other_way = {"in": "out", "out": "in"}.get(draft.direction or "")
+    reported = [m for m in mentions if not PLANNED.search(m.text) and m.kind != other_way]
     cue_dates = [s for m in reported or mentions for s in trip_dates(m)]
     head_span = best([s for s in head.dates if not s.fiscal])
     if head_span is not None and head_span.start.day is None:
