@@ -333,3 +333,21 @@ def test_a_practice_repeated_each_year_and_a_report_meeting_are_no_visits() -> N
         "区からは、毎年3月に区内の高校生をバーリントン市へ派遣しています。\n"
     )
     assert _visits(_records(text, "itabashi")) == []
+
+
+def test_a_labelled_day_dates_a_side_event_within_a_gathering_held_over_days() -> None:
+    text = (
+        "記者発表資料\n"
+        "令和7年4月20日\n"
+        "防災分野の国際協力を名古屋で発信\n"
+        "本市は、5月10日~14日に名古屋市で開催される国連の防災会議のサイドイベントにおいて、"
+        "都市間協力に関するセミナーを開催します。\n"
+        "1 概要\n"
+        "日時:令和7年5月11日(日)13:00~15:00\n"
+        "会場:名古屋国際会議場 ホール3\n"
+        "発表者:本市、フィリピン・イロイロ市長\n"
+    )
+    visits = _visits(_records(text, "kobe"))
+    assert [(v.direction, v.start, v.end) for v in visits] == [
+        ("outbound", "2025-05-11", "2025-05-11")
+    ]

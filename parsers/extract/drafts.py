@@ -67,6 +67,8 @@ class Draft:
     head: int = 0  # the section whose heading opened it
     guessed: bool = False  # places inferred from the section, not written as a destination
     listed: bool = False  # a row of a table of visits: one visit per row, never one trip
+    labelled: bool = False  # dated by a labelled field (`日時: …`), the event's own day
+    gathering: bool = False  # told as an event held (`…で開催される会議`), not as travel
 
     def dated(self) -> bool:
         return self.start is not None and self.start.month is not None

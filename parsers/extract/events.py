@@ -83,6 +83,7 @@ def section_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft
         return []
     main = _pick_main(mentions)
     draft = Draft(direction=None, title=section.heading or (main.text if main else ""))
+    draft.gathering = main is not None and main.kind == "host"  # dated as an event held
     draft.own = attendees
     draft.guests = visitors or ""
     draft.texts.append(section.full_text)
@@ -224,6 +225,7 @@ def _date_main(
     labelled = best(field_spans)
     if labelled is not None and labelled.start.day is not None:
         chosen = labelled  # `日時: …` says when the event is, beside any heading's date
+        draft.labelled = True
     if chosen is None and heading_span is not None:
         chosen = refine(heading_span, [*in_text, *field_spans])
     if chosen is None:

@@ -143,7 +143,11 @@ def absorb_duplicates(drafts: list[Draft]) -> list[Draft]:
 
 
 def _keeper(a: Draft, b: Draft) -> Draft:
-    """Whose dates stand: a day over a month; between two dated spans, the whole trip."""
+    """Whose dates stand: a day over a month; the event's labelled day (`日時: 3月15日`) over
+    the span a sentence gives for the gathering it is part of; between two spans, the whole
+    trip."""
     if _vague(a) != _vague(b):
         return b if _vague(a) else a
+    if a.labelled != b.labelled and (b.gathering if a.labelled else a.gathering):
+        return a if a.labelled else b
     return a if _contains(a, b) else b
