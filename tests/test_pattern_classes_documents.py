@@ -422,3 +422,21 @@ def test_a_reports_katakana_items_with_spaced_labels_are_its_visits() -> None:
         ("inbound", "2023-07-10", "2023-07-21"),
         ("outbound", "2024-02-19", "2024-02-24"),
     ]
+
+
+def test_a_reports_letter_spaced_roles_name_its_party() -> None:
+    text = (
+        "令和元年度 県議会 海外行政調査報告書\n"
+        "1 調査期間\n"
+        "令和元年10月21日(月)~10月27日(日) 7日間\n"
+        "2 調査先\n"
+        "フランス共和国 リヨン市\n"
+        "   団 長 森田 正道(県議会議員)\n"
+        "   副団長 松井 光代(県議会議員)\n"
+        "所感\n"
+        "リヨン市では、同市副市長と会談し、路面電車の整備について説明を受けた。鈴木団長は帰国後の報告会で成果を述べた。\n"
+    )
+    visits = _visits(_records(text, "yamagata-pref"))
+    assert len(visits) == 1
+    assert any("森田" in p for p in visits[0].participants)
+    assert any("鈴木" in p for p in visits[0].participants)
