@@ -440,3 +440,21 @@ def test_a_reports_letter_spaced_roles_name_its_party() -> None:
     assert len(visits) == 1
     assert any("森田" in p for p in visits[0].participants)
     assert any("鈴木" in p for p in visits[0].participants)
+
+
+def test_a_call_in_a_trips_itinerary_is_the_trip_not_a_reception() -> None:
+    text = (
+        "海外出張報告書\n"
+        "令和5年12月4日\n"
+        "1 出張期間: 令和5年11月13日(月)~11月17日(金)\n"
+        "2 出張先: インドネシア共和国 東ジャワ州マラン市\n"
+        "3 日程\n"
+        "月日\t行程\t用務\n"
+        "11/13(月)\t福岡空港発 → ジャカルタ経由 → マラン着\t移動\n"
+        "11/15(水)\tマラン市内\tマラン市長表敬、コンポストセンター視察\n"
+        "11/17(金)\tマラン発 → 福岡空港着\t移動\n"
+    )
+    visits = _visits(_records(text, "kitakyushu"))
+    assert [(v.direction, v.start, v.end) for v in visits] == [
+        ("outbound", "2023-11-13", "2023-11-17")
+    ]

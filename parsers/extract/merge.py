@@ -128,9 +128,14 @@ def _origins(draft: Draft) -> frozenset[str | None]:
 
 
 def absorb_duplicates(drafts: list[Draft]) -> list[Draft]:
-    """One draft per visit: a duplicate joins the more precise of the two."""
+    """One draft per visit: a duplicate joins the more precise of the two, and a call met
+    abroad on a trip's days joins the trip."""
     out: list[Draft] = []
     for draft in drafts:
+        trip = next((o for o in drafts if o is not draft and _met_on_trip(draft, o)), None)
+        if trip is not None:
+            _join(trip, draft)  # (the trip keeps its own dates)
+            continue
         twin = next((o for o in out if _duplicate(o, draft)), None)
         if twin is None:
             out.append(draft)
@@ -140,6 +145,21 @@ def absorb_duplicates(drafts: list[Draft]) -> list[Draft]:
         _join(twin, draft)
         twin.start, twin.end, twin.title = keep_start, keep_end, title
     return out
+
+
+def _met_on_trip(call: Draft, trip: Draft) -> bool:
+    """Whether a call read as received (`11/15 X市長表敬` in a trip's itinerary) falls on the
+    days of a trip out to the place it names: the trip's people met them there."""
+    if call.direction != "in" or trip.direction != "out" or call.start != call.end:
+        return False  # (a stay of its own is a visit of its own)
+    if _vague(trip) or not _contains(trip, call):
+        return False  # (a month's heading holds calls received in it, not a trip's days)
+    if (call.start, call.end) == (trip.start, trip.end):
+        return False
+    abroad = {p.name for p in call.places if p.country not in (None, "JP")}
+    return bool(abroad) and any(
+        p.name in name or name in p.name for p in trip.dests for name in abroad
+    )
 
 
 def _keeper(a: Draft, b: Draft) -> Draft:
