@@ -351,3 +351,20 @@ def test_a_labelled_day_dates_a_side_event_within_a_gathering_held_over_days() -
     assert [(v.direction, v.start, v.end) for v in visits] == [
         ("outbound", "2025-05-11", "2025-05-11")
     ]
+
+
+def test_days_alone_under_a_months_heading_are_a_diarys_entries() -> None:
+    text = (
+        "議長の動き(令和6年度)\n"
+        "令和6年6月\n"
+        "26日(水)\n"
+        " 第2回定例会 閉会\n"
+        "12日(水)\n"
+        " 第2回定例会 開会(本会議場)\n"
+        "令和6年5月\n"
+        "21日(火)\n"
+        " 中国・蘇州市人民代表大会常務委員会代表団による表敬訪問(議長応接室)\n"
+        " 友好都市である蘇州市から、同市人民代表大会の副主任を団長とする代表団が来訪しました。\n"
+    )
+    visits = _visits(_records(text, "kanazawa"))
+    assert [(v.direction, v.start) for v in visits] == [("inbound", "2024-05-21")]

@@ -59,8 +59,10 @@ _JDATE = rf"(?:{_JYEAR})?\d{{1,2}}月(?:\d{{1,2}}日)?{_WEEKDAY}"
 _SDATE = rf"(?:\d{{4}}/)?\d{{1,2}}/\d{{1,2}}{_WEEKDAY}(?:\s*=\S+)?"
 # `2024.5.20(月)`, `2024-05-20`, `R6.5.20(月)`: numeric dates with the year first.
 _NDATE = rf"(?:[RHS]\d{{1,2}}\.|\d{{4}}[./-])\d{{1,2}}[./-]\d{{1,2}}{_WEEKDAY}"
+# (a day alone, `26日(水)`, heads a diary's entry under its month's heading)
+_DDATE = rf"\d{{1,2}}日{_WEEKDAY}"
 _DATE_LINE = re.compile(
-    rf"^(?:{_JDATE}|{_NDATE}|{_SDATE}|{_JYEAR})"
+    rf"^(?:{_JDATE}|{_NDATE}|{_SDATE}|{_JYEAR}|{_DDATE})"
     rf"(?:\s*[~から]+\s*(?:{_JDATE}|{_NDATE}|{_SDATE}|{_JYEAR}|\d{{1,2}}日{_WEEKDAY}))?(?:まで)?$"
 )
 # `令和5年8月 市長がリヨン市を訪問`: a date, then the title of what happened.

@@ -115,7 +115,9 @@ def dates_in(text: str, ctx: DateContext) -> list[DateSpan]:
     Dates whose year cannot be found keep `year=None`; callers decide what to do with them.
     """
     spans = find_dates(text)
-    if not spans and _DAYS_ONLY.search(text) and (written := ctx.written()) is not None:
+    if not spans and _DAY_ALONE.match(text) and (month := _heading_month(ctx)) is not None:
+        spans = find_dates(text, year=month.year, month=month.month)  # `26日(水)` under `6月`
+    elif not spans and _DAYS_ONLY.search(text) and (written := ctx.written()) is not None:
         spans = _days_of_the_month(text, written)
     out: list[DateSpan] = []
     again: dict[int, dict[int, DateSpan]] = {}
@@ -131,6 +133,19 @@ def dates_in(text: str, ctx: DateContext) -> list[DateSpan]:
             again[year] = {s.begin: s for s in find_dates(text, year=year)}
         out.append(again[year].get(span.begin, span))
     return out
+
+
+# A day alone opening a text (`26日(水)`, `3日(月)~4日(火)`): a diary's entry under its month.
+_DAY_ALONE = re.compile(r"^\s*\d{1,2}日(?:\s*\([^)]{1,4}\))?(?:\s|~|$)")
+
+
+def _heading_month(ctx: DateContext) -> PartialDate | None:
+    """The year and month the nearest heading over a text gives (`令和6年6月`)."""
+    for heading in reversed(ctx.headings):
+        for span in find_dates(heading):
+            if span.start.year and span.start.month and not span.start.day and not span.fiscal:
+                return span.start
+    return None
 
 
 # A range of days with no month (`4日から6日までの3日間`), as a release tells its own news.
