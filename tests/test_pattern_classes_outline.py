@@ -368,3 +368,24 @@ def test_days_alone_under_a_months_heading_are_a_diarys_entries() -> None:
     )
     visits = _visits(_records(text, "kanazawa"))
     assert [(v.direction, v.start) for v in visits] == [("inbound", "2024-05-21")]
+
+
+def test_a_headline_of_a_trip_made_and_guests_received_is_two_visits() -> None:
+    text = (
+        "令和5年度 教員海外派遣研修・姉妹都市生徒受入れの報告\n"
+        "1 教員海外派遣研修\n"
+        "(1)期間\n"
+        "令和5年7月24日(月曜日)~7月31日(月曜日) 8日間\n"
+        "(2)派遣先\n"
+        "アメリカ合衆国 オレゴン州 ポートランド市\n"
+        "2 ポートランド市高校生の受入れ\n"
+        "(1)期間\n"
+        "令和5年10月10日(火曜日)~10月17日(火曜日)\n"
+        "(2)主な内容\n"
+        "教育長への表敬訪問、市立中学校での授業体験、ホームステイ\n"
+    )
+    visits = sorted(_visits(_records(text, "fukui")), key=lambda v: v.start or "")
+    assert [(v.direction, v.start) for v in visits] == [
+        ("outbound", "2023-07-24"),
+        ("inbound", "2023-10-10"),
+    ]

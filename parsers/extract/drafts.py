@@ -23,6 +23,8 @@ __all__ = [
     "PLACE_FIELDS",
     "PLAN",
     "PLANNED",
+    "RECEIVED_LIST",
+    "SENT_LIST",
     "VISITOR_FIELDS",
     "Draft",
     "Way",
@@ -153,4 +155,11 @@ PLAN = re.compile(r"予定|計画|検討|目指|\bwill\b|\bplan", re.I)
 
 PLANNED = re.compile(
     r"予定(?:です|である|となって|があり|がある)|計画しています|\bwill (?:visit|welcome|host)\b"
+)
+
+
+# What a list's title or group heading says its entries are: trips made, or guests received.
+SENT_LIST = re.compile(r"派遣|出張|海外訪問|訪問実績|\b(?:overseas )?(?:trips|missions)\b", re.I)
+RECEIVED_LIST = re.compile(
+    r"受入|受け入れ|来訪|来日|表敬訪問|\b(?:courtesy calls|visitors)\b", re.I
 )

@@ -22,6 +22,8 @@ from parsers.extract.drafts import (
     BACKGROUND,
     PLACE_FIELDS,
     PLAN,
+    RECEIVED_LIST,
+    SENT_LIST,
     VISITOR_FIELDS,
     Draft,
     Way,
@@ -318,13 +320,6 @@ def _from_mention(mention: Mention, section: Section) -> Draft:
     return draft
 
 
-# What a list's title or group heading says its entries are: trips made, or guests received.
-_SENT_LIST = re.compile(r"派遣|出張|海外訪問|訪問実績|\b(?:overseas )?(?:trips|missions)\b", re.I)
-_RECEIVED_LIST = re.compile(
-    r"受入|受け入れ|来訪|来日|表敬訪問|\b(?:courtesy calls|visitors)\b", re.I
-)
-
-
 def _listed_entry(section: Section, ctx: DateContext, home: Home) -> bool:
     """A dated entry (`令和5年4月18日 X国総領事 着任挨拶`) of a list its page or group heading
     says holds the calls received: a visit, though it writes no verb of travel. (The dated
@@ -335,7 +330,7 @@ def _listed_entry(section: Section, ctx: DateContext, home: Home) -> bool:
     if first is None or first.start.day is None:
         return False  # `・12月 X`: a month's pointer to a story further down, no entry
     over = (ctx.title, *section.context)
-    if not any(_RECEIVED_LIST.search(h) and not _SENT_LIST.search(h) for h in over):
+    if not any(RECEIVED_LIST.search(h) and not SENT_LIST.search(h) for h in over):
         return False
     return international(section.full_text, home)
 
@@ -347,7 +342,7 @@ def _default_direction(draft: Draft, main: Mention | None, over: tuple[str, ...]
     if draft.dests:
         return "out"
     for heading in reversed(over):
-        sent, received = _SENT_LIST.search(heading), _RECEIVED_LIST.search(heading)
+        sent, received = SENT_LIST.search(heading), RECEIVED_LIST.search(heading)
         if bool(sent) != bool(received):
             return "out" if sent else "in"
     if main is not None and main.kind == "move":

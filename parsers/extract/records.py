@@ -19,7 +19,7 @@ from parsers.document.segment import Section, is_caption, split_sections
 from parsers.document.text import is_date_line
 from parsers.extract.abroad import Home, page_places
 from parsers.extract.anaphora import refers_back, same_place
-from parsers.extract.drafts import PLANNED, Draft
+from parsers.extract.drafts import PLANNED, RECEIVED_LIST, SENT_LIST, Draft
 from parsers.extract.events import section_drafts
 from parsers.extract.evidence import explain_programme, explain_visit
 from parsers.extract.items import lists_items
@@ -283,6 +283,8 @@ def _is_list(
     dated visits outside the headline visit's days make it a list."""
     if any(d.listed for d in drafts):
         return True  # a table of visits, whatever its title says
+    if SENT_LIST.search(trip.title) and RECEIVED_LIST.search(trip.title):
+        return True  # `教員派遣研修・生徒受入れの報告`: a trip made and guests received
     if _both_ways(drafts, sections, home, ctx):
         return True  # `X大使との会談及びY市訪問団の来訪`: a call paid, then one received
     outside = [d for d in drafts if not (trip.dated() and trip.contains_draft(d))]
