@@ -250,3 +250,19 @@ _SIGNED = """\
 def test_an_agreement_page_starts_on_the_day_it_was_signed_and_once() -> None:
     programmes = _programmes(_records(_SIGNED, "tajimi"))
     assert [p.start for p in programmes] == ["2023-10-16"]
+
+
+def test_a_programme_page_starts_on_the_dated_heading_over_its_signing() -> None:
+    text = (
+        "タイ・チェンマイ市との技術協力\n"
+        "これまでの経緯\n"
+        "平成25年7月\n"
+        "本市とチェンマイ市との間で「水道分野における協力に関する覚書」を締結しました。\n"
+        "平成26年度から平成28年度まで\n"
+        "JICA草の根技術協力事業「チェンマイ市における無収水削減事業」を実施しました。\n"
+        "令和4年度から\n"
+        "JICA草の根技術協力事業「チェンマイ市における配水管理能力向上事業」を開始しました。"
+        "事業期間は令和4年度から令和7年度までです。\n"
+    )
+    programmes = _programmes(_records(text, "sakai"))
+    assert programmes and programmes[0].start == "2013-07"

@@ -530,6 +530,8 @@ def _signed_on(sections: list[Section], ctx: DateContext) -> PartialDate | None:
             if _anniversary_of_link(sentence) or _TOWARDS.search(sentence):
                 continue
             spans = [s for s in dates_in(sentence, sctx) if s.start.year and not s.fiscal]
+            if not spans and section.date_only:  # `平成25年7月` / `…覚書を締結しました。`
+                spans = [s for s in dates_in(section.heading, sctx) if s.start.year]
             if spans:
                 return spans[0].start
     return None
