@@ -109,6 +109,8 @@ def test_a_province_abroad_written_with_do_is_placed_by_its_country() -> None:
 
 def test_a_town_right_after_its_province_abroad_is_in_its_country() -> None:
     assert ("金海市", "KR") in _placed("大韓民国慶尚南道金海市と")
+    # a name Japan has too is the province's town when written after it
+    assert ("府中市", "KR") in _placed("大韓民国 慶尚南道 府中市を訪問")
     known = page_places("本市と大韓民国慶尚南道金海(キメ)市は、姉妹都市です。")
     assert ("金海市", "KR") in [(p.name, p.country) for p in known]
 

@@ -266,25 +266,28 @@ def cjk_candidates(text: str, gaz: _Gazetteer) -> Iterator[Candidate]:
 
 
 def _town_in_region(text: str, region: Candidate) -> Candidate | None:
-    """`X道Y市`, `Z省Y市`: a town the gazetteer lacks, right after the province or
-    state abroad it lies in, is in that province's country. (A reading may sit inside it:
-    `Y(ワイ)市`.)"""
+    """`X道Y市`, `Z省 Y市`: a town right after the province or state abroad it lies in is in
+    that province's country, when the gazetteer lacks it there (it may know the name only in
+    Japan). (A reading may sit inside it: `Y(ワイ)市`.)"""
     countries = {e.country for e in region.entries}
     if region.suffix not in _REGION_SUFFIXES or len(countries) != 1 or "JP" in countries:
         return None
     town = _RE_TOWN_AFTER.match(text, region.stop)
-    if town is None or town.group("stem") in _gazetteer().every:
+    if town is None:
         return None
-    name = town.group("stem") + town.group("suffix")
-    entry = _Entry(name, next(iter(countries)), 0)
-    return Candidate(
-        town.start(), town.end(), town.start(), town.end(), (entry,), town.group("suffix")
-    )
+    country = next(iter(countries))
+    if any(e.country == country for e in _gazetteer().places(town.group("stem"))):
+        return None  # a town the gazetteer knows there reads as itself
+    suffix = town.group("suffix")
+    entry = _Entry(town.group("stem") + suffix, country, 0)
+    begin = town.start("stem")
+    return Candidate(begin, town.end(), begin, town.end(), (entry,), suffix)
 
 
 _REGION_SUFFIXES = frozenset(("道", "特別自治道", "省", "州", "自治区"))
 _RE_TOWN_AFTER = re.compile(
-    r"(?P<stem>[\u4e00-\u9fff]{1,4}?)(?:[(（][\u30a1-\u30fa\u30fc]{2,10}[)）])?(?P<suffix>市|郡|県|区)"
+    r"[ \u3000]?(?P<stem>[\u4e00-\u9fff]{1,4}?)(?:[(（][\u30a1-\u30fa\u30fc]{2,10}[)）])?"
+    r"(?P<suffix>市|郡|県|区)"
 )
 
 
