@@ -153,3 +153,13 @@ def test_the_citys_people_joining_an_event_abroad_travelled_there() -> None:
     (visit,) = _visits(_records(text, "kobe"))
     assert (visit.direction, visit.start, visit.end) == ("outbound", "2024-10-07", "2024-10-09")
     assert [p.country for p in visit.places] == ["ID"]
+
+
+def test_a_town_with_another_name_in_brackets_before_its_country() -> None:
+    found = [
+        (m.place.name, m.place.country)
+        for m in find_places(
+            "The delegation travelled to Graz, Austria, and Ieper (Ypres), Belgium."
+        )
+    ]
+    assert ("Ieper", "BE") in found and ("Graz", "AT") in found

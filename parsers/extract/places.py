@@ -118,12 +118,18 @@ def _preceding_country(text: str, begin: int, countries: dict[int, str]) -> str 
     return None
 
 
+_RE_OTHER_NAME = re.compile(r" \([A-Z][A-Za-z' .-]{1,30}\)(?=, )")
+
+
 def _following_country(
     text: str, stop: int, countries_at: dict[int, str], gaz: _Gazetteer
 ) -> tuple[str | None, int]:
-    """English `Yokohama, Japan`, `Bangkok in Thailand` or `London, Ontario`.
+    """English `Yokohama, Japan`, `Bangkok in Thailand` or `London, Ontario` (another name may
+    stand between in brackets: `Ieper (Ypres), Belgium`).
 
     Returns the country and where a consumed state or province name ends (else `stop`)."""
+    if (other := _RE_OTHER_NAME.match(text, stop)) is not None:
+        stop = other.end()
     for gap in (", ", " in ", " of "):
         if text.startswith(gap, stop) and stop + len(gap) in countries_at:
             return countries_at[stop + len(gap)], stop
@@ -138,10 +144,11 @@ def _beside_country(
     text: str, cand: _Candidate, ends: dict[int, str], starts: dict[int, str]
 ) -> bool:
     """Whether a country written right before or after a small place is the place's own."""
+    stop = other.end() if (other := _RE_OTHER_NAME.match(text, cand.stop)) else cand.stop
     codes = {
         _preceding_country(text, cand.begin, ends),
-        starts.get(cand.stop + 1) if text[cand.stop : cand.stop + 1] in "(（" else None,
-        starts.get(cand.stop + 2) if text.startswith(", ", cand.stop) else None,
+        starts.get(stop + 1) if text[stop : stop + 1] in "(（" else None,
+        starts.get(stop + 2) if text.startswith(", ", stop) else None,
     }
     return any(e.country in codes for e in cand.entries)
 
