@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import mimetypes
 import select
 import socket
@@ -192,12 +193,18 @@ class Exchange:
 Handler = Callable[[Exchange], Response | None]
 
 
+_CONNECTIONS = itertools.count(1)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "citywatch-testserver/1"
 
     def setup(self) -> None:
         super().setup()
+        # A number of its own for each connection: an object's id() is reused once the old
+        # socket is freed, and a new connection must never pass for a closed one.
+        self.connection_number = next(_CONNECTIONS)
         # Without this, Nagle's algorithm and the client's delayed ACK add ~40 ms to every
         # response written in two pieces.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -221,7 +228,7 @@ class _Handler(BaseHTTPRequestHandler):
             path=self.path,
             headers=tuple(self.headers.items()),
             time=time.monotonic(),
-            connection=id(self.connection),
+            connection=self.connection_number,
             body=body,
         )
         with owner._tracking(request):
