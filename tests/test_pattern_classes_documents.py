@@ -458,3 +458,25 @@ def test_a_call_in_a_trips_itinerary_is_the_trip_not_a_reception() -> None:
     assert [(v.direction, v.start, v.end) for v in visits] == [
         ("outbound", "2023-11-13", "2023-11-17")
     ]
+
+
+_SURVEY_DAYS = """\
+県議会海外行政調査団
+(2)調査期間
+令和元年10月21日(月)から10月25日(金)まで 5日間
+(3)調査団員
+団 長 森田 正道(県政クラブ)
+副団長 松井 光代(県政クラブ)
+番号\t月日\t訪問先・調査先\t宿泊地
+1\t10/21(月)\t成田空港発 → パリ経由 → リヨン着\tリヨン
+2\t10/22(火)\tリヨン市役所、路面電車車庫\tリヨン
+3\t10/23(水)\tリヨン → グルノーブルへ移動、グルノーブル市役所\tグルノーブル
+4\t10/24(木)\tグルノーブル → パリへ移動\tパリ
+5\t10/25(金)\tパリ発 → 成田空港着\t-
+"""
+
+
+def test_a_journey_read_from_a_table_of_days_keeps_its_party() -> None:
+    visits = _visits(_records(_SURVEY_DAYS, "yamagata-pref"))
+    assert len(visits) == 1
+    assert any("森田" in p for p in visits[0].participants)

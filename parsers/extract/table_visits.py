@@ -52,7 +52,9 @@ def table_drafts(section: Section, home: Home, ctx: DateContext) -> list[Draft] 
         if draft is not None:
             found.append(draft)
     if found and all(d.direction == "out" for d in found) and _one_journey(found):
-        return [_journey(found)]
+        journey = _journey(found)
+        journey.texts.append(section.text)  # (who went: the party the section lists)
+        return [journey]
     return found if column is not None or found else None
 
 
