@@ -480,3 +480,15 @@ def test_a_journey_read_from_a_table_of_days_keeps_its_party() -> None:
     visits = _visits(_records(_SURVEY_DAYS, "yamagata-pref"))
     assert len(visits) == 1
     assert any("森田" in p for p in visits[0].participants)
+
+
+def test_a_delegation_listed_name_first_with_roles_after_are_its_people() -> None:
+    text = (
+        "議員派遣結果報告書(令和元年度)\n"
+        "1 派遣期間: 令和元年5月20日(月)~5月23日(木)\n"
+        "2 派遣先: 中華人民共和国 安徽省合肥市\n"
+        "3 派遣議員\n"
+        "岡田 誠司(団長)、浜野 和也(副団長)、山本 美佐子\n"
+    )
+    visits = _visits(_records(text, "kochi"))
+    assert len(visits) == 1 and any("岡田" in p for p in visits[0].participants)

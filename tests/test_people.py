@@ -365,3 +365,11 @@ def test_the_head_of_the_citys_own_body_is_its_own() -> None:
     # the head of a body abroad, or of a friendship society there, is not
     own, _ = split_actors("ハミルトン土浦友好協会 会長 ジョン・リード氏", city="tsuchiura")
     assert not any("リード" in a for a in own)
+
+
+def test_a_role_written_after_a_name_in_brackets() -> None:
+    _, other = split_actors("岡田 誠司(団長)、浜野 和也(副団長)、山本 美佐子", city="kochi")
+    assert "岡田 誠司(団長)" in other and "浜野 和也(副団長)" in other
+    # a bracket that is no role is no person's
+    own, other = split_actors("市長 山田 一郎(当時)が訪問", city="kochi")
+    assert not any("(当時)" in a for a in (*own, *other))

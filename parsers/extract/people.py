@@ -57,6 +57,9 @@ _RE_WIDE = re.compile("[\uff01-\uff5e\u3000]+")
 # Characters a Japanese name or qualifier is written with (particles and punctuation end it).
 _RE_EN_NAME = re.compile(r"[A-Z][a-zA-Z'’\-]*(?: (?:[A-Z][a-zA-Z'’\-]*|[A-Z]\.))*")
 _RE_KATA_START = re.compile(f"[{_KATA}]")
+_RE_NAME_THEN_ROLE = re.compile(
+    f"(?<![{_KANJI}])[{_KANJI}]{{1,3}} [{_KANJI}]{{1,3}}[(（](?P<role>[^()（）]{{1,8}})[)）]"
+)
 _RE_HONORED_NAME = re.compile(f"(?:[{_KATA}]+(?:・[{_KATA}]+)*|[{_KANJI}]{{2,5}})(?:氏|さん)")
 _RE_EN_QUALIFIER = re.compile(r"[A-Z][A-Za-z.\-]*")
 _RE_ASCII_LETTER = re.compile("[A-Za-z]")
@@ -212,6 +215,10 @@ def _japanese_people(ctx: _Context, vocab: _Vocab) -> list[_Span]:
             continue  # `…議員連盟`: the role word opens a body
         if text.startswith(vocab.title_breakers, te):
             continue  # `議長国`, `市長選`: a compound about the role, not its holder
+        opens = text[max(0, tb - 2) : tb]
+        bracketed = opens[-1:] in ("(", "（") or opens in ("(副", "（副")
+        if bracketed and text[te : te + 1] in ")）":
+            continue  # `山田 一郎(副団長)`: the role of the name before it, read with it
         start = _extend_over_places(ctx, _scan_left(text, tb))
         start = _extend_over_no(ctx, start, vocab)
         start = _name_tokens_left(text, start, vocab)
@@ -232,6 +239,11 @@ def _japanese_people(ctx: _Context, vocab: _Vocab) -> list[_Span]:
         if not qualified and role == "other":
             continue  # a bare 団長 or 代表 says nothing about who
         out.append(_Span(start, stop, "person", role))
+    for m in _RE_NAME_THEN_ROLE.finditer(text):  # `山田 一郎(団長)`: the role after the name
+        role = m.group("role")
+        role_class = vocab.title_class.get(role) or vocab.title_class.get(role.removeprefix("副"))
+        if role_class is not None:
+            out.append(_Span(m.start(), m.end(), "person", role_class))
     for m in _RE_HONORED_NAME.finditer(text):
         start = _extend_over_no(ctx, _scan_left(text, m.start()), vocab)
         start = _extend_over_places(ctx, start)

@@ -528,7 +528,9 @@ _OWN_GROUP = re.compile(
     r"(?:市民|区民|町民|村民|県民)(?:訪問団|派遣団|使節団|代表団)"
 )
 
-_PARTY_ROLE = re.compile(r"(?:副?団長|団員|随行)\s|^[\u4e00-\u9fff]{1,3}副?団長$")
+_PARTY_ROLE = re.compile(
+    r"(?:副?団長|団員|随行)\s|[\u4e00-\u9fff]{1,3}副?団長$|.{2,16}[(（]副?団長[)）]$"
+)
 _GUEST_GROUP = re.compile(r"研修員|留学生|技能実習生|国際交流員")
 
 _ACTOR_NOISE = re.compile(
