@@ -163,3 +163,20 @@ def test_a_town_with_another_name_in_brackets_before_its_country() -> None:
         )
     ]
     assert ("Ieper", "BE") in found and ("Graz", "AT") in found
+
+
+def test_a_stop_on_the_way_home_and_a_welcome_abroad_are_the_trips() -> None:
+    text = (
+        "Mayor Visits Portland to Celebrate 60 Years of Sister City Friendship\n"
+        "Mayor Taro Yamada led an official delegation to Portland, Oregon, U.S.A., "
+        "from October 12 to October 16, 2022.\n"
+        "Highlights of the visit\n"
+        "On October 14, the Mayor of Portland welcomed the delegation to City Hall.\n"
+        "On the way home, the delegation stopped in Seattle on October 16 and called on "
+        "the Consul General of Japan.\n"
+    )
+    visits = _visits(_records(text, "kanazawa"))
+    assert [(v.direction, v.start, v.end) for v in visits] == [
+        ("outbound", "2022-10-12", "2022-10-16")
+    ]
+    assert {"Portland", "Seattle"} <= {p.name for p in visits[0].places}

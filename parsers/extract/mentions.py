@@ -76,7 +76,8 @@ _HOST_EN = re.compile(r"\b(?:held|hosted|took place|organi[sz]ed)\b")
 _RE_LATIN = re.compile("[A-Za-z]")
 _DEST_EN = re.compile(
     r"\b(?:visit(?:s|ed|ing)?|(?:courtesy )?(?:call|visit|trip|travel(?:l?ed)?|mission|"
-    r"delegation|tour) to|(?:trip|tour) of|arrived in|went to|came to|toured)\s+",
+    r"delegation|tour) to|(?:trip|tour) of|arrived in|went to|came to|toured|"
+    r"stopped (?:over )?(?:in|at)|(?:moved|travell?ed|headed|flew) (?:on )?to)\s+",
     re.I,
 )
 _EN_DEST_END = re.compile(

@@ -15,7 +15,7 @@ from parsers.extract.countries import find_countries
 from parsers.extract.drafts import Draft
 from parsers.extract.places import find_places
 
-__all__ = ["absorb_duplicates", "merge_neighbours"]
+__all__ = ["absorb_duplicates", "merge_neighbours", "met_on_trip"]
 
 _TOUCH = timedelta(days=1)
 
@@ -132,7 +132,7 @@ def absorb_duplicates(drafts: list[Draft]) -> list[Draft]:
     abroad on a trip's days joins the trip."""
     out: list[Draft] = []
     for draft in drafts:
-        trip = next((o for o in drafts if o is not draft and _met_on_trip(draft, o)), None)
+        trip = next((o for o in drafts if o is not draft and met_on_trip(draft, o)), None)
         if trip is not None:
             _join(trip, draft)  # (the trip keeps its own dates)
             continue
@@ -147,7 +147,7 @@ def absorb_duplicates(drafts: list[Draft]) -> list[Draft]:
     return out
 
 
-def _met_on_trip(call: Draft, trip: Draft) -> bool:
+def met_on_trip(call: Draft, trip: Draft) -> bool:
     """Whether a call read as received (`11/15 X市長表敬` in a trip's itinerary) falls on the
     days of a trip out to the place it names: the trip's people met them there."""
     if call.direction != "in" or trip.direction != "out" or call.start != call.end:

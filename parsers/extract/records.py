@@ -24,7 +24,7 @@ from parsers.extract.events import section_drafts
 from parsers.extract.evidence import explain_programme, explain_visit
 from parsers.extract.items import lists_items
 from parsers.extract.mentions import read_mention
-from parsers.extract.merge import absorb_duplicates, merge_neighbours
+from parsers.extract.merge import absorb_duplicates, merge_neighbours, met_on_trip
 from parsers.extract.people import split_actors
 from parsers.extract.places import find_countries, find_places, is_country, resolve_place
 from parsers.extract.places import home as home_city
@@ -131,6 +131,9 @@ def extract_records(doc: Document, *, city: str, url: str = "") -> list[Record]:
     drafts = _list_drafts(sections, home, ctx, history=programme is not None, title=doc.title)
     if headline is not None:
         trip = trip_draft(headline, sections, home, ctx)
+        if trip is not None:
+            # (a call the trip's people paid abroad, read as received, is a part of the trip)
+            drafts = [d for d in drafts if not met_on_trip(d, trip)]
         if trip is not None and lists_items(trip, drafts, sections):
             trip = None  # visits under dated headings of their own: a list, not one trip
         if trip is not None and not _is_list(trip, drafts, sections, home, ctx):

@@ -132,7 +132,7 @@ _MOVE = Cue(
     r"に行って(?:まいり|参り|き)|赴(?:き|い)|出向(?:き|い)|到着|訪問団|代表団|使節団|視察団|"
     r"ミッション団|要望活動|政府要望|上京|立ち?寄",
     r"\b(?:visit(?:s|ed|ing)?|trip|travel(?:l?ed|s)?|toured?|mission|delegation|"
-    r"arriv(?:e|ed|al)|went to|came to|courtesy (?:call|visit))\b",
+    r"arriv(?:e|ed|al)|went to|came to|courtesy (?:call|visit)|stopped (?:over )?(?:in|at))\b",
     re.I,
 )
 # Meeting someone: a diplomatic act wherever it happens. (`m(?<!\wm)` is `\bm` written behind
