@@ -286,13 +286,21 @@ def _is_list(
     dated visits outside the headline visit's days make it a list."""
     if any(d.listed for d in drafts):
         return True  # a table of visits, whatever its title says
-    if SENT_LIST.search(trip.title) and RECEIVED_LIST.search(trip.title):
+    if _two_ways(trip.title):
         return True  # `教員派遣研修・生徒受入れの報告`: a trip made and guests received
     if _both_ways(drafts, sections, home, ctx):
         return True  # `X大使との会談及びY市訪問団の来訪`: a call paid, then one received
     outside = [d for d in drafts if not (trip.dated() and trip.contains_draft(d))]
     days = {(d.start, d.end) for d in outside}
     return len(days) >= 2
+
+
+def _two_ways(title: str) -> bool:
+    """Whether a title joins a trip sent and guests received as two things (`X派遣・Y受入れ`)."""
+    parts = re.split(r"・|及び|および|並びに", title)
+    sent = any(SENT_LIST.search(p) and not RECEIVED_LIST.search(p) for p in parts)
+    received = any(RECEIVED_LIST.search(p) and not SENT_LIST.search(p) for p in parts)
+    return sent and received
 
 
 def _both_ways(drafts: list[Draft], sections: list[Section], home: Home, ctx: DateContext) -> bool:
