@@ -94,7 +94,7 @@ def test_seed_rebuilds_score_full_recall(tmp_path: Path) -> None:
 # can lose ground unnoticed. The issue's targets (required recall 0.95, precision 0.9 on the dev
 # set) are met; the floor is what the parsers reach today. The dev set is a sample, never the
 # goal: pages kept back score lower (see the issue notes).
-DEV_RECALL_FLOOR = 0.97
+DEV_RECALL_FLOOR = 0.98
 DEV_PRECISION_FLOOR = 0.94
 
 
@@ -124,20 +124,20 @@ CORPUS_FLOORS = {
     "d": (0.92, 0.94),
     "e": (0.97, 0.87),
     "f": (0.62, 0.65),
-    "g": (0.72, 0.75),
+    "g": (0.72, 0.80),
     "j": (0.66, 0.68),
     "l": (0.75, 0.82),
-    "m": (0.76, 0.82),
+    "m": (0.78, 0.82),
     "n": (0.78, 0.65),
     "o": (0.69, 0.72),
-    "q": (0.80, 0.88),
-    "s": (0.90, 0.85),
-    "t": (0.78, 0.85),
+    "q": (0.82, 0.90),
+    "s": (0.90, 0.87),
+    "t": (0.78, 0.87),
     "u": (0.79, 0.84),
-    "v": (0.68, 0.78),
-    "w": (0.72, 0.72),
+    "v": (0.68, 0.80),
+    "w": (0.72, 0.73),
     "x": (0.68, 0.77),
-    "z": (0.72, 0.73),
+    "z": (0.75, 0.74),
 }
 
 
