@@ -158,9 +158,7 @@ def test_the_citys_people_joining_an_event_abroad_travelled_there() -> None:
 def test_a_town_with_another_name_in_brackets_before_its_country() -> None:
     found = [
         (m.place.name, m.place.country)
-        for m in find_places(
-            "The delegation travelled to Graz, Austria, and Ieper (Ypres), Belgium."
-        )
+        for m in find_places("The mission went on to Graz, Austria, and to Ieper (Ypres), Belgium.")
     ]
     assert ("Ieper", "BE") in found and ("Graz", "AT") in found
 

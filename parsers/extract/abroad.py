@@ -81,7 +81,7 @@ class Home:
         if place.name in self.city.names and place.name.endswith(self.city.office):
             return True  # `大田区` written in full is the home ward, whatever else shares 大田
         if place.name in self.city.names and not place.name.isascii():
-            return True  # bare `松江` on Matsue's own page is Matsue, whatever else shares it
+            return True  # bare `府中` on Fuchu's own page is Fuchu, whatever else shares it
         if place.country != "JP":
             return False
         name = place.name.removesuffix(self.city.office).removesuffix("市")

@@ -148,7 +148,7 @@ def trip_dates(mention: Mention) -> list[DateSpan]:
 
 def _agreements_date(text: str, span: DateSpan) -> bool:
     """Whether a date is an agreement's: the words after it lead to the agreement, which they
-    do not when they only describe the partner (`5月14日、本市と協定を結んでいるX市の…`)."""
+    do not when they only describe the partner (`6月3日、本市と協定を結んでいるX市の…`)."""
     match = _AGREEMENT_DATE.match(text[span.stop :])
     return match is not None and not _STANDING.match(text, span.stop + match.end())
 
