@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from parsers.document.model import Block, Document
 from parsers.document.outline import Outline
+from parsers.document.stacked import opens_with_date
 from parsers.document.text import (
     FIELD_LABEL,
     FIELD_PREFIX,
@@ -289,11 +290,7 @@ def _aside_of(block: Block, following: Block) -> bool:
 def _dated_value(block: Block, after: Block | None) -> bool:
     """A line that opens with a date is a label's value however it ends (`…9日(金) 3日間`),
     unless the next line opens with a date too: then they are the rows of a table of days."""
-    return _starts_dated(block.text) and not (after is not None and _starts_dated(after.text))
-
-
-def _starts_dated(text: str) -> bool:
-    return any(s.begin == 0 and s.start.month is not None for s in find_dates(text[:40]))
+    return opens_with_date(block.text) and not (after is not None and opens_with_date(after.text))
 
 
 def _value_line(block: Block) -> bool:

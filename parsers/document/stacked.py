@@ -25,7 +25,7 @@ import re
 from parsers.text.dates import find_dates
 from parsers.text.normalize import normalize
 
-__all__ = ["join_range_tails", "join_stacked"]
+__all__ = ["join_range_tails", "join_stacked", "opens_with_date"]
 
 _SPLIT = re.compile(r"[ \u3000]*\t[ \u3000\t]*| +[/|｜／] +|[ \u3000]*[｜|][ \u3000]*")
 _DATE_LABEL = re.compile(r"(?:日|日時|日程|期日|期間|年月日|Date|Dates|Period)$", re.I)
@@ -43,16 +43,18 @@ def _header(line: str) -> int:
     return len(cells) if any(_DATE_LABEL.search(c) for c in cells) else 0
 
 
-def _opens_dated(line: str) -> bool:
+def opens_with_date(line: str) -> bool:
+    """A line whose first words are a date that names its month (`5月20日(月) 3日間`): the first
+    cell of a row of days, or a label's value however the line ends."""
     text = normalize(line.strip())
-    return any(s.begin == 0 and s.start.month is not None for s in find_dates(text[:30]))
+    return any(s.begin == 0 and s.start.month is not None for s in find_dates(text[:40]))
 
 
 def _rows(group: list[str], width: int) -> list[str] | None:
     """A blank-separated group of lines as rows of `width` cells, or None when it is not."""
     for size in (width, width - 1):
         if len(group) % size == 0 and all(
-            _opens_dated(group[i]) == (i % size == 0) for i in range(len(group))
+            opens_with_date(group[i]) == (i % size == 0) for i in range(len(group))
         ):
             return [
                 "\t".join(c.strip() for c in group[i : i + size])

@@ -105,7 +105,6 @@ _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 # Cells of a copied table: tabs between them, or a bar with or without spaces around it.
 _TABS = re.compile(r"[ \u3000]*\t+[ \u3000\t]*")
 _BAR = re.compile(r"(?<=\S) *\| *(?=\S)")
-_SPACED_HEAD = re.compile(r"^((?:[\u4e00-\u9fff] ){1,3}[\u4e00-\u9fff])(?= )")
 _SPACED_LABEL = re.compile(r"(?<![^\s\d.)])((?:[\u4e00-\u9fff] ){1,4}[\u4e00-\u9fff])(?=\s*:)")
 
 
@@ -122,10 +121,7 @@ def clean_line(text: str) -> str:
         text = _pair(_BAR.sub(" | ", text))
     if ":" in text:
         text = _SPACED_LABEL.sub(lambda m: m.group(1).replace(" ", ""), text)
-    text = text.strip()
-    if text[1:2] == " ":  # `団 長 山田 一郎`, `期 間 令和…`: a label spaced out letter by letter
-        text = _SPACED_HEAD.sub(lambda m: m.group(1).replace(" ", ""), text)
-    return text
+    return text.strip()
 
 
 def _pair(row: str) -> str:
